@@ -1,0 +1,2 @@
+// Package internal groups sshdash's test harnesses; see its subpackages.
+package internal

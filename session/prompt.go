@@ -1,0 +1,78 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"sync"
+)
+
+// PromptKind says what a Prompt asks for.
+type PromptKind int
+
+// Prompt kinds.
+const (
+	// PromptHostKey asks whether to trust an unknown host key (yes/no).
+	PromptHostKey PromptKind = iota
+	// PromptPassphrase asks for the passphrase of an encrypted key.
+	PromptPassphrase
+	// PromptPassword asks for a password.
+	PromptPassword
+	// PromptKeyboardInteractive asks the server's keyboard-interactive questions.
+	PromptKeyboardInteractive
+)
+
+// Question is one question of a prompt.
+type Question struct {
+	Text string
+	Echo bool // false: input must be masked and never logged
+}
+
+// Prompt is a question from a session to the user. It is answered once;
+// later answers are ignored.
+type Prompt struct {
+	Kind        PromptKind
+	Host        string // alias of the session's host
+	Title       string // a sentence explaining what is asked and why
+	Instruction string // keyboard-interactive instruction, if any
+	Questions   []Question
+	KeyType     string // PromptHostKey: e.g. "ssh-ed25519"
+	Fingerprint string // PromptHostKey: SHA256:…
+
+	once  sync.Once
+	reply chan promptReply
+}
+
+type promptReply struct {
+	answers []string
+	err     error
+}
+
+// ErrPromptCancelled is returned to the asking session when the user
+// dismisses a prompt.
+var ErrPromptCancelled = errors.New("cancelled by the user")
+
+// NewPrompt prepares a prompt that can be answered exactly once.
+func NewPrompt(kind PromptKind, host, title string, questions ...Question) *Prompt {
+	return &Prompt{Kind: kind, Host: host, Title: title, Questions: questions, reply: make(chan promptReply, 1)}
+}
+
+// Answer supplies the answers, one per question (for a host key prompt a
+// single "yes" or "no").
+func (p *Prompt) Answer(answers []string) {
+	p.once.Do(func() { p.reply <- promptReply{answers: answers} })
+}
+
+// Cancel dismisses the prompt.
+func (p *Prompt) Cancel() {
+	p.once.Do(func() { p.reply <- promptReply{err: ErrPromptCancelled} })
+}
+
+// Wait blocks until the prompt is answered or ctx ends.
+func (p *Prompt) Wait(ctx context.Context) ([]string, error) {
+	select {
+	case r := <-p.reply:
+		return r.answers, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
