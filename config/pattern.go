@@ -65,3 +65,53 @@ func MatchPatternList(patterns []string, s string) bool {
 func IsConcreteAlias(pat string) bool {
 	return pat != "" && !strings.ContainsAny(pat, "*?!,")
 }
+
+// matchPatternListC is OpenSSH's match_pattern_list: it returns 1 when s
+// matches a positive pattern of the comma-separated list pats and no
+// negated one, -1 when a negated pattern matches and 0 otherwise. With
+// dolower the patterns (not s) are lower-cased first. A sub-pattern of
+// 1023 bytes or more never matches, as in OpenSSH.
+func matchPatternListC(s, pats string, dolower bool) int {
+	gotPositive := 0
+	for i := 0; i < len(pats); {
+		negated := false
+		if pats[i] == '!' {
+			negated = true
+			i++
+		}
+		j := i
+		for j < len(pats) && pats[j] != ',' {
+			j++
+		}
+		sub := pats[i:j]
+		if len(sub) >= 1023 {
+			return 0
+		}
+		i = j
+		if i < len(pats) {
+			i++ // skip the comma
+		}
+		if dolower {
+			sub = lowerASCII(sub)
+		}
+		if MatchPattern(sub, s) {
+			if negated {
+				return -1
+			}
+			gotPositive = 1
+		}
+	}
+	return gotPositive
+}
+
+// matchHostname is OpenSSH's match_hostname: host (lower-cased) against a
+// pattern list (lower-cased), as used by Match host and Match originalhost.
+func matchHostname(host, pats string) bool {
+	return matchPatternListC(lowerASCII(host), pats, true) == 1
+}
+
+// isLiteralPattern reports whether a Host pattern matches exactly one
+// string (no wildcard, no negation).
+func isLiteralPattern(p string) bool {
+	return !strings.ContainsAny(p, "*?") && !strings.HasPrefix(p, "!")
+}

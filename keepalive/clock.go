@@ -30,6 +30,11 @@ func (RealClock) NewTimer(d time.Duration) Timer { return realTimer{time.NewTime
 
 type realTimer struct{ t *time.Timer }
 
-func (r realTimer) C() <-chan time.Time   { return r.t.C }
-func (r realTimer) Stop() bool            { return r.t.Stop() }
+// C returns the timer's channel.
+func (r realTimer) C() <-chan time.Time { return r.t.C }
+
+// Stop stops the timer (see time.Timer.Stop).
+func (r realTimer) Stop() bool { return r.t.Stop() }
+
+// Reset re-arms the timer (see time.Timer.Reset).
 func (r realTimer) Reset(d time.Duration) { r.t.Reset(d) }

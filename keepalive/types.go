@@ -52,6 +52,37 @@ func Default() Settings {
 	return Settings{Mode: DefaultMode, Interval: DefaultInterval, Count: DefaultCount}
 }
 
+// Normalized returns s with unusable fields replaced by the built-in
+// defaults: an empty or unknown Mode becomes DefaultMode, a non-positive
+// Interval DefaultInterval and a Count below 1 DefaultCount. The engine
+// always runs on normalized settings.
+func (s Settings) Normalized() Settings {
+	if _, err := ParseMode(string(s.Mode)); err != nil {
+		s.Mode = DefaultMode
+	}
+	if s.Interval <= 0 {
+		s.Interval = DefaultInterval
+	}
+	if s.Count < 1 {
+		s.Count = DefaultCount
+	}
+	return s
+}
+
+// Validate reports the first field of s that cannot be used as it is.
+func (s Settings) Validate() error {
+	if _, err := ParseMode(string(s.Mode)); err != nil {
+		return err
+	}
+	if s.Interval <= 0 {
+		return fmt.Errorf("heartbeat interval %s: must be positive", s.Interval)
+	}
+	if s.Count < 1 {
+		return fmt.Errorf("heartbeat count %d: must be at least 1", s.Count)
+	}
+	return nil
+}
+
 // String renders settings compactly, e.g. "probe 15s×3".
 func (s Settings) String() string {
 	switch s.Mode {
@@ -108,7 +139,11 @@ type Stats struct {
 	Sent        uint64    // heartbeats sent
 	Answered    uint64    // heartbeats answered
 	Bytes       uint64    // bytes of SSH payload sent and received for heartbeats
-	Started     time.Time // when monitoring began (the connection came up)
+	// InFlightSince is when the heartbeat now inside SendRequest was sent:
+	// a probe awaiting its reply, or a noop still being written. Zero when
+	// none is in flight.
+	InFlightSince time.Time
+	Started       time.Time // when monitoring began (the connection came up)
 }
 
 // Uptime is how long the connection has been monitored as of now.

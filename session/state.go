@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -80,3 +81,7 @@ type TunnelStatus struct {
 	Up    bool
 	Error error
 }
+
+// ErrLinkDown is returned by writes to a session whose link is not up:
+// keystrokes are dropped, never queued for later.
+var ErrLinkDown = errors.New("link is down: keys are not sent")

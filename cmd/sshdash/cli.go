@@ -25,20 +25,22 @@ func newEnv() *env {
 	return &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 }
 
-// command is one subcommand.
+// command is one subcommand. Interactive ones take over the terminal and
+// run under the terminal guard (see guarded).
 type command struct {
-	name    string
-	summary string
-	run     func(args []string, e *env) int
+	name        string
+	summary     string
+	run         func(args []string, e *env) int
+	interactive bool
 }
 
 func commands() []command {
 	return []command{
 		{"list", "list hosts from your ssh config with their heartbeat", runList},
 		{"resolve", "print the resolved options for HOST, as ssh -G does", runResolve},
-		{"connect", "open a session to HOST and attach to it", runConnect},
+		{"connect", "open a session to HOST and attach to it", runConnect, true},
 		{"probe", "send heartbeats to HOST and print their round trips, like ping", runProbe},
-		{"demo", "open the dashboard on embedded local demo servers", runDemo},
+		{"demo", "open the dashboard on embedded local demo servers", runDemo, true},
 	}
 }
 
@@ -71,6 +73,11 @@ func run(args []string, e *env) int {
 		}
 		for _, c := range commands() {
 			if args[0] == c.name {
+				if c.interactive && !wantsHelp(args[1:]) {
+					if code, ok := guarded(e); ok {
+						return code
+					}
+				}
 				return c.run(args[1:], e)
 			}
 		}
@@ -80,7 +87,22 @@ func run(args []string, e *env) int {
 			return 2
 		}
 	}
+	if !wantsHelp(args) {
+		if code, ok := guarded(e); ok {
+			return code
+		}
+	}
 	return runDashboard(args, e)
+}
+
+// wantsHelp reports whether args ask for usage (no terminal takeover then).
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			return true
+		}
+	}
+	return false
 }
 
 // newFlagSet returns a flag set that reports errors on e.stderr and does

@@ -1,9 +1,237 @@
 package main
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
-// runConnect is not built yet; its owner replaces this file.
+	"golang.org/x/term"
+
+	"github.com/sshdash/sshdash/session"
+	"github.com/sshdash/sshdash/ui/attach"
+)
+
+const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--status-bar] HOST
+
+Opens a session to HOST (an alias from your ssh config, or [user@]host[:port])
+and attaches your terminal to it. Press ctrl+^ then ? for sshdash's keys;
+ctrl+^ d detaches to the dashboard. Exits with the remote shell's status.
+`
+
 func runConnect(args []string, e *env) int {
-	fmt.Fprintln(e.stderr, "sshdash: connect is not available in this build yet")
-	return 1
+	fs := newFlagSet("connect", e)
+	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	tunnelOnly := fs.Bool("N", false, "tunnels only: no shell (like ssh -N)")
+	statusBar := fs.Bool("status-bar", false, "reserve the bottom line for sshdash's status bar")
+	fs.Usage = func() { fmt.Fprint(e.stderr, connectUsage); fs.PrintDefaults() }
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return 2
+	}
+	a, err := newApp(e, *cfgFile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 255
+	}
+	for _, w := range a.warnings {
+		fmt.Fprintf(e.stderr, "sshdash: warning: %s\n", w)
+	}
+	defer a.mgr.CloseAll()
+	p, err := a.opener.Plan(pos[0])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 255
+	}
+	in, out := ttyFiles(e)
+	cols, rows := 80, 24
+	if in != nil {
+		if c, r, err := term.GetSize(int(in.Fd())); err == nil {
+			cols, rows = c, r
+		}
+	}
+	if *statusBar {
+		rows--
+	}
+	s := a.mgr.Open(a.opener.Options(p, *tunnelOnly, cols, rows))
+	if *tunnelOnly {
+		return waitTunnels(a, s, e)
+	}
+	if in == nil {
+		fmt.Fprintln(e.stderr, "sshdash: connect needs a terminal (stdin and stdout must be a tty)")
+		return 255
+	}
+	if code, ok := waitUp(a, s, e, in); !ok {
+		return code
+	}
+	for {
+		res, err := attach.Run(context.Background(), s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true})
+		if err != nil {
+			fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+			return 255
+		}
+		switch res.Action {
+		case attach.Ended:
+			return exitCode(s.Status())
+		case attach.Close:
+			s.Close()
+			return 0
+		default:
+			// Detach (or switching, with one session): the dashboard takes
+			// over with this session listed; quitting it ends sshdash.
+			return runDashboardWith(a, e, s.ID())
+		}
+	}
+}
+
+// exitCode is connect's exit status: the remote shell's, or 255 when the
+// session failed, as ssh does.
+func exitCode(st session.Status) int {
+	if st.State == session.Closed && st.Cause == nil {
+		return st.ExitStatus
+	}
+	if st.State == session.Closed && errors.Is(st.Cause, context.Canceled) {
+		return st.ExitStatus
+	}
+	if st.State == session.Failed {
+		return 255
+	}
+	return st.ExitStatus
+}
+
+// ttyFiles returns the terminal when stdin and stdout are one.
+func ttyFiles(e *env) (in, out *os.File) {
+	fi, ok1 := e.stdin.(*os.File)
+	fo, ok2 := e.stdout.(*os.File)
+	if !ok1 || !ok2 || !term.IsTerminal(int(fi.Fd())) || !term.IsTerminal(int(fo.Fd())) {
+		return nil, nil
+	}
+	return fi, fo
+}
+
+// waitUp follows the session until it is up, answering prompts in the
+// terminal as ssh does. It returns ok=false with an exit code when the
+// session failed or ended first.
+func waitUp(a *app, s *session.Session, e *env, in *os.File) (int, bool) {
+	for {
+		select {
+		case ev := <-a.mgr.Events():
+			switch ev := ev.(type) {
+			case session.PromptRequested:
+				answerInTerminal(ev.Prompt, e, in)
+			case session.StateChanged:
+				switch ev.To {
+				case session.Up:
+					return 0, true
+				case session.Failed:
+					fmt.Fprintf(e.stderr, "sshdash: %v\n", ev.Cause)
+					return 255, false
+				case session.Closed:
+					return exitCode(s.Status()), false
+				case session.Reconnecting:
+					if ev.Cause != nil {
+						fmt.Fprintf(e.stderr, "sshdash: %v (retrying; ctrl+c to stop)\n", ev.Cause)
+					}
+				}
+			}
+		case <-s.Done():
+			return exitCode(s.Status()), false
+		}
+	}
+}
+
+// answerInTerminal asks a prompt on the terminal, masking secrets.
+func answerInTerminal(p *session.Prompt, e *env, in *os.File) {
+	fd := int(in.Fd())
+	if p.Kind == session.PromptHostKey {
+		fmt.Fprintf(e.stderr, "%s\n%s key fingerprint is %s.\nAre you sure you want to continue connecting (yes/no)? ", p.Title, p.KeyType, p.Fingerprint)
+		line, err := readLine(in)
+		if err != nil {
+			p.Cancel()
+			return
+		}
+		p.Answer([]string{strings.ToLower(strings.TrimSpace(line))})
+		return
+	}
+	if p.Title != "" {
+		fmt.Fprintln(e.stderr, p.Title)
+	}
+	if p.Instruction != "" {
+		fmt.Fprintln(e.stderr, p.Instruction)
+	}
+	answers := make([]string, 0, len(p.Questions))
+	for _, q := range p.Questions {
+		fmt.Fprint(e.stderr, q.Text)
+		var ans string
+		if q.Echo {
+			line, err := readLine(in)
+			if err != nil {
+				p.Cancel()
+				return
+			}
+			ans = line
+		} else {
+			b, err := term.ReadPassword(fd)
+			fmt.Fprintln(e.stderr)
+			if err != nil {
+				p.Cancel()
+				return
+			}
+			ans = string(b)
+		}
+		answers = append(answers, ans)
+	}
+	p.Answer(answers)
+}
+
+// readLine reads one line byte by byte, so nothing typed after it is
+// swallowed by a buffer before attaching.
+func readLine(r io.Reader) (string, error) {
+	var b strings.Builder
+	buf := make([]byte, 1)
+	for {
+		n, err := r.Read(buf)
+		if n == 1 {
+			if buf[0] == '\n' {
+				return strings.TrimRight(b.String(), "\r"), nil
+			}
+			b.WriteByte(buf[0])
+		}
+		if err != nil {
+			return b.String(), err
+		}
+	}
+}
+
+// waitTunnels runs a tunnel-only session until interrupted, printing its
+// state changes.
+func waitTunnels(a *app, s *session.Session, e *env) int {
+	fmt.Fprintf(e.stderr, "sshdash: %s: tunnels only; ctrl+c to stop\n", s.Alias())
+	sig := notifyInterrupt()
+	defer sig.stop()
+	for {
+		select {
+		case ev := <-a.mgr.Events():
+			switch ev := ev.(type) {
+			case session.Logged:
+				fmt.Fprintf(e.stderr, "sshdash: %s: %s\n", s.Alias(), ev.Entry.Text)
+			case session.PromptRequested:
+				if in, _ := ttyFiles(e); in != nil {
+					answerInTerminal(ev.Prompt, e, in)
+				} else {
+					ev.Prompt.Cancel()
+				}
+			}
+		case <-s.Done():
+			return exitCode(s.Status())
+		case <-sig.c:
+			return 0
+		}
+	}
 }

@@ -1,9 +1,64 @@
 package main
 
-import "fmt"
+import (
+	"context"
+	"fmt"
 
-// runDashboard is not built yet; its owner replaces this file.
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sshdash/sshdash/ui"
+)
+
+const dashboardUsage = `usage: sshdash [-F FILE] [--theme NAME]
+
+Opens the dashboard: your hosts from ~/.ssh/config (and /etc/ssh/ssh_config),
+live sessions, previews. Press ? inside for keys.
+`
+
 func runDashboard(args []string, e *env) int {
-	fmt.Fprintln(e.stderr, "sshdash: dashboard is not available in this build yet")
-	return 1
+	fs := newFlagSet("", e)
+	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	theme := fs.String("theme", "", "colour theme (auto, dark, light, high-contrast, …); overrides the settings file")
+	fs.Usage = func() { fmt.Fprint(e.stderr, dashboardUsage); fs.PrintDefaults() }
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(e.stderr, "sshdash: unexpected argument %q\n", pos[0])
+		fs.Usage()
+		return 2
+	}
+	a, err := newApp(e, *cfgFile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 1
+	}
+	a.themeFlag = *theme
+	return runDashboardWith(a, e, 0)
+}
+
+// runDashboardWith runs the dashboard on an app, optionally with a session
+// already open (connect's detach). Quitting closes every session.
+func runDashboardWith(a *app, e *env, _ int) int {
+	defer a.mgr.CloseAll()
+	in, out := ttyFiles(e)
+	if in == nil {
+		fmt.Fprintln(e.stderr, "sshdash: the dashboard needs a terminal; for scripts use sshdash list or sshdash resolve")
+		return 1
+	}
+	b := newBackend(a)
+	opts := ui.Options{
+		Backend:   b,
+		ThemeName: a.themeName(),
+		NoColor:   e.getenv("NO_COLOR") != "",
+		Looked:    a.looked(),
+		Logger:    a.log,
+	}
+	p := tea.NewProgram(ui.New(opts), tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()))
+	if _, err := p.Run(); err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 1
+	}
+	return 0
 }

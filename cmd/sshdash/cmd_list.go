@@ -1,9 +1,170 @@
 package main
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
 
-// runList is not built yet; its owner replaces this file.
+	"github.com/sshdash/sshdash/config"
+)
+
+const listUsage = `usage: sshdash list [-F FILE] [--json]
+
+Lists every host alias from your ssh configuration (~/.ssh/config, then
+/etc/ssh/ssh_config, with their Includes; or -F FILE) with the user,
+host name, port and jump host ssh would use, and where it is defined.
+Problems in the configuration are reported on stderr as "file:line: reason";
+the other hosts are still listed.
+`
+
+// listRow is one host of "sshdash list". The JSON field names are part of
+// sshdash's interface for scripts: add fields, never rename them.
+type listRow struct {
+	Alias     string `json:"alias"`
+	User      string `json:"user"`
+	HostName  string `json:"hostname"`
+	Port      int    `json:"port"`
+	ProxyJump string `json:"proxyjump"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	// Heartbeat goes here: the effective heartbeat from config/settings
+	// (filled in buildListRow, shown by a column in listColumns).
+	Error string `json:"error,omitempty"` // why the host could not be resolved
+}
+
+// listColumn is one column of the text table.
+type listColumn struct {
+	header string
+	value  func(r *listRow) string
+}
+
+// listColumns are the columns of the text table, in order. Adding a
+// column (the heartbeat, for instance) is one entry here.
+func listColumns() []listColumn {
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	return []listColumn{
+		{"HOST", func(r *listRow) string { return r.Alias }},
+		{"USER", func(r *listRow) string { return dash(r.User) }},
+		{"HOSTNAME", func(r *listRow) string { return dash(r.HostName) }},
+		{"PORT", func(r *listRow) string {
+			if r.Port == 0 {
+				return "-"
+			}
+			return strconv.Itoa(r.Port)
+		}},
+		{"PROXYJUMP", func(r *listRow) string { return dash(r.ProxyJump) }},
+		{"FILE", func(r *listRow) string { return fmt.Sprintf("%s:%d", r.File, r.Line) }},
+	}
+}
+
+// buildListRow resolves one host for the listing. Match exec commands are
+// not run while listing.
+func buildListRow(cfg *config.Config, h config.HostEntry) listRow {
+	row := listRow{Alias: h.Alias, File: h.File, Line: h.Line}
+	r, err := cfg.Resolve(h.Alias, config.ResolveOptions{})
+	if err != nil {
+		row.Error = err.Error()
+		return row
+	}
+	row.User = r.User()
+	row.HostName = r.HostName()
+	row.Port = r.Port()
+	row.ProxyJump = r.ProxyJump()
+	return row
+}
+
+// loadConfig loads the ssh configuration for a command: -F FILE or the
+// default files, with the command's environment.
+func loadConfig(file string, e *env) (*config.Config, error) {
+	return config.Load(config.LoadOptions{
+		File: file,
+		LookupEnv: func(k string) (string, bool) {
+			v := e.getenv(k)
+			return v, v != ""
+		},
+	})
+}
+
+// printConfigErrors writes the configuration's problems as "file:line:
+// reason" lines.
+func printConfigErrors(w io.Writer, cfg *config.Config) {
+	for _, le := range cfg.Errors() {
+		fmt.Fprintln(w, le.Error())
+	}
+}
+
 func runList(args []string, e *env) int {
-	fmt.Fprintln(e.stderr, "sshdash: list is not available in this build yet")
-	return 1
+	fs := newFlagSet("list", e)
+	file := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	asJSON := fs.Bool("json", false, "print a JSON array of hosts (for scripts)")
+	fs.Usage = func() { fmt.Fprint(e.stderr, listUsage); fs.PrintDefaults() }
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(e.stderr, "sshdash list: unexpected argument %q\n", pos[0])
+		fs.Usage()
+		return 2
+	}
+	cfg, err := loadConfig(*file, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash list: %v\n", err)
+		return 1
+	}
+	printConfigErrors(e.stderr, cfg)
+	if *file == "" && len(cfg.Files()) == 0 {
+		fmt.Fprintln(e.stderr, "sshdash list: no ssh configuration could be read")
+		return 1
+	}
+	hosts := cfg.Hosts()
+	rows := make([]listRow, 0, len(hosts))
+	for _, h := range hosts {
+		row := buildListRow(cfg, h)
+		if row.Error != "" {
+			fmt.Fprintf(e.stderr, "sshdash list: %s: %s\n", row.Alias, row.Error)
+		}
+		rows = append(rows, row)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rows); err != nil {
+			fmt.Fprintf(e.stderr, "sshdash list: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	writeListTable(e.stdout, rows)
+	return 0
+}
+
+// writeListTable prints rows as an aligned table.
+func writeListTable(w io.Writer, rows []listRow) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	cols := listColumns()
+	for i, c := range cols {
+		if i > 0 {
+			fmt.Fprint(tw, "\t")
+		}
+		fmt.Fprint(tw, c.header)
+	}
+	fmt.Fprintln(tw)
+	for i := range rows {
+		for j, c := range cols {
+			if j > 0 {
+				fmt.Fprint(tw, "\t")
+			}
+			fmt.Fprint(tw, c.value(&rows[i]))
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
 }

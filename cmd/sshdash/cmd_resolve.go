@@ -1,9 +1,126 @@
 package main
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 
-// runResolve is not built yet; its owner replaces this file.
+	"github.com/sshdash/sshdash/config"
+)
+
+const resolveUsage = `usage: sshdash resolve [-F FILE] [-l USER] [-p PORT] [user@]HOST[:PORT]
+
+Prints the options ssh would use for HOST, in the format of "ssh -G":
+Host and Match blocks, Includes, tokens and defaults applied. Match exec
+commands are run, as ssh runs them. Problems in the configuration are
+reported on stderr as "file:line: reason"; an error that would make ssh
+refuse to connect exits with status 255, as ssh does.
+`
+
+// splitDestination parses "[user@]host[:port]", "[user@][v6addr]:port" or
+// "ssh://[user@]host[:port]". A bare IPv6 address (several colons) has no
+// port.
+func splitDestination(dest string) (user, host string, port int, err error) {
+	s := strings.TrimPrefix(dest, "ssh://")
+	uri := s != dest
+	if uri {
+		s = strings.TrimSuffix(s, "/")
+	}
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		user, s = s[:i], s[i+1:]
+		if user == "" {
+			return "", "", 0, fmt.Errorf("empty user name in %q", dest)
+		}
+	}
+	portStr := ""
+	switch {
+	case strings.HasPrefix(s, "["):
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return "", "", 0, fmt.Errorf("missing ']' in %q", dest)
+		}
+		host, s = s[1:end], s[end+1:]
+		if s != "" {
+			if s[0] != ':' {
+				return "", "", 0, fmt.Errorf("unexpected %q after ']' in %q", s, dest)
+			}
+			portStr = s[1:]
+		}
+	case strings.Count(s, ":") == 1:
+		host, portStr, _ = strings.Cut(s, ":")
+	default:
+		host = s
+	}
+	if host == "" {
+		return "", "", 0, fmt.Errorf("no host in %q", dest)
+	}
+	if portStr != "" {
+		p, perr := strconv.Atoi(portStr)
+		if perr != nil || p <= 0 || p > 65535 {
+			return "", "", 0, fmt.Errorf("bad port %q in %q", portStr, dest)
+		}
+		port = p
+	}
+	return user, host, port, nil
+}
+
 func runResolve(args []string, e *env) int {
-	fmt.Fprintln(e.stderr, "sshdash: resolve is not available in this build yet")
-	return 1
+	fs := newFlagSet("resolve", e)
+	file := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	login := fs.String("l", "", "remote user, as ssh -l (overrides user@)")
+	port := fs.Int("p", 0, "port, as ssh -p (overrides :PORT)")
+	fs.Usage = func() { fmt.Fprint(e.stderr, resolveUsage); fs.PrintDefaults() }
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 {
+		if len(pos) == 0 {
+			fmt.Fprintln(e.stderr, "sshdash resolve: missing HOST")
+		} else {
+			fmt.Fprintf(e.stderr, "sshdash resolve: unexpected argument %q\n", pos[1])
+		}
+		fs.Usage()
+		return 2
+	}
+	user, host, destPort, err := splitDestination(pos[0])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash resolve: %v\n", err)
+		return 2
+	}
+	if *login != "" {
+		user = *login
+	}
+	if *port < 0 || *port > 65535 {
+		fmt.Fprintf(e.stderr, "sshdash resolve: bad port %d\n", *port)
+		return 2
+	}
+	if *port != 0 {
+		destPort = *port
+	}
+	cfg, err := loadConfig(*file, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash resolve: %v\n", err)
+		return 255
+	}
+	printConfigErrors(e.stderr, cfg)
+	r, err := cfg.Resolve(host, config.ResolveOptions{
+		RunExec:    true,
+		User:       user,
+		Port:       destPort,
+		Lookup:     config.SystemLookup,
+		ExecStderr: e.stderr,
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash resolve: %v\n", err)
+		if errors.Is(err, config.ErrFatal) {
+			return 255
+		}
+		return 1
+	}
+	for _, l := range r.Lines() {
+		fmt.Fprintln(e.stdout, l)
+	}
+	return 0
 }

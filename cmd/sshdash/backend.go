@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"golang.org/x/term"
+
+	"github.com/sshdash/sshdash/config"
+	"github.com/sshdash/sshdash/config/settings"
+	"github.com/sshdash/sshdash/session"
+	"github.com/sshdash/sshdash/ui"
+	"github.com/sshdash/sshdash/ui/attach"
+)
+
+// backend implements ui.Backend on the session manager, the ssh
+// configuration and sshdash's settings.
+type backend struct {
+	a        *app
+	warnings []string
+	hosts    []ui.Host
+
+	mu       sync.Mutex // guards settings writes
+	tty      *os.File   // the terminal attach takes over; nil without one
+	prefix   byte
+	statusOn bool
+}
+
+func newBackend(a *app) *backend {
+	b := &backend{a: a, warnings: a.warnings, prefix: a.prefix(), statusOn: a.settings.StatusBar()}
+	b.tty, _ = ttyFiles(a.e)
+	b.hosts = hostsOf(a)
+	return b
+}
+
+// hostsOf lists the configuration's concrete hosts with what they resolve
+// to (no Match exec while listing, as ssh's own listing would not run it).
+func hostsOf(a *app) []ui.Host {
+	var out []ui.Host
+	for _, h := range a.cfg.Hosts() {
+		r, err := a.cfg.Resolve(h.Alias, config.ResolveOptions{})
+		if err != nil {
+			out = append(out, ui.Host{Alias: h.Alias, Group: displayPath(h.File)})
+			continue
+		}
+		hb := a.opener.HeartbeatFor(h.Alias, r)
+		out = append(out, ui.Host{
+			Alias:           h.Alias,
+			User:            r.User(),
+			HostName:        r.HostName(),
+			Port:            r.Port(),
+			ProxyJump:       r.ProxyJump(),
+			Heartbeat:       hb.Settings,
+			HeartbeatSource: hb.Source(),
+			Reattach:        a.settings.Reattach(h.Alias).Value,
+			Group:           displayPath(h.File),
+		})
+	}
+	return out
+}
+
+// displayPath shortens the home directory to ~.
+func displayPath(p string) string {
+	if home, err := os.UserHomeDir(); err == nil && home != "" && len(p) > len(home) && p[:len(home)] == home && p[len(home)] == '/' {
+		return "~" + p[len(home):]
+	}
+	return p
+}
+
+func (b *backend) Hosts() []ui.Host             { return b.hosts }
+func (b *backend) ConfigErrors() []string       { return b.warnings }
+func (b *backend) Events() <-chan session.Event { return b.a.mgr.Events() }
+
+func (b *backend) Open(alias string, background bool) tea.Cmd {
+	return func() tea.Msg {
+		p, err := b.a.opener.Plan(alias)
+		if err != nil {
+			return ui.OpenFailed{Alias: alias, Err: err}
+		}
+		cols, rows := b.size()
+		s := b.a.mgr.Open(b.a.opener.Options(p, false, cols, rows))
+		return ui.SessionOpened{ID: s.ID(), Alias: alias, Background: background}
+	}
+}
+
+// size is the terminal size a new session starts with (minus the status bar).
+func (b *backend) size() (int, int) {
+	if b.tty != nil {
+		if c, r, err := term.GetSize(int(b.tty.Fd())); err == nil {
+			if b.statusOn {
+				r--
+			}
+			return c, r
+		}
+	}
+	return 80, 24
+}
+
+func (b *backend) Sessions() []session.Status {
+	ss := b.a.mgr.Sessions()
+	out := make([]session.Status, len(ss))
+	for i, s := range ss {
+		out[i] = s.Status()
+	}
+	return out
+}
+
+func (b *backend) Screen(id, cols, rows int) []string {
+	if s := b.a.mgr.Get(id); s != nil {
+		return s.Preview(cols, rows)
+	}
+	return nil
+}
+
+func (b *backend) Log(id int) []session.LogEntry {
+	if s := b.a.mgr.Get(id); s != nil {
+		return s.Log()
+	}
+	return nil
+}
+
+func (b *backend) Reconnect(id int) {
+	if s := b.a.mgr.Get(id); s != nil {
+		s.Reconnect()
+	}
+}
+
+func (b *backend) Close(id int) { b.a.mgr.Remove(id) }
+
+func (b *backend) Attach(id int) tea.Cmd {
+	s := b.a.mgr.Get(id)
+	if s == nil || b.tty == nil {
+		return func() tea.Msg {
+			return ui.AttachResult{ID: id, Err: fmt.Errorf("cannot attach session %d: no terminal", id)}
+		}
+	}
+	x := &attachExec{s: s, tty: b.tty, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
+	return tea.Exec(x, func(err error) tea.Msg {
+		if err != nil {
+			return ui.AttachResult{ID: id, Err: err}
+		}
+		return ui.AttachResult{ID: id, Action: attachAction(x.res.Action), Jump: x.res.N}
+	})
+}
+
+func attachAction(a attach.Action) ui.AttachAction {
+	switch a {
+	case attach.Next:
+		return ui.AttachNext
+	case attach.Prev:
+		return ui.AttachPrev
+	case attach.Jump:
+		return ui.AttachJump
+	case attach.Close:
+		return ui.AttachClose
+	case attach.Ended:
+		return ui.AttachEnded
+	}
+	return ui.AttachDetached
+}
+
+func (b *backend) SaveHostSettings(pattern string, hs ui.HostSettings) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	h := settings.Host{Match: pattern, Mode: hs.Heartbeat.Mode, Interval: hs.Heartbeat.Interval, Count: hs.Heartbeat.Count, Reattach: hs.Reattach}
+	if err := b.a.settings.SetHost(h); err != nil {
+		return fmt.Errorf("settings for %s: %w", pattern, err)
+	}
+	if err := b.a.settings.Save(b.a.setPath); err != nil {
+		return fmt.Errorf("save settings to %s: %w", b.a.setPath, err)
+	}
+	for _, s := range b.a.mgr.Sessions() {
+		if config.MatchPatternList([]string{pattern}, s.Alias()) {
+			s.SetHeartbeat(hs.Heartbeat)
+		}
+	}
+	b.hosts = hostsOf(b.a)
+	return nil
+}
+
+// attachExec hands the terminal to a session for tea.Exec: Bubble Tea has
+// released the terminal (cooked mode, main screen) when Run is called and
+// takes it back afterwards.
+type attachExec struct {
+	s    *session.Session
+	tty  *os.File
+	opts attach.Options
+	res  attach.Result
+}
+
+func (x *attachExec) SetStdin(io.Reader)  {}
+func (x *attachExec) SetStdout(io.Writer) {}
+func (x *attachExec) SetStderr(io.Writer) {}
+
+func (x *attachExec) Run() error {
+	o := x.opts
+	o.In, o.Out = x.tty, x.tty
+	res, err := attach.Run(context.Background(), x.s, o)
+	x.res = res
+	return err
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSplitDestination(t *testing.T) {
+	cases := []struct {
+		in, user, host string
+		port           int
+		bad            bool
+	}{
+		{"web", "", "web", 0, false},
+		{"bob@web", "bob", "web", 0, false},
+		{"bob@web:2222", "bob", "web", 2222, false},
+		{"a@b@web", "a@b", "web", 0, false},
+		{"[::1]:22", "", "::1", 22, false},
+		{"fe80::1", "", "fe80::1", 0, false},
+		{"ssh://u@h:2200", "u", "h", 2200, false},
+		{"web:x", "", "", 0, true},
+		{"@web", "", "", 0, true},
+		{"web:0", "", "", 0, true},
+		{"[::1", "", "", 0, true},
+	}
+	for _, c := range cases {
+		u, h, p, err := splitDestination(c.in)
+		if (err != nil) != c.bad || (!c.bad && (u != c.user || h != c.host || p != c.port)) {
+			t.Errorf("splitDestination(%q) = %q %q %d %v", c.in, u, h, p, err)
+		}
+	}
+}
+
+func TestResolvePrintsLines(t *testing.T) {
+	path := writeCfg(t, "Host web\n    HostName Web.Example.com\n    User deploy\n    Bogus x\nHost *\n    ServerAliveInterval 15\n")
+	e, out, errb := cfgTestEnv(nil)
+	if code := runResolve([]string{"alice@web:2022", "-F", path}, e); code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errb)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	want := []string{"host web", "user alice", "hostname web.example.com", "port 2022"}
+	for i, w := range want {
+		if i >= len(lines) || lines[i] != w {
+			t.Fatalf("line %d = %q, want %q\n%s", i, lines[i], w, out)
+		}
+	}
+	if !strings.Contains(out.String(), "\nserveraliveinterval 15\n") {
+		t.Errorf("missing serveraliveinterval:\n%s", out)
+	}
+	if !strings.Contains(errb.String(), path+`:4: unknown keyword "bogus"`) {
+		t.Errorf("stderr %q", errb)
+	}
+	e, out, _ = cfgTestEnv(nil)
+	if code := runResolve([]string{"-F", path, "-l", "carol", "-p", "7", "bob@web:9"}, e); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out.String(), "\nuser carol\n") || !strings.Contains(out.String(), "\nport 7\n") {
+		t.Errorf("-l/-p must win:\n%s", out)
+	}
+}
+
+func TestResolveFatalExits255(t *testing.T) {
+	path := writeCfg(t, "Host web\n    RemoteCommand echo %j\n")
+	e, out, errb := cfgTestEnv(nil)
+	if code := runResolve([]string{"-F", path, "web"}, e); code != 255 {
+		t.Errorf("exit %d, want 255", code)
+	}
+	if out.Len() != 0 || !strings.Contains(errb.String(), path+":2:") {
+		t.Errorf("stdout %q stderr %q", out, errb)
+	}
+}
+
+func TestResolveUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"a", "b"}, {"--nope", "web"}, {"web:bad"}} {
+		e, _, errb := cfgTestEnv(nil)
+		if code := runResolve(args, e); code != 2 {
+			t.Errorf("%q: exit %d", args, code)
+		}
+		if errb.Len() == 0 {
+			t.Errorf("%q: nothing on stderr", args)
+		}
+	}
+	e, _, _ := cfgTestEnv(nil)
+	if code := runResolve([]string{"-F", "/nonexistent/sshdash/config", "web"}, e); code != 255 {
+		t.Errorf("missing -F: exit %d", code)
+	}
+}

@@ -1,0 +1,371 @@
+package keepalive_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sshdash/sshdash/keepalive"
+)
+
+const sec = time.Second
+
+func TestProbeAfterOneIntervalOfSilence(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(9 * sec)
+	h.sent(0)
+	h.advance(1 * sec)
+	c := h.expectCall(true)
+	h.sent(1)
+
+	h.clk.Advance(40 * time.Millisecond) // the round trip
+	c.reply <- true
+	st := h.waitStats("the reply", func(st keepalive.Stats) bool { return st.Answered == 1 })
+	if st.LastRTT != 40*time.Millisecond || st.SmoothedRTT != st.LastRTT || st.MinRTT != st.LastRTT || st.MaxRTT != st.LastRTT {
+		t.Errorf("RTT figures %v/%v/%v/%v, want all 40ms", st.LastRTT, st.SmoothedRTT, st.MinRTT, st.MaxRTT)
+	}
+	if st.Liveness != keepalive.Up || st.Misses != 0 {
+		t.Errorf("after reply: %v with %d misses", st.Liveness, st.Misses)
+	}
+	if want := uint64(keepalive.ExchangeBytes); st.Bytes != want {
+		t.Errorf("Bytes = %d, want %d", st.Bytes, want)
+	}
+	if !st.LastContact.Equal(t0.Add(10*sec + 40*time.Millisecond)) {
+		t.Errorf("LastContact = %s after start", st.LastContact.Sub(t0))
+	}
+
+	// The next probe is due one interval after the reply.
+	h.advance(10*sec - time.Millisecond)
+	h.sent(1)
+	h.advance(time.Millisecond)
+	c = h.expectCall(true)
+	h.clk.Advance(20 * time.Millisecond)
+	c.reply <- true
+	st = h.waitStats("second reply", func(st keepalive.Stats) bool { return st.Answered == 2 })
+	if st.LastRTT != 20*time.Millisecond || st.MinRTT != 20*time.Millisecond || st.MaxRTT != 40*time.Millisecond {
+		t.Errorf("RTT last/min/max %v/%v/%v, want 20ms/20ms/40ms", st.LastRTT, st.MinRTT, st.MaxRTT)
+	}
+	if want := 40*time.Millisecond + (20*time.Millisecond-40*time.Millisecond)/8; st.SmoothedRTT != want {
+		t.Errorf("SmoothedRTT = %v, want %v", st.SmoothedRTT, want)
+	}
+	if !st.Started.Equal(t0) || st.Uptime(h.clk.Now()) != h.at() {
+		t.Errorf("Started %v, uptime %v", st.Started, st.Uptime(h.clk.Now()))
+	}
+}
+
+func TestTrafficPostponesProbe(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(6 * sec)
+	h.act.Record(100)
+	h.advance(4 * sec) // t=10: the checkpoint sees traffic at 6
+	h.sent(0)
+	h.advance(5*sec + 999*time.Millisecond) // t=15.999
+	h.sent(0)
+	h.advance(time.Millisecond) // t=16: silent for an interval
+	h.expectCall(true)
+	if got := h.m.Stats().LastContact; !got.Equal(t0.Add(6 * sec)) {
+		t.Errorf("LastContact = %s after start, want 6s", got.Sub(t0))
+	}
+}
+
+func TestStaleThenUpOnLateReply(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(10 * sec)
+	c := h.expectCall(true)
+	h.advance(10 * sec) // the reply deadline
+	st := h.waitLive(keepalive.Stale, 1)
+	if h.at() != 20*sec {
+		t.Fatalf("Stale reported at %s, want at the deadline 20s", h.at())
+	}
+	if st.Answered != 0 {
+		t.Errorf("Answered = %d", st.Answered)
+	}
+	h.clk.Advance(3 * sec)
+	c.reply <- true
+	st = h.waitLive(keepalive.Up, 0)
+	if st.LastRTT != 13*sec {
+		t.Errorf("late RTT = %v, want 13s", st.LastRTT)
+	}
+}
+
+func TestTrafficResetsMisses(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(10 * sec)
+	h.expectCall(true) // never answered
+	h.advance(10 * sec)
+	h.waitLive(keepalive.Stale, 1)
+	h.advance(10 * sec)
+	h.waitLive(keepalive.Stale, 2)
+
+	h.clk.Advance(sec)
+	h.act.Record(1) // t=31: anything from the server
+	h.waitLive(keepalive.Up, 0)
+
+	// The probe is still unanswered: another silent interval is a miss again.
+	h.advance(9*sec + 999*time.Millisecond)
+	if st := h.m.Stats(); st.Liveness != keepalive.Up {
+		t.Fatalf("at %s: %v, want up", h.at(), st.Liveness)
+	}
+	h.advance(time.Millisecond)
+	h.waitLive(keepalive.Stale, 1)
+	h.sent(1) // one probe in flight at a time
+}
+
+func TestStuckProbeIsDead(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.act.Record(10) // the handshake
+	h.advance(10 * sec)
+	h.expectCall(true) // the server never answers
+	h.advance(10 * sec)
+	h.waitLive(keepalive.Stale, 1)
+	h.advance(10 * sec)
+	h.waitLive(keepalive.Stale, 2)
+	h.clk.Advance(10 * sec) // t=40 = Interval × (Count+1): dead
+
+	var killErr error
+	select {
+	case killErr = <-h.killed:
+	case <-time.After(guard):
+		t.Fatal("kill not called")
+	}
+	d := asDead(t, h.runResult())
+	if d != killErr {
+		t.Errorf("kill got %v, Run returned %v", killErr, d)
+	}
+	if d.Misses != 3 || d.Silence != 40*sec || d.Settings != probe(10*sec, 3) {
+		t.Errorf("DeadError %+v, want 3 misses after 40s silence", *d)
+	}
+	if d.Error() == "" {
+		t.Error("empty message")
+	}
+	st := h.waitLive(keepalive.Dead, 3)
+	if st.Sent != 1 || st.Answered != 0 {
+		t.Errorf("sent/answered %d/%d", st.Sent, st.Answered)
+	}
+	// kill closed the conn, which ends the goroutine stuck in SendRequest
+	// (goleak in TestMain checks it).
+	<-h.m.Done()
+}
+
+func TestFailureReplyMeansAlive(t *testing.T) {
+	h := start(t, probe(5*sec, 1))
+	for i := range 3 {
+		h.advance(5 * sec)
+		c := h.expectCall(true)
+		h.clk.Advance(sec)
+		c.reply <- false // "request failed": OpenSSH's sshd answers so
+		h.waitStats("a failure reply", func(st keepalive.Stats) bool { return st.Answered == uint64(i+1) })
+		h.block()
+	}
+	if st := h.m.Stats(); st.Liveness != keepalive.Up || st.Misses != 0 || st.Sent != 3 {
+		t.Errorf("after failure replies: %+v", st)
+	}
+}
+
+func TestCountOneDiesAfterOneMiss(t *testing.T) {
+	h := start(t, probe(5*sec, 1))
+	h.advance(5 * sec)
+	h.expectCall(true)
+	h.clk.Advance(5 * sec)
+	if d := asDead(t, h.runResult()); d.Misses != 1 || d.Silence != 10*sec {
+		t.Errorf("DeadError %+v", *d)
+	}
+}
+
+func TestNoopMode(t *testing.T) {
+	h := start(t, keepalive.Settings{Mode: keepalive.ModeNoop, Interval: 10 * sec, Count: 3})
+	h.advance(9 * sec)
+	h.sent(0)
+	h.advance(sec) // t=10
+	h.expectNoop()
+	h.advance(10 * sec) // t=20: still silent, no reply expected: send again
+	h.expectNoop()
+	h.advance(5 * sec)
+	h.act.Record(1) // t=25
+	h.advance(5 * sec)
+	h.sent(2)
+	h.advance(5 * sec) // t=35
+	h.expectNoop()
+	// Nothing is ever missed in noop mode, however long it stays silent.
+	for range 10 {
+		h.advance(10 * sec)
+		h.expectNoop()
+	}
+	st := h.m.Stats()
+	if st.Liveness != keepalive.Up || st.Misses != 0 || st.Answered != 0 || st.Sent != 13 {
+		t.Errorf("noop stats %+v", st)
+	}
+	if want := uint64(13 * keepalive.RequestBytes); st.Bytes != want {
+		t.Errorf("Bytes = %d, want %d", st.Bytes, want)
+	}
+}
+
+func TestOffAndTCPSendNothing(t *testing.T) {
+	for _, mode := range []keepalive.Mode{keepalive.ModeOff, keepalive.ModeTCP} {
+		t.Run(string(mode), func(t *testing.T) {
+			h := start(t, keepalive.Settings{Mode: mode, Interval: sec, Count: 1})
+			h.waitLive(keepalive.Up, 0) // Run is up
+			if n := h.clk.Timers(); n != 0 {
+				t.Fatalf("%d timers armed", n)
+			}
+			for range 100 {
+				h.clk.Advance(time.Minute)
+			}
+			if st := h.m.Stats(); st.Sent != 0 || st.Liveness != keepalive.Up {
+				t.Errorf("%s: %+v", mode, st)
+			}
+			select {
+			case c := <-h.conn.calls:
+				t.Errorf("%s sent %+v", mode, c)
+			default:
+			}
+		})
+	}
+}
+
+func TestSetSettingsLive(t *testing.T) {
+	h := start(t, probe(time.Minute, 5))
+	h.advance(5 * sec)
+	h.sent(0)
+
+	// A shorter interval that is already overdue fires at once.
+	h.m.SetSettings(probe(5*sec, 5))
+	c := h.expectCall(true)
+	h.waitStats("new settings", func(st keepalive.Stats) bool { return st.Settings.Interval == 5*sec })
+	h.advance(5 * sec)
+	h.waitLive(keepalive.Stale, 1)
+	h.advance(5 * sec)
+	h.waitLive(keepalive.Stale, 2)
+
+	// Switching to off clears the misses and stops the timer.
+	h.m.SetSettings(keepalive.Settings{Mode: keepalive.ModeOff})
+	h.waitStats("off", func(st keepalive.Stats) bool {
+		return st.Settings.Mode == keepalive.ModeOff && st.Liveness == keepalive.Up && st.Misses == 0
+	})
+	if n := h.clk.Timers(); n != 0 {
+		t.Errorf("%d timers armed in off mode", n)
+	}
+	// The old probe's reply is still an RTT sample.
+	h.clk.Advance(time.Hour)
+	c.reply <- true
+	h.waitStats("reply in off mode", func(st keepalive.Stats) bool { return st.Answered == 1 })
+
+	// Back to probe with a lower count: misses start from zero again.
+	h.m.SetSettings(probe(10*sec, 2))
+	h.waitStats("probe again", func(st keepalive.Stats) bool { return st.Settings.Mode == keepalive.ModeProbe })
+	h.block()
+	h.advance(10 * sec)
+	h.expectCall(true)
+	h.advance(10 * sec)
+	h.waitLive(keepalive.Stale, 1)
+
+	// Lowering the count below the misses already counted kills at once.
+	h.m.SetSettings(probe(10*sec, 1))
+	if d := asDead(t, h.runResult()); d.Misses != 1 {
+		t.Errorf("DeadError %+v", *d)
+	}
+}
+
+func TestSettingsNormalized(t *testing.T) {
+	h := start(t, keepalive.Settings{Mode: "bogus", Interval: -1, Count: 0})
+	if got := h.m.Stats().Settings; got != keepalive.Default() {
+		t.Errorf("settings %v, want the defaults", got)
+	}
+}
+
+func TestRunStopsOnCancel(t *testing.T) {
+	clk := newTestClock()
+	conn := newFakeConn()
+	defer conn.Close()
+	m := keepalive.NewMonitor(conn, nil, nil, keepalive.Default(), clk)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := m.Run(ctx); err != nil {
+		t.Errorf("Run after cancel = %v, want nil", err)
+	}
+	if err := m.Run(context.Background()); err == nil {
+		t.Error("second Run succeeded")
+	}
+	<-m.Done()
+}
+
+func TestReceivedFeedsTheMonitor(t *testing.T) {
+	clk := newTestClock()
+	conn := newFakeConn()
+	defer conn.Close()
+	m := keepalive.NewMonitor(conn, nil, nil, keepalive.Default(), clk)
+	clk.Advance(sec)
+	m.Received(5)
+	if got := m.Stats().LastContact; !got.Equal(t0.Add(sec)) {
+		t.Errorf("LastContact %v", got)
+	}
+	if m.Activity().Bytes() != 5 {
+		t.Errorf("Bytes %d", m.Activity().Bytes())
+	}
+}
+
+func TestClosedConnIsNotAVerdict(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(10 * sec)
+	h.expectCall(true)
+	h.conn.Close() // the transport died under the probe
+	h.waitStats("the failed send handled", func(st keepalive.Stats) bool { return st.Sent == 1 && st.InFlightSince.IsZero() })
+	if n := h.clk.Timers(); n != 0 {
+		t.Errorf("%d timers armed after the connection closed", n)
+	}
+	h.clk.Advance(time.Hour)
+	if st := h.m.Stats(); st.Sent != 1 || st.Liveness != keepalive.Up {
+		t.Errorf("after close: %+v", st)
+	}
+	select {
+	case err := <-h.runErr:
+		t.Fatalf("Run returned %v before its context was done", err)
+	case err := <-h.killed:
+		t.Fatalf("kill called with %v for a conn that was already closed", err)
+	default:
+	}
+	h.cancel()
+	if err := h.runResult(); err != nil {
+		t.Errorf("Run = %v after cancel, want nil", err)
+	}
+}
+
+// A probe unanswered for the late-reply grace (4 smoothed RTTs, at least
+// 250 ms, at most 750 ms) shows Stale at once, without counting a miss, so
+// a dying link is visible within a second of the probe.
+func TestStaleAsSoonAsReplyIsLate(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(10 * sec)
+	c := h.expectCall(true)
+	h.advance(249 * time.Millisecond)
+	if st := h.m.Stats(); st.Liveness != keepalive.Up {
+		t.Fatalf("Stale after %s, before the grace", h.at())
+	}
+	h.advance(time.Millisecond) // t = 10.25 s
+	st := h.waitLive(keepalive.Stale, 0)
+	if st.Misses != 0 {
+		t.Errorf("a late reply counted as a miss: %d", st.Misses)
+	}
+	c.reply <- true
+	h.waitLive(keepalive.Up, 0)
+}
+
+// With a measured round trip the grace is 4 × SRTT, capped at 750 ms.
+func TestLateGraceFollowsRTT(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(10 * sec)
+	c := h.expectCall(true)
+	h.clk.Advance(150 * time.Millisecond) // SRTT 150 ms → grace 600 ms
+	c.reply <- true
+	h.waitStats("first RTT", func(st keepalive.Stats) bool { return st.Answered == 1 })
+	h.advance(10 * sec)
+	c = h.expectCall(true)
+	h.advance(599 * time.Millisecond)
+	if st := h.m.Stats(); st.Liveness != keepalive.Up {
+		t.Fatalf("Stale before 4×SRTT")
+	}
+	h.advance(time.Millisecond)
+	h.waitLive(keepalive.Stale, 0)
+	c.reply <- true
+	h.waitLive(keepalive.Up, 0)
+}

@@ -1,0 +1,251 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/keepalive"
+)
+
+// link is one established connection of a session: the SSH client, the
+// shell channel, the heartbeat monitor and the goroutines pumping output.
+// It is created by the run loop and torn down by it; close is idempotent.
+type link struct {
+	client *ssh.Client
+	closer func() error
+	act    *keepalive.Activity
+	mon    *keepalive.Monitor
+	shell  *ssh.Session
+	stdin  io.WriteCloser
+	stdout io.Reader
+
+	tcpMu        sync.Mutex // guards tcp
+	tcp          net.Conn   // the TCP socket when the transport is one (for live TCP settings)
+	tcpKeepAlive bool       // kernel keepalive per ssh_config TCPKeepAlive
+
+	once    sync.Once
+	causeMu sync.Mutex // guards cause
+	cause   error
+}
+
+// err returns the cause the link was closed with, nil while it is open.
+func (l *link) err() error {
+	l.causeMu.Lock()
+	defer l.causeMu.Unlock()
+	return l.cause
+}
+
+// wrap is the session's DialHooks.WrapConn: it remembers the TCP socket for
+// live TCP settings and reports every byte received to the heartbeat.
+func (l *link) wrap(c net.Conn) net.Conn {
+	l.tcpMu.Lock()
+	if l.tcp == nil {
+		if _, ok := c.(*net.TCPConn); ok {
+			l.tcp = c
+		}
+	}
+	l.tcpMu.Unlock()
+	return keepalive.WatchConn(c, l.act)
+}
+
+// close tears the link down with a cause; only the first cause counts.
+func (l *link) close(cause error) {
+	l.once.Do(func() {
+		l.causeMu.Lock()
+		l.cause = cause
+		l.causeMu.Unlock()
+		if l.shell != nil {
+			_ = l.shell.Close()
+		}
+		if l.closer != nil {
+			_ = l.closer()
+		} else if l.client != nil {
+			_ = l.client.Close()
+		}
+	})
+}
+
+// setTCP applies heartbeat-derived TCP settings (keepalive, user timeout)
+// to the socket, when the transport is a TCP socket.
+func (l *link) setTCP(hb keepalive.Settings) {
+	l.tcpMu.Lock()
+	c := l.tcp
+	l.tcpMu.Unlock()
+	if c != nil {
+		_ = keepalive.SetTCP(c, hb, l.tcpKeepAlive)
+	}
+}
+
+// startShell opens the session's shell channel: PTY, environment, and the
+// reattach wrapper (or the plain RemoteCommand / shell).
+func (s *Session) startShell(l *link) error {
+	sess, err := l.client.NewSession()
+	if err != nil {
+		return fmt.Errorf("open session channel: %w", err)
+	}
+	for k, v := range s.opts.Env {
+		_ = sess.Setenv(k, v) // refusals are ignored, as ssh does
+	}
+	s.mu.Lock()
+	cols, rows := s.cols, s.rows
+	s.mu.Unlock()
+	term := s.opts.Term
+	if term == "" {
+		term = "xterm-256color"
+	}
+	modes := ssh.TerminalModes{ssh.ECHO: 1, ssh.TTY_OP_ISPEED: 38400, ssh.TTY_OP_OSPEED: 38400}
+	if err := sess.RequestPty(term, rows, cols, modes); err != nil {
+		sess.Close()
+		return fmt.Errorf("request PTY: %w", err)
+	}
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		sess.Close()
+		return fmt.Errorf("stdin: %w", err)
+	}
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		sess.Close()
+		return fmt.Errorf("stdout: %w", err)
+	}
+	sess.Stderr = io.Discard // a PTY merges stderr into stdout
+	cmd := s.opts.Command
+	mode := s.opts.Reattach
+	if mode == "" {
+		mode = ReattachAuto
+	}
+	if err := sess.Start(wrapperCommand(mode, s.remoteName, cmd)); err != nil {
+		sess.Close()
+		return fmt.Errorf("start shell: %w", err)
+	}
+	l.shell, l.stdin, l.stdout = sess, stdin, stdout
+	return nil
+}
+
+// pumpOutput copies the shell's output into the emulator and the attached
+// terminal until the channel ends. The first bytes are scanned for the
+// wrapper's marker, which says how the shell was (re)attached.
+func (s *Session) pumpOutput(l *link, method chan<- string) {
+	buf := make([]byte, 32*1024)
+	var pending []byte
+	scanning := true
+	for {
+		n, err := l.stdout.Read(buf)
+		if n > 0 {
+			s.bytesIn.Add(uint64(n))
+			p := buf[:n]
+			if scanning {
+				pending = append(pending, p...)
+				m, rest, more := scanMarker(pending)
+				if more {
+					continue
+				}
+				scanning = false
+				method <- m
+				p, pending = rest, nil
+			}
+			s.output(p)
+		}
+		if err != nil {
+			if scanning {
+				method <- ""
+				if len(pending) > 0 {
+					s.output(pending)
+				}
+			}
+			return
+		}
+	}
+}
+
+// output feeds p to the emulator and the attached terminal, and announces it.
+func (s *Session) output(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	s.outMu.Lock()
+	_, _ = s.screen.Write(p)
+	if s.attached != nil {
+		_, _ = s.attached.Write(p)
+	}
+	s.outMu.Unlock()
+	select {
+	case s.outKick <- struct{}{}:
+	default:
+	}
+}
+
+// localLine writes a line of sshdash's own into the session's screen (and
+// the attached terminal), e.g. to say that the previous shell was lost.
+func (s *Session) localLine(text string) {
+	s.output([]byte("\r\n\x1b[0;7m sshdash: " + text + " \x1b[0m\r\n"))
+}
+
+// killRemote ends the private tmux/screen session on the server; used when
+// the user closes the session on purpose.
+func (s *Session) killRemote(ctx context.Context, l *link) {
+	if s.opts.TunnelOnly || l == nil || l.client == nil {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sess, err := l.client.NewSession()
+		if err != nil {
+			return
+		}
+		defer sess.Close()
+		_ = sess.Run(killCommand(s.remoteName))
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// exitStatusOf interprets the shell's end: the remote exit status when the
+// shell exited, or ok=false when the connection was lost instead.
+func exitStatusOf(err error) (status int, exited bool) {
+	if err == nil {
+		return 0, true
+	}
+	var ee *ssh.ExitError
+	if errors.As(err, &ee) {
+		if ee.Signal() != "" {
+			return 128 + signalNumber(ee.Signal()), true
+		}
+		return ee.ExitStatus(), true
+	}
+	return 0, false
+}
+
+// signalNumber maps an SSH signal name to its usual Linux number.
+func signalNumber(name string) int {
+	switch name {
+	case "HUP":
+		return 1
+	case "INT":
+		return 2
+	case "QUIT":
+		return 3
+	case "ABRT":
+		return 6
+	case "KILL":
+		return 9
+	case "SEGV":
+		return 11
+	case "PIPE":
+		return 13
+	case "ALRM":
+		return 14
+	case "TERM":
+		return 15
+	}
+	return 0
+}

@@ -1,0 +1,195 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/config"
+	"github.com/sshdash/sshdash/config/settings"
+	"github.com/sshdash/sshdash/keepalive"
+)
+
+// Opener turns destinations into session Options: it resolves them through
+// ssh_config, applies sshdash's settings (heartbeat, reattach) and builds
+// the dial function. The CLI, the dashboard, the demo and the lab tests
+// all open sessions through it.
+type Opener struct {
+	Config   *config.Config
+	Settings *settings.File // nil: built-in defaults
+	Getenv   func(string) string
+	Logger   *slog.Logger
+	// DialTCP, when set, replaces TCP dialling (tests, the demo's links).
+	DialTCP func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Plan is one destination resolved for opening.
+type Plan struct {
+	Alias     string // the destination as the user wrote it
+	Resolved  *config.Resolved
+	Target    Target
+	Heartbeat settings.Effective
+	Reattach  ReattachMode
+}
+
+// SplitDestination parses "[user@]host[:port]" as ssh's destination.
+func SplitDestination(dest string) (user, host string, port int) {
+	host = dest
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		user, host = host[:i], host[i+1:]
+	}
+	if strings.HasPrefix(host, "[") {
+		if i := strings.Index(host, "]"); i > 0 {
+			rest := host[i+1:]
+			host = host[1:i]
+			if p, err := strconv.Atoi(strings.TrimPrefix(rest, ":")); err == nil {
+				port = p
+			}
+		}
+		return user, host, port
+	}
+	if strings.Count(host, ":") == 1 {
+		i := strings.Index(host, ":")
+		if p, err := strconv.Atoi(host[i+1:]); err == nil {
+			host, port = host[:i], p
+		}
+	}
+	return user, host, port
+}
+
+func (o *Opener) settings() *settings.File {
+	if o.Settings == nil {
+		return settings.Empty()
+	}
+	return o.Settings
+}
+
+func (o *Opener) getenv(k string) string {
+	if o.Getenv == nil {
+		return os.Getenv(k)
+	}
+	return o.Getenv(k)
+}
+
+// Plan resolves a destination ("alias" or "[user@]host[:port]").
+func (o *Opener) Plan(dest string) (*Plan, error) {
+	user, host, port := SplitDestination(dest)
+	r, err := o.Config.Resolve(host, config.ResolveOptions{RunExec: true, User: user, Port: port})
+	if err != nil {
+		return nil, &ConfigError{Setting: "Host", Value: dest, Err: err}
+	}
+	mode, err := ParseReattachMode(o.settings().Reattach(host).Value)
+	if err != nil {
+		mode = ReattachAuto
+	}
+	return &Plan{Alias: dest, Resolved: r, Target: TargetFromResolved(r), Heartbeat: o.HeartbeatFor(host, r), Reattach: mode}, nil
+}
+
+// HeartbeatFor applies the heartbeat precedence for a host: the settings
+// file's host entry → ServerAliveInterval/CountMax set in ssh_config →
+// the settings file's default → built-in.
+func (o *Opener) HeartbeatFor(alias string, r *config.Resolved) settings.Effective {
+	iv, ivSet := r.ServerAliveInterval()
+	cnt, cntSet := r.ServerAliveCountMax()
+	return o.settings().Heartbeat(alias, iv, ivSet, cnt, cntSet)
+}
+
+// resolveHop resolves a ProxyJump hop as a host of its own.
+func (o *Opener) resolveHop(host string) (Target, error) {
+	r, err := o.Config.Resolve(host, config.ResolveOptions{RunExec: true})
+	if err != nil {
+		return Target{}, err
+	}
+	return TargetFromResolved(r), nil
+}
+
+// Options builds the session Options for a plan; tunnelOnly is ssh -N.
+func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
+	secrets := NewSecrets() // this session's passphrases, for its reconnects only
+	target := p.Target
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	dial := func(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error) {
+		conn, err := Dial(ctx, DialOptions{
+			Target:     target,
+			ResolveHop: o.resolveHop,
+			Dialer:     keepalive.Dialer(h.Heartbeat, target.TCPKeepAlive),
+			DialTCP:    o.DialTCP,
+			Fast:       h.Fast,
+			WrapConn:   h.WrapConn,
+			OnStage:    h.OnStage,
+			Ask:        h.Ask,
+			Secrets:    secrets,
+			Log:        func(s string) { logger.Info(s, "host", p.Alias) },
+			Getenv:     o.Getenv,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		return conn.Client(), conn.Close, nil
+	}
+	term := o.getenv("TERM")
+	if term == "" || term == "dumb" {
+		term = "xterm-256color"
+	}
+	var fwd []Forward
+	var fwdErrs []string
+	for kind, specs := range map[byte][]string{'L': target.LocalForwards, 'R': target.RemoteForwards, 'D': target.DynamicForwards} {
+		for _, spec := range specs {
+			f, err := ParseForward(kind, spec)
+			if err != nil {
+				fwdErrs = append(fwdErrs, err.Error())
+				continue
+			}
+			fwd = append(fwd, f)
+		}
+	}
+	for _, e := range fwdErrs {
+		logger.Warn(fmt.Sprintf("%s: %s", p.Alias, e))
+	}
+	return Options{
+		Alias:        p.Alias,
+		Target:       target.String(),
+		Dial:         dial,
+		Heartbeat:    p.Heartbeat.Settings,
+		Reattach:     p.Reattach,
+		Term:         term,
+		Command:      target.RemoteCommand,
+		Env:          envFor(target, o.getenv),
+		Cols:         cols,
+		Rows:         rows,
+		TunnelOnly:   tunnelOnly,
+		Forwards:     fwd,
+		TCPKeepAlive: target.TCPKeepAlive,
+		Logger:       logger,
+	}
+}
+
+// envFor is the environment a session asks the server to set: SetEnv
+// values and the local variables matching SendEnv patterns.
+func envFor(t Target, getenv func(string) string) map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		for _, pat := range t.SendEnv {
+			if config.MatchPattern(pat, name) { // case-sensitive, as ssh
+				env[name] = getenv(name)
+				break
+			}
+		}
+	}
+	for _, kv := range t.SetEnv {
+		if name, val, ok := strings.Cut(kv, "="); ok {
+			env[name] = strings.Trim(val, `"`)
+		}
+	}
+	return env
+}

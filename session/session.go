@@ -1,0 +1,297 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/keepalive"
+	"github.com/sshdash/sshdash/session/vt"
+)
+
+// DialHooks is what a session gives the connect layer for one attempt.
+type DialHooks struct {
+	// OnStage reports progress through the connection stages.
+	OnStage func(Stage)
+	// Ask puts a question to the user (host key, passphrase, password) and
+	// waits for the answer; the session shows as NeedsYou meanwhile.
+	Ask func(ctx context.Context, p *Prompt) ([]string, error)
+	// WrapConn wraps the transport before the SSH handshake so the heartbeat
+	// sees every byte received.
+	WrapConn func(net.Conn) net.Conn
+	// Heartbeat is the host's heartbeat; the connect layer derives TCP
+	// keepalive and TCP_USER_TIMEOUT from it.
+	Heartbeat keepalive.Settings
+	// Fast asks for cheap, frequent TCP attempts (a reconnect during an
+	// outage): the dial returns as soon as the network answers.
+	Fast bool
+}
+
+// DialFunc establishes one authenticated SSH connection for a session. The
+// returned close function closes it and everything under it (jump hosts,
+// proxy processes). Errors for which IsPermanent is true end the session in
+// Failed; others are retried.
+type DialFunc func(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error)
+
+// Options describe one session.
+type Options struct {
+	Alias      string             // what the user opened
+	Target     string             // user@host:port for display
+	Dial       DialFunc           // how to connect
+	Heartbeat  keepalive.Settings // heartbeat settings
+	Reattach   ReattachMode       // how the shell survives drops
+	Term       string             // $TERM for the remote PTY
+	Command    string             // RemoteCommand ("" = login shell)
+	Env        map[string]string  // SetEnv/SendEnv variables to request
+	Cols, Rows int                // initial size
+	TunnelOnly bool               // no shell (ssh -N)
+	// TCPKeepAlive turns on kernel keepalive (ssh_config TCPKeepAlive).
+	TCPKeepAlive bool
+	Forwards     []Forward       // tunnels
+	Backoff      Backoff         // reconnect policy; zero value means DefaultBackoff
+	Clock        keepalive.Clock // nil means the real clock
+	Logger       *slog.Logger    // nil means discard
+}
+
+// Session is one SSH session: it connects, keeps its link alive, reconnects
+// after drops and reattaches to the same remote shell. All its goroutines
+// end when it is closed. Methods are safe for concurrent use.
+type Session struct {
+	id    int
+	opts  Options
+	clock keepalive.Clock
+	log   *slog.Logger
+	pub   publisher
+
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	done   chan struct{}
+
+	remoteName string        // the private tmux/screen session name; fixed for the session's life
+	retryNow   chan struct{} // buffered 1: "reconnect now" requests
+	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
+
+	// outMu guards screen writes and attached: output is written to the
+	// emulator and to the attached terminal under it, so Attach's redraw
+	// and switch to live output are atomic.
+	outMu    sync.Mutex
+	screen   *vt.Screen
+	attached io.Writer
+
+	// mu guards the fields below.
+	mu          sync.Mutex
+	status      Status
+	logEntries  []LogEntry
+	cols, rows  int
+	live        *link // the current connection while one is up
+	closeCause  error
+	everUp      bool
+	lastMethod  string
+	hbOverride  *keepalive.Settings
+	bytesIn     atomic.Uint64
+	bytesOut    atomic.Uint64
+	exitStatus  int
+	closedByUsr bool
+}
+
+// maxLog bounds a session's event log.
+const maxLog = 500
+
+// rttHistory bounds Status.RTTHistory.
+const rttHistory = 32
+
+// ID returns the session's number, unique within its Manager.
+func (s *Session) ID() int { return s.id }
+
+// Alias returns what the user opened.
+func (s *Session) Alias() string { return s.opts.Alias }
+
+// Done is closed when the session has ended (Failed or Closed) and all its
+// goroutines have stopped.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Status returns a snapshot of the session.
+func (s *Session) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.status
+	st.RTTHistory = append([]time.Duration(nil), s.status.RTTHistory...)
+	st.Tunnels = append([]TunnelStatus(nil), s.status.Tunnels...)
+	st.BytesIn, st.BytesOut = s.bytesIn.Load(), s.bytesOut.Load()
+	if s.live != nil && s.live.mon != nil {
+		st.Heartbeat = s.live.mon.Stats()
+	}
+	return st
+}
+
+// Log returns the session's event log, oldest first.
+func (s *Session) Log() []LogEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]LogEntry(nil), s.logEntries...)
+}
+
+// Preview returns the session's current screen as styled lines cropped to
+// cols×rows, for the dashboard.
+func (s *Session) Preview(cols, rows int) []string {
+	return s.screen.StyledLines(cols, rows)
+}
+
+// ScreenText returns the session's current screen as plain text lines.
+func (s *Session) ScreenText() []string { return s.screen.Lines() }
+
+// Attach writes a full redraw of the session's screen to w, then streams
+// live output to w until the returned function is called.
+func (s *Session) Attach(w io.Writer) (stop func()) {
+	s.outMu.Lock()
+	_, _ = w.Write(s.screen.Render())
+	s.attached = w
+	s.outMu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.outMu.Lock()
+			if s.attached == w {
+				s.attached = nil
+			}
+			s.outMu.Unlock()
+		})
+	}
+}
+
+// WriteOverlay draws p over the attached terminal between output writes
+// and then restores the cursor and attributes the remote program expects.
+func (s *Session) WriteOverlay(p []byte) {
+	s.outMu.Lock()
+	defer s.outMu.Unlock()
+	if s.attached == nil {
+		return
+	}
+	_, _ = s.attached.Write(p)
+	_, _ = s.attached.Write(s.screen.CursorRestore())
+}
+
+// Write sends keystrokes to the remote shell. While the link is down it
+// returns an error wrapping ErrLinkDown: keys are dropped, never queued.
+func (s *Session) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	l := s.live
+	up := s.status.State == Up || s.status.State == Stale
+	s.mu.Unlock()
+	if l == nil || l.stdin == nil || !up {
+		return 0, fmt.Errorf("%s: %w", s.opts.Alias, ErrLinkDown)
+	}
+	n, err := l.stdin.Write(p)
+	s.bytesOut.Add(uint64(n))
+	if err != nil {
+		return n, fmt.Errorf("%s: %w", s.opts.Alias, ErrLinkDown)
+	}
+	return n, nil
+}
+
+// Resize sets the terminal size: the emulator's and the remote PTY's.
+func (s *Session) Resize(cols, rows int) {
+	if cols <= 0 || rows <= 0 {
+		return
+	}
+	s.mu.Lock()
+	changed := cols != s.cols || rows != s.rows
+	s.cols, s.rows = cols, rows
+	l := s.live
+	s.mu.Unlock()
+	if !changed {
+		return
+	}
+	s.outMu.Lock()
+	s.screen.Resize(cols, rows)
+	s.outMu.Unlock()
+	if l != nil && l.shell != nil {
+		_ = l.shell.WindowChange(rows, cols)
+	}
+}
+
+// Reconnect asks for an immediate reconnect: while waiting between
+// attempts the next one starts now; while up, the link is dropped and
+// re-established (useful after a network change).
+func (s *Session) Reconnect() {
+	select {
+	case s.retryNow <- struct{}{}:
+	default:
+	}
+}
+
+// SetHeartbeat changes the session's heartbeat at once.
+func (s *Session) SetHeartbeat(hb keepalive.Settings) {
+	s.mu.Lock()
+	s.hbOverride = &hb
+	l := s.live
+	s.mu.Unlock()
+	if l != nil && l.mon != nil {
+		l.mon.SetSettings(hb)
+		l.setTCP(hb)
+	}
+	s.logf("heartbeat changed to %s", hb)
+}
+
+func (s *Session) heartbeat() keepalive.Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hbOverride != nil {
+		return *s.hbOverride
+	}
+	return s.opts.Heartbeat
+}
+
+// Close ends the session: its remote tmux/screen session is ended too, so
+// nothing is left running on the server. It is idempotent; the first
+// cause is kept. It waits until the session's goroutines have ended.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	if s.closeCause == nil {
+		s.closeCause = errClosedByUser
+		s.closedByUsr = true
+	}
+	s.mu.Unlock()
+	s.cancel(errClosedByUser)
+	<-s.done
+	return nil
+}
+
+// logf appends a sentence to the event log and publishes it.
+func (s *Session) logf(format string, args ...any) {
+	e := LogEntry{At: s.clock.Now(), Text: fmt.Sprintf(format, args...)}
+	s.mu.Lock()
+	s.logEntries = append(s.logEntries, e)
+	if len(s.logEntries) > maxLog {
+		s.logEntries = s.logEntries[len(s.logEntries)-maxLog:]
+	}
+	s.mu.Unlock()
+	s.log.Info(e.Text, "session", s.id, "host", s.opts.Alias)
+	s.pub.publish(Logged{ID: s.id, Entry: e})
+}
+
+// setState records a transition and publishes it.
+func (s *Session) setState(to State, stage Stage, cause error, mutate func(*Status)) {
+	now := s.clock.Now()
+	s.mu.Lock()
+	from := s.status.State
+	s.status.State, s.status.Stage, s.status.Cause = to, stage, cause
+	if from != to {
+		s.status.Since = now
+	}
+	if mutate != nil {
+		mutate(&s.status)
+	}
+	s.mu.Unlock()
+	if from == to && to != Connecting && to != Reconnecting {
+		return
+	}
+	s.pub.publish(StateChanged{ID: s.id, From: from, To: to, Stage: stage, Cause: cause, At: now})
+}

@@ -1,0 +1,158 @@
+package session
+
+// Benchmarks beside OpenSSH's ssh against the same real sshd
+// (SSHDASH_INTEGRATION=1): keystroke echo latency through a remote PTY and
+// bulk output throughput, each for sshdash's Dial+StartShell and for
+// `ssh -tt` driven through a local PTY. Run with
+//
+//	SSHDASH_INTEGRATION=1 go test -run '^$' -bench 'Echo|Bulk' -benchtime 200x ./session/
+//
+// and compare the sshdash and openssh lines (us-median/echo, MB/s).
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os/exec"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/sshdash/sshdash/internal/sshdtest"
+	"github.com/sshdash/sshdash/internal/testenv"
+)
+
+// benchBulkBytes is what one bulk iteration transfers (head -c 50M).
+const benchBulkBytes = 50 << 20
+
+// echoCommand makes the remote PTY raw and echoes every byte back.
+const echoCommand = "stty raw -echo; echo READY; exec cat"
+
+// bulkCommand sends 50 MiB of zeros and DONE for every line it reads.
+const bulkCommand = "stty raw -echo; echo READY; while read x; do head -c 52428800 /dev/zero; echo DONE; done"
+
+// benchStream is one end of a remote PTY session: sshdash's Shell or an
+// ssh process's local PTY.
+type benchStream struct {
+	w     io.Writer
+	r     io.Reader
+	close func()
+}
+
+// openBench starts command remotely through sshdash (openssh false) or
+// `ssh -tt` in a local PTY (openssh true) and waits for READY.
+func openBench(b *testing.B, f *sshdFixture, openssh bool, command string) *benchStream {
+	b.Helper()
+	var s *benchStream
+	if openssh {
+		args := []string{"-tt", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+			"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-i", f.key,
+			"-p", strconv.Itoa(f.sshd.Port()), "root@127.0.0.1", command}
+		cmd := exec.Command("ssh", args...)
+		ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 80, Rows: 24})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s = &benchStream{w: ptmx, r: ptmx, close: func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+			ptmx.Close()
+		}}
+	} else {
+		tg := f.target()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		c, err := Dial(ctx, DialOptions{Target: tg})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sh, err := StartShell(ctx, c.Client(), ShellOptions{Command: command, RequestTTY: "force", Cols: 80, Rows: 24})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s = &benchStream{w: sh.Stdin, r: sh.Stdout, close: func() { sh.Close(); c.Close() }}
+	}
+	b.Cleanup(s.close)
+	readUntil(b, s.r, []byte("READY"))
+	return s
+}
+
+// readUntil reads r until the data read ends with marker (ignoring a
+// trailing CR LF), returning how many bytes were read.
+func readUntil(b *testing.B, r io.Reader, marker []byte) int {
+	b.Helper()
+	buf := make([]byte, 256*1024)
+	var tail []byte
+	total := 0
+	for {
+		n, err := r.Read(buf)
+		total += n
+		tail = append(tail, buf[:n]...)
+		if len(tail) > 64 {
+			tail = tail[len(tail)-64:]
+		}
+		if bytes.Contains(tail, marker) {
+			return total
+		}
+		if err != nil {
+			b.Fatalf("waiting for %q: %v (last bytes %q)", marker, err, tail)
+		}
+	}
+}
+
+func benchTargets(b *testing.B) *sshdFixture {
+	b.Helper()
+	testenv.Need(b, sshdtest.SSHD, "ssh-keygen", "ssh")
+	return newSSHD(b, sshdtest.Options{})
+}
+
+func BenchmarkKeystrokeEcho(b *testing.B) {
+	f := benchTargets(b)
+	for _, impl := range []string{"sshdash", "openssh"} {
+		b.Run(impl, func(b *testing.B) {
+			s := openBench(b, f, impl == "openssh", echoCommand)
+			one := []byte{'x'}
+			got := make([]byte, 16)
+			var samples []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := s.w.Write(one); err != nil {
+					b.Fatal(err)
+				}
+				for n := 0; n < 1; {
+					k, err := s.r.Read(got)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n += k
+				}
+				samples = append(samples, time.Since(start))
+			}
+			slices.Sort(samples)
+			median := samples[len(samples)/2]
+			b.ReportMetric(float64(median.Nanoseconds())/1e3, "us-median/echo")
+			b.ReportMetric(float64(samples[len(samples)*99/100].Nanoseconds())/1e3, "us-p99/echo")
+		})
+	}
+}
+
+func BenchmarkBulkOutput(b *testing.B) {
+	f := benchTargets(b)
+	for _, impl := range []string{"sshdash", "openssh"} {
+		b.Run(impl, func(b *testing.B) {
+			s := openBench(b, f, impl == "openssh", bulkCommand)
+			b.SetBytes(benchBulkBytes)
+			for b.Loop() {
+				if _, err := s.w.Write([]byte("\n")); err != nil {
+					b.Fatal(err)
+				}
+				if n := readUntil(b, s.r, []byte("DONE")); n < benchBulkBytes {
+					b.Fatalf("got %d bytes", n)
+				}
+			}
+		})
+	}
+}
+

@@ -1,0 +1,253 @@
+package vt
+
+// This file holds the storage model: colours, styles, cells, lines and the
+// two screen buffers (main and alternate).
+
+// color is a cell colour. The top byte says what kind it is; the low 24
+// bits carry the value. The zero value is the terminal's default colour.
+type color uint32
+
+const (
+	colorDefault color = 0
+	colorIndexed color = 1 << 24 // low byte: palette index 0-255
+	colorRGB     color = 2 << 24 // low 24 bits: 0xRRGGBB
+	colorKind    color = 0xff << 24
+)
+
+func indexed(i int) color   { return colorIndexed | color(i&0xff) }
+func rgb(r, g, b int) color { return colorRGB | color(r&0xff)<<16 | color(g&0xff)<<8 | color(b&0xff) }
+func (c color) kind() color { return c & colorKind }
+func (c color) index() int  { return int(c & 0xff) }
+func (c color) rgb() (r, g, b int) {
+	return int(c>>16) & 0xff, int(c>>8) & 0xff, int(c) & 0xff
+}
+
+// attrs is the set of on/off SGR attributes of a cell.
+type attrs uint16
+
+const (
+	attrBold attrs = 1 << iota
+	attrFaint
+	attrItalic
+	attrBlink
+	attrRapidBlink
+	attrReverse
+	attrConceal
+	attrStrike
+	attrOverline
+)
+
+// Underline styles, as in SGR 4:n.
+const (
+	ulNone   uint8 = 0
+	ulSingle uint8 = 1
+	ulDouble uint8 = 2
+	ulCurly  uint8 = 3
+	ulDotted uint8 = 4
+	ulDashed uint8 = 5
+)
+
+// style is the graphic rendition of a cell (or of the pen that writes cells).
+// The zero value is the terminal's default rendition. styles are compared
+// with ==.
+type style struct {
+	fg, bg, ul color // foreground, background, underline colour
+	attrs      attrs
+	underline  uint8 // ulNone..ulDashed
+}
+
+// cell is one column of one line. It holds no pointers, so screens and
+// the scrollback cost the garbage collector nothing to scan, and the zero
+// cell is a default blank.
+//
+// A wide character (width 2) occupies its cell (kind cellWide) and the
+// next one (kind cellCont, r == 0). A blank cell has r == 0; a written
+// space is stored as a blank.
+type cell struct {
+	st   style
+	r    rune  // content: 0 blank, > 0 a one-rune grapheme, < 0 ^index into the cluster table
+	kind uint8 // cellNarrow, cellWide or cellCont
+}
+
+// Cell kinds.
+const (
+	cellNarrow uint8 = iota // one column
+	cellWide                // first column of a wide character
+	cellCont                // second column of a wide character
+)
+
+// width returns the number of columns the cell's character advances: 1,
+// 2, or 0 for a continuation.
+func (c cell) width() int {
+	switch c.kind {
+	case cellWide:
+		return 2
+	case cellCont:
+		return 0
+	}
+	return 1
+}
+
+func blankCell(st style) cell { return cell{st: st} }
+
+// isDefaultBlank reports whether the cell is indistinguishable from a cell
+// of a freshly cleared screen.
+func (c cell) isDefaultBlank() bool { return c == cell{} }
+
+// line is one row of a buffer.
+type line struct {
+	cells []cell
+	// wrapped is set when the text of this line continued onto the next
+	// line because of autowrap (a soft wrap), as xterm records it.
+	wrapped bool
+}
+
+// clear fills the whole line with blanks of the given style.
+func (l *line) clear(st style) {
+	if st == (style{}) {
+		clear(l.cells)
+	} else {
+		b := blankCell(st)
+		for i := range l.cells {
+			l.cells[i] = b
+		}
+	}
+	l.wrapped = false
+}
+
+// resize truncates or extends the line to n cells. A wide character cut in
+// half by the new right edge is blanked.
+func (l *line) resize(n int) {
+	switch {
+	case n < len(l.cells):
+		l.cells = l.cells[:n]
+		if n > 0 && l.cells[n-1].kind == cellWide {
+			l.cells[n-1] = blankCell(l.cells[n-1].st)
+		}
+	case n > len(l.cells):
+		l.cells = append(l.cells, make([]cell, n-len(l.cells))...)
+	}
+}
+
+// fixWide repairs wide characters broken at the edges of a span [x0, x1)
+// that is about to be overwritten, so that no half of a wide character
+// survives on its own: the left half before x0 and the orphaned right half
+// at x1 are blanked (keeping their colours).
+func (l *line) fixWide(x0, x1 int) {
+	n := len(l.cells)
+	if x0 > 0 && x0 < n && l.cells[x0].kind == cellCont {
+		l.cells[x0-1] = blankCell(l.cells[x0-1].st)
+	}
+	if x1 > 0 && x1 < n && l.cells[x1].kind == cellCont {
+		l.cells[x1] = blankCell(l.cells[x1].st)
+	}
+}
+
+// erase blanks cells [x0, x1) with the given style, repairing wide chars
+// cut at the edges. Erasing through the end of the line forgets the soft
+// wrap.
+func (l *line) erase(x0, x1 int, st style) {
+	n := len(l.cells)
+	x0, x1 = max(x0, 0), min(x1, n)
+	if x0 >= x1 {
+		return
+	}
+	l.fixWide(x0, x1)
+	b := blankCell(st)
+	for i := x0; i < x1; i++ {
+		l.cells[i] = b
+	}
+	if x1 == n {
+		l.wrapped = false
+	}
+}
+
+// insertBlanks shifts cells from x right by k (dropping those pushed past
+// the end) and blanks [x, x+k).
+func (l *line) insertBlanks(x, k int, st style) {
+	n := len(l.cells)
+	if x < 0 || x >= n || k <= 0 {
+		return
+	}
+	k = min(k, n-x)
+	l.fixWide(x, x) // a continuation at x loses its left half
+	copy(l.cells[x+k:], l.cells[x:n-k])
+	b := blankCell(st)
+	for i := x; i < x+k; i++ {
+		l.cells[i] = b
+	}
+	if l.cells[n-1].kind == cellWide { // right half pushed off the end
+		l.cells[n-1] = blankCell(l.cells[n-1].st)
+	}
+}
+
+// deleteCells removes k cells at x, shifting the rest left and filling the
+// end with blanks.
+func (l *line) deleteCells(x, k int, st style) {
+	n := len(l.cells)
+	if x < 0 || x >= n || k <= 0 {
+		return
+	}
+	k = min(k, n-x)
+	l.fixWide(x, x+k)
+	copy(l.cells[x:], l.cells[x+k:])
+	b := blankCell(st)
+	for i := n - k; i < n; i++ {
+		l.cells[i] = b
+	}
+}
+
+// savedCursor is what DECSC (ESC 7, CSI s, mode 1048/1049) saves.
+type savedCursor struct {
+	x, y     int
+	pending  bool // pending-wrap state
+	pen      style
+	origin   bool
+	charsets [4]charset
+	gl       uint8
+}
+
+// buffer is one of the two screens (main and alternate).
+type buffer struct {
+	lines []line
+	saved savedCursor
+	// kitty is this screen's stack of kitty keyboard protocol flags
+	// (CSI > flags u pushes, CSI < n u pops); the last entry is current.
+	kitty []int
+}
+
+// maxKittyStack bounds each screen's kitty keyboard flag stack.
+const maxKittyStack = 16
+
+func newBuffer(cols, rows int) buffer {
+	b := buffer{lines: make([]line, rows)}
+	for i := range b.lines {
+		b.lines[i].cells = make([]cell, cols)
+	}
+	return b
+}
+
+// resize changes the buffer to cols×rows. shift lines are first removed
+// from the top (returned to the caller, in order, for the scrollback);
+// then lines are cut from or added at the bottom.
+func (b *buffer) resize(cols, rows, shift int) (gone []line) {
+	shift = max(0, min(shift, len(b.lines)))
+	gone = b.lines[:shift:shift]
+	b.lines = b.lines[shift:]
+	if len(b.lines) > rows {
+		b.lines = b.lines[:rows]
+	}
+	for len(b.lines) < rows {
+		b.lines = append(b.lines, line{cells: make([]cell, 0, cols)})
+	}
+	for i := range b.lines {
+		b.lines[i].resize(cols)
+	}
+	return gone
+}
+
+func (b *buffer) clear(st style) {
+	for i := range b.lines {
+		b.lines[i].clear(st)
+	}
+}

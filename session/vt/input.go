@@ -1,0 +1,341 @@
+package vt
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/ansi/parser"
+)
+
+// Input handling. Bytes reach the screen through a small front end around
+// ansi.Parser:
+//
+//   - In the ground state we decode text ourselves: runs of printable ASCII
+//     go straight to the printer, and bytes >= 0x80 are decoded as UTF-8
+//     (invalid input becomes U+FFFD, a character split across Write calls
+//     is carried over). 8-bit C1 controls are not recognised, as in UTF-8
+//     terminals; this also keeps ansi.Parser out of its UTF-8 state, which
+//     would swallow an ESC in the middle of a broken character.
+//   - Escape, CSI and DCS headers go byte by byte through ansi.Parser, which
+//     calls handleESC/handleCSI/execute. A byte >= 0x80 there aborts the
+//     sequence; an ESC always starts a new one.
+//   - Once the parser enters a string state (OSC, DCS data, SOS, PM, APC)
+//     we take over until BEL (OSC only), ESC, CAN or SUB, keeping at most
+//     maxString bytes of an OSC and nothing of the others.
+
+// strKind says which control string is being consumed.
+type strKind uint8
+
+const (
+	strNone   strKind = iota
+	strOSC            // OSC: collected, dispatched on BEL or ESC
+	strIgnore         // DCS data, SOS, PM, APC: dropped
+)
+
+// maxString bounds how much of an OSC string is kept.
+const maxString = 4096
+
+// maxTitle bounds the stored window title (bytes).
+const maxTitle = 1024
+
+// maxTitleStack bounds the CSI 22 t title stack, as xterm does.
+const maxTitleStack = 10
+
+// Write feeds output of the remote program to the screen. It never fails
+// and always consumes all of p; sequences may be split across calls at any
+// byte.
+func (s *Screen) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.write(p)
+	return len(p), nil
+}
+
+func (s *Screen) write(p []byte) {
+	for i := 0; i < len(p); {
+		b := p[i]
+		switch {
+		case s.str != strNone:
+			i += s.consumeString(p[i:])
+		case s.utf8n > 0:
+			s.utf8[s.utf8n] = b
+			s.utf8n++
+			i++
+			if !utf8.FullRune(s.utf8[:s.utf8n]) {
+				continue
+			}
+			r, size := utf8.DecodeRune(s.utf8[:s.utf8n])
+			var rest [utf8.UTFMax]byte
+			n := copy(rest[:], s.utf8[size:s.utf8n])
+			s.utf8n = 0
+			s.printRune(r)
+			if n > 0 { // bytes that turned out not to belong: reprocess
+				s.write(rest[:n])
+			}
+		case s.parser.State() != parser.GroundState:
+			if b >= 0x80 { // abort the sequence, treat as text
+				s.parser.Reset()
+				continue
+			}
+			if b == ansi.ESC {
+				s.parser.Reset()
+			}
+			s.parser.Advance(b)
+			i++
+			s.afterAdvance()
+		case b >= 0x20 && b < 0x7f:
+			j := i + 1
+			for j < len(p) && p[j] >= 0x20 && p[j] < 0x7f {
+				j++
+			}
+			s.printASCII(p[i:j])
+			i = j
+		case b == ansi.ESC:
+			s.parser.Advance(b)
+			i++
+		case b < 0x20 || b == ansi.DEL:
+			s.execute(b)
+			i++
+		default: // UTF-8
+			if !utf8.FullRune(p[i:]) {
+				s.utf8n = copy(s.utf8[:], p[i:])
+				i = len(p)
+				continue
+			}
+			r, size := utf8.DecodeRune(p[i:])
+			s.printRune(r)
+			i += size
+		}
+	}
+}
+
+// afterAdvance takes over control strings from the parser.
+func (s *Screen) afterAdvance() {
+	switch s.parser.State() {
+	case parser.OscStringState:
+		s.str = strOSC
+	case parser.DcsStringState, parser.SosStringState, parser.PmStringState, parser.ApcStringState:
+		s.str = strIgnore
+	default:
+		return
+	}
+	s.strBuf = s.strBuf[:0]
+	s.parser.Reset()
+}
+
+// consumeString eats bytes of a control string and returns how many.
+func (s *Screen) consumeString(p []byte) int {
+	for i, b := range p {
+		switch b {
+		case ansi.BEL:
+			if s.str == strOSC {
+				s.dispatchOSC()
+				s.str = strNone
+				return i + 1
+			}
+		case ansi.CAN, ansi.SUB:
+			s.str = strNone
+			return i + 1
+		case ansi.ESC:
+			// ST is ESC \; the parser then sees ESC \ and ignores it. Any
+			// other ESC also ends the string and starts a new sequence.
+			if s.str == strOSC {
+				s.dispatchOSC()
+			}
+			s.str = strNone
+			s.parser.Advance(b)
+			return i + 1
+		default:
+			if s.str == strOSC && b >= 0x20 && len(s.strBuf) < maxString {
+				s.strBuf = append(s.strBuf, b)
+			}
+		}
+	}
+	return len(p)
+}
+
+func (s *Screen) dispatchOSC() {
+	cmd, arg, _ := strings.Cut(string(s.strBuf), ";")
+	switch cmd {
+	case "0", "2":
+		s.title = sanitizeTitle(arg)
+	}
+	// OSC 1 (icon name), 4/10/11/... (colours), 7 (cwd), 8 (hyperlinks),
+	// 52 (clipboard), 133 (prompt marks) and the rest are ignored.
+}
+
+// sanitizeTitle keeps a title printable and bounded, so that it can be
+// echoed back to a real terminal safely.
+func sanitizeTitle(t string) string {
+	t = strings.ToValidUTF8(t, "\uFFFD")
+	t = strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, t)
+	if len(t) > maxTitle {
+		t = t[:maxTitle]
+		for len(t) > 0 && !utf8.ValidString(t) {
+			t = t[:len(t)-1]
+		}
+	}
+	return t
+}
+
+// execute performs a C0 control.
+func (s *Screen) execute(b byte) {
+	s.lastValid = false
+	switch b {
+	case ansi.BS:
+		s.pending = false
+		if s.x > 0 {
+			s.x--
+		}
+	case ansi.HT:
+		s.tabForward(1)
+	case ansi.LF, ansi.VT, ansi.FF:
+		s.index()
+		if s.modes.NewLine {
+			s.carriageReturn()
+		}
+	case ansi.CR:
+		s.carriageReturn()
+	case ansi.SO:
+		s.gl = 1
+	case ansi.SI:
+		s.gl = 0
+	}
+	// BEL, NUL, ENQ, CAN, SUB, DEL... nothing to do for a passive screen.
+	s.repeatW = 0
+}
+
+// handleESC performs an escape sequence (ESC [intermediate] final).
+func (s *Screen) handleESC(cmd ansi.Cmd) {
+	s.lastValid = false
+	s.repeatW = 0
+	final := cmd.Final()
+	switch cmd.Intermediate() {
+	case 0:
+		switch final {
+		case '7':
+			s.saveCursor()
+		case '8':
+			s.restoreCursor()
+		case 'D': // IND
+			s.index()
+		case 'E': // NEL
+			s.index()
+			s.carriageReturn()
+		case 'H': // HTS
+			s.tabs[s.x] = true
+		case 'M': // RI
+			s.reverseIndex()
+		case 'c': // RIS
+			s.reset()
+		case '=':
+			s.modes.AppKeypad = true
+		case '>':
+			s.modes.AppKeypad = false
+		case 'n': // LS2
+			s.gl = 2
+		case 'o': // LS3
+			s.gl = 3
+		}
+	case '(', ')', '*', '+':
+		s.charsets[cmd.Intermediate()-'('] = charsetFor(final)
+	case '#':
+		if final == '8' {
+			s.alignmentTest()
+		}
+	}
+}
+
+// alignmentTest is DECALN: fill the screen with E, reset margins, home.
+func (s *Screen) alignmentTest() {
+	for i := range s.buf.lines {
+		l := &s.buf.lines[i]
+		for x := range l.cells {
+			l.cells[x] = cell{r: 'E'}
+		}
+		l.wrapped = false
+	}
+	s.top, s.bottom = 0, s.rows-1
+	s.modes.Origin = false
+	s.x, s.y, s.pending = 0, 0, false
+}
+
+func (s *Screen) carriageReturn() {
+	s.x = 0
+	s.pending = false
+}
+
+// index moves the cursor down one line, scrolling the region up when it is
+// on the bottom margin. It reports whether the cursor line changed (moved
+// or scrolled).
+func (s *Screen) index() bool {
+	s.pending = false
+	switch {
+	case s.y == s.bottom:
+		s.scrollUp(s.top, s.bottom, 1)
+	case s.y < s.rows-1:
+		s.y++
+	default:
+		return false
+	}
+	return true
+}
+
+// reverseIndex moves the cursor up one line, scrolling the region down
+// when it is on the top margin.
+func (s *Screen) reverseIndex() {
+	s.pending = false
+	switch {
+	case s.y == s.top:
+		s.scrollDown(s.top, s.bottom, 1)
+	case s.y > 0:
+		s.y--
+	}
+}
+
+func (s *Screen) tabForward(n int) {
+	s.pending = false
+	for ; n > 0 && s.x < s.cols-1; n-- {
+		s.x++
+		for s.x < s.cols-1 && !s.tabs[s.x] {
+			s.x++
+		}
+	}
+}
+
+func (s *Screen) tabBackward(n int) {
+	s.pending = false
+	for ; n > 0 && s.x > 0; n-- {
+		s.x--
+		for s.x > 0 && !s.tabs[s.x] {
+			s.x--
+		}
+	}
+}
+
+// saveCursor is DECSC: it saves into the active buffer's slot, as xterm.
+func (s *Screen) saveCursor() {
+	s.buf.saved = savedCursor{
+		x: s.x, y: s.y, pending: s.pending, pen: s.pen,
+		origin: s.modes.Origin, charsets: s.charsets, gl: s.gl,
+	}
+}
+
+// restoreCursor is DECRC.
+func (s *Screen) restoreCursor() {
+	sc := s.buf.saved
+	s.pen = sc.pen
+	s.modes.Origin = sc.origin
+	s.charsets, s.gl = sc.charsets, sc.gl
+	s.x, s.y = min(max(sc.x, 0), s.cols-1), min(max(sc.y, 0), s.rows-1)
+	if s.modes.Origin {
+		s.y = min(max(s.y, s.top), s.bottom)
+	}
+	s.pending = sc.pending && s.modes.Autowrap && s.x == s.cols-1
+}

@@ -1,0 +1,299 @@
+package attach
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/muesli/cancelreader"
+	"golang.org/x/term"
+
+	"github.com/sshdash/sshdash/session"
+)
+
+// Session is what attaching needs from a session. *session.Session
+// implements it; tests use a fake.
+type Session interface {
+	ID() int
+	Status() session.Status
+	// Attach writes a full redraw of the session's screen to w and then
+	// streams live output to w until the returned stop function is called.
+	// Redraw and the switch to live output are atomic: no byte is lost or
+	// doubled.
+	Attach(w io.Writer) (stop func())
+	// Write sends keystrokes to the remote PTY. While the link is down it
+	// returns an error wrapping session.ErrLinkDown and the keys are dropped.
+	Write(p []byte) (int, error)
+	// Resize tells the remote PTY the terminal size.
+	Resize(cols, rows int)
+	// Reconnect asks for an immediate reconnect attempt.
+	Reconnect()
+	// Done is closed when the session has ended for good.
+	Done() <-chan struct{}
+}
+
+// Action is why attaching ended.
+type Action int
+
+// Reasons an attach ends.
+const (
+	Detached Action = iota // the user detached (prefix d) or the context ended
+	Next                   // prefix n
+	Prev                   // prefix p
+	Jump                   // prefix 1–9; Result.N
+	Close                  // prefix .: the user wants the session closed
+	Ended                  // the session ended (remote shell exited, failed, closed)
+)
+
+// Result says why attaching ended.
+type Result struct {
+	Action Action
+	N      int // the session position for Jump
+}
+
+// Options configure an attach. Terminal is the user's terminal (os.Stdin
+// and os.Stdout normally); its file descriptor is put into raw mode.
+type Options struct {
+	In        *os.File  // terminal input; read through a cancellable reader
+	Out       io.Writer // terminal output
+	Prefix    byte      // prefix key byte; DefaultPrefix's when zero and PrefixSet is false
+	PrefixSet bool      // Prefix was chosen explicitly (needed for ctrl+@ = 0)
+	StatusBar bool      // reserve the bottom line for sshdash's status bar
+	Alias     string    // shown in the status bar and banners
+	Now       func() time.Time
+	// Size returns the terminal size; nil means term.GetSize on In.
+	Size func() (cols, rows int, err error)
+	// Resized delivers a value on every terminal size change; nil means
+	// SIGWINCH is watched.
+	Resized <-chan os.Signal
+	// Raw puts the terminal into raw mode and returns the restore func;
+	// nil means golang.org/x/term on In (tests pass a no-op).
+	Raw func() (restore func(), err error)
+}
+
+// resetModes undoes terminal modes a remote program may have set, so the
+// dashboard or the shell that started sshdash gets a sane terminal back:
+// mouse reporting, bracketed paste, focus events, application cursor keys
+// and keypad, scroll margins, attributes, and the cursor is shown.
+const resetModes = "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1004l\x1b[?1l\x1b>\x1b[r\x1b[0m\x1b[?25h"
+
+// Run attaches the terminal to s until the user detaches, switches or
+// closes, or s ends. The terminal is restored on every way out.
+func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
+	if !o.PrefixSet && o.Prefix == 0 {
+		o.Prefix, _ = ParsePrefix(DefaultPrefix)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Size == nil {
+		fd := int(o.In.Fd())
+		o.Size = func() (int, int, error) { return term.GetSize(fd) }
+	}
+	if o.Raw == nil {
+		fd := int(o.In.Fd())
+		o.Raw = func() (func(), error) {
+			st, err := term.MakeRaw(fd)
+			if err != nil {
+				return nil, err
+			}
+			return func() { _ = term.Restore(fd, st) }, nil
+		}
+	}
+	if o.Resized == nil {
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, syscall.SIGWINCH)
+		defer signal.Stop(ch)
+		o.Resized = ch
+	}
+
+	restore, err := o.Raw()
+	if err != nil {
+		return Result{}, fmt.Errorf("attach %s: put terminal in raw mode: %w", o.Alias, err)
+	}
+	defer restore()
+
+	in, err := cancelreader.NewReader(o.In)
+	if err != nil {
+		return Result{}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
+	}
+	keys := make(chan []byte)
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		buf := make([]byte, 4096)
+		for {
+			n, err := in.Read(buf)
+			if n > 0 {
+				select {
+				case keys <- append([]byte(nil), buf[:n]...):
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil {
+				close(keys)
+				return
+			}
+		}
+	}()
+	defer func() {
+		in.Cancel()
+		<-readDone
+		_ = in.Close()
+	}()
+
+	a := &attached{s: s, o: o, parser: keyParser{prefix: o.Prefix}}
+	a.resize()
+	a.stop = s.Attach(o.Out)
+	defer func() {
+		a.stop()
+		io.WriteString(o.Out, resetModes)
+	}()
+	return a.loop(ctx, keys)
+}
+
+// attached is the state of one attach; used only by Run's goroutine.
+type attached struct {
+	s          Session
+	o          Options
+	parser     keyParser
+	stop       func()
+	cols, rows int
+	banner     bool // a link-down banner or help overlay covers the bottom line
+	help       bool // the help overlay is shown
+	keysLost   int  // keystroke reads dropped while the link was down
+	lastState  session.State
+}
+
+func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error) {
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	a.lastState = a.s.Status().State
+	a.drawChrome()
+	for {
+		select {
+		case <-ctx.Done():
+			return Result{Action: Detached}, nil
+		case <-a.s.Done():
+			return Result{Action: Ended}, nil
+		case <-a.o.Resized:
+			a.resize()
+			a.redraw()
+		case <-tick.C:
+			a.drawChrome()
+		case p, ok := <-keys:
+			if !ok {
+				return Result{Action: Detached}, errors.New("terminal input closed")
+			}
+			if res, done := a.input(p); done {
+				return res, nil
+			}
+		}
+	}
+}
+
+// input handles one read of keys; it reports whether attaching ends.
+func (a *attached) input(p []byte) (Result, bool) {
+	if a.help {
+		// Any key dismisses the help overlay.
+		a.help = false
+		a.redraw()
+		return Result{}, false
+	}
+	for _, seg := range a.parser.Feed(p) {
+		switch seg.Cmd {
+		case CmdNone:
+			if _, err := a.s.Write(seg.Data); err != nil {
+				a.keysLost++
+				a.drawChrome()
+			}
+		case CmdDetach:
+			return Result{Action: Detached}, true
+		case CmdNext:
+			return Result{Action: Next}, true
+		case CmdPrev:
+			return Result{Action: Prev}, true
+		case CmdJump:
+			return Result{Action: Jump, N: seg.N}, true
+		case CmdClose:
+			return Result{Action: Close}, true
+		case CmdReconnect:
+			a.s.Reconnect()
+		case CmdHelp:
+			a.help = true
+			io.WriteString(a.o.Out, helpOverlay(a.cols, a.rows, a.o.Prefix))
+		case CmdUnknown:
+		}
+	}
+	return Result{}, false
+}
+
+// resize reads the terminal size and tells the remote, minus the status bar.
+func (a *attached) resize() {
+	cols, rows, err := a.o.Size()
+	if err != nil || cols <= 0 || rows <= 0 {
+		cols, rows = 80, 24
+	}
+	a.cols, a.rows = cols, rows
+	remote := rows
+	if a.o.StatusBar && rows > 2 {
+		remote = rows - 1
+	}
+	a.s.Resize(cols, remote)
+}
+
+// redraw repaints the session's screen from its emulator.
+func (a *attached) redraw() {
+	a.stop()
+	a.banner = false
+	a.stop = a.s.Attach(a.o.Out)
+	a.drawChrome()
+}
+
+// linkDown reports whether keystrokes cannot reach the remote now.
+func linkDown(st session.State) bool {
+	switch st {
+	case session.Up, session.Stale:
+		return false
+	}
+	return true
+}
+
+// drawChrome draws the status bar (when enabled) or the link-down banner,
+// and repaints the screen when the link comes back.
+func (a *attached) drawChrome() {
+	st := a.s.Status()
+	down := linkDown(st.State)
+	if !down && a.banner {
+		// The link is back: the banner covered remote content; repaint it.
+		a.keysLost = 0
+		a.redraw()
+		return
+	}
+	a.lastState = st.State
+	switch {
+	case down:
+		a.banner = true
+		io.WriteString(a.o.Out, bottomLine(a.cols, a.rows, bannerText(st, a.o.Now(), a.keysLost, a.o.Prefix), true))
+	case a.o.StatusBar && a.rows > 2 && !a.help:
+		// While the link is up, remote output owns the cursor: the status
+		// bar is drawn through the session so it is never interleaved
+		// with a half-written escape sequence.
+		if ow, ok := a.s.(OverlayWriter); ok {
+			ow.WriteOverlay([]byte(bottomLine(a.cols, a.rows, statusText(a.o.Alias, st, a.o.Prefix), false)))
+		}
+	}
+}
+
+// OverlayWriter is implemented by sessions that can draw over the live
+// screen safely: between complete output writes, restoring the cursor and
+// attributes the remote program expects afterwards.
+type OverlayWriter interface {
+	WriteOverlay(p []byte)
+}

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sshdash/sshdash/keepalive"
+	"github.com/sshdash/sshdash/session"
+)
+
+// Backend is everything the dashboard needs from the rest of sshdash. The
+// UI never calls into the session layer directly; cmd/sshdash wires a real
+// Backend, tests use a fake.
+//
+// Methods that return data (Hosts, Sessions, Screen, Log …) are called from
+// the Bubble Tea update loop and must be quick and non-blocking. Methods
+// that may take time (Open, Attach) return a tea.Cmd, which Bubble Tea runs
+// in its own goroutine. Reconnect, Close and SaveHostSettings are called
+// from commands, never from the update loop.
+type Backend interface {
+	// Hosts lists the concrete hosts of the configuration, in config order.
+	Hosts() []Host
+	// ConfigErrors are problems found while reading the configuration, each
+	// "file:line: reason". The dashboard shows them and goes on.
+	ConfigErrors() []string
+
+	// Open starts a session to alias. The command's message is SessionOpened
+	// (the session exists; it may still be connecting) or OpenFailed.
+	// background is false when the user wants to attach as soon as the
+	// session is up (the dashboard then calls Attach itself).
+	Open(alias string, background bool) tea.Cmd
+	// Sessions is a snapshot of every session, in opening order.
+	Sessions() []session.Status
+	// Screen renders the session's current screen for a preview: at most
+	// rows lines of at most cols cells, styled with ANSI SGR sequences.
+	Screen(id int, cols, rows int) []string
+	// Log is the session's event log, oldest first.
+	Log(id int) []session.LogEntry
+	// Reconnect asks for an immediate reconnect attempt (or a fresh
+	// connection for a dropped or failed session).
+	Reconnect(id int)
+	// Close closes the session (the remote shell and its reattach wrapper
+	// are told to end). It must not block for long.
+	Close(id int)
+	// Attach hands the terminal to the session (via tea.Exec). The
+	// command's message is an AttachResult saying how the user came back.
+	Attach(id int) tea.Cmd
+	// SaveHostSettings stores heartbeat and reattach settings for a Host
+	// pattern in sshdash's settings file and applies them to live sessions
+	// of matching hosts.
+	SaveHostSettings(pattern string, hs HostSettings) error
+
+	// Events delivers session events. The dashboard reads it one event at a
+	// time from a tea.Cmd; a closed channel ends the reading. It may be nil.
+	Events() <-chan session.Event
+}
+
+// Host is one host as the dashboard lists it.
+type Host struct {
+	Alias     string // the Host alias from the config
+	User      string
+	HostName  string
+	Port      int
+	ProxyJump string // "" when direct
+	// Heartbeat are the effective heartbeat settings for the host and
+	// HeartbeatSource where they came from, e.g. "sshdash settings",
+	// "ssh_config" or "default".
+	Heartbeat       keepalive.Settings
+	HeartbeatSource string
+	Reattach        string // "auto", "tmux", "screen" or "none"
+	// Group is where the host was defined, e.g. the config file or the
+	// Include file it came from ("~/.ssh/config.d/work"). Hosts are shown
+	// grouped by it, in order of first appearance.
+	Group string
+}
+
+// Target renders user@hostname:port, leaving out what is unknown.
+func (h Host) Target() string {
+	s := h.HostName
+	if s == "" {
+		s = h.Alias
+	}
+	if h.User != "" {
+		s = h.User + "@" + s
+	}
+	if h.Port != 0 {
+		s = fmt.Sprintf("%s:%d", s, h.Port)
+	}
+	return s
+}
+
+// HostSettings are the per-host settings the settings form edits.
+type HostSettings struct {
+	Heartbeat keepalive.Settings
+	Reattach  string // "auto", "tmux", "screen" or "none"
+}
+
+// Messages the Backend's commands produce.
+
+// SessionOpened is the result of Backend.Open when the session was created.
+type SessionOpened struct {
+	ID         int
+	Alias      string
+	Background bool // as passed to Open
+}
+
+// OpenFailed is the result of Backend.Open when no session could be created
+// (e.g. the alias is unknown). Connection failures of a created session are
+// reported as state changes instead.
+type OpenFailed struct {
+	Alias string
+	Err   error
+}
+
+// AttachAction says how the user left an attached session.
+type AttachAction int
+
+// Ways out of attach mode (the prefix key followed by a command key).
+const (
+	// AttachDetached: back to the dashboard (prefix d).
+	AttachDetached AttachAction = iota
+	// AttachNext: attach the next session in the dashboard's order (prefix n).
+	AttachNext
+	// AttachPrev: attach the previous session (prefix p).
+	AttachPrev
+	// AttachJump: attach session number AttachResult.Jump (prefix 1–9).
+	AttachJump
+	// AttachClose: close this session and return (prefix .).
+	AttachClose
+	// AttachEnded: the session ended by itself (remote shell exited, or it
+	// failed) while attached.
+	AttachEnded
+)
+
+// String returns a short name for the action.
+func (a AttachAction) String() string {
+	switch a {
+	case AttachDetached:
+		return "detached"
+	case AttachNext:
+		return "next"
+	case AttachPrev:
+		return "prev"
+	case AttachJump:
+		return "jump"
+	case AttachClose:
+		return "close"
+	case AttachEnded:
+		return "ended"
+	}
+	return fmt.Sprintf("AttachAction(%d)", int(a))
+}
+
+// AttachResult is the message of Backend.Attach's command: how the user
+// came back from the attached session ID.
+type AttachResult struct {
+	ID     int
+	Action AttachAction
+	Jump   int   // AttachJump: 1-based position in the sessions table
+	Err    error // attaching failed (the terminal could not be handed over …)
+}

@@ -1,0 +1,69 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sshdash/sshdash/session"
+)
+
+// manySessions is a backend with n live sessions in mixed states.
+func manySessions(n int) *fakeBackend {
+	f := newDemoBackend()
+	base := demoSessions()
+	f.sessions = f.sessions[:0]
+	for i := 0; i < n; i++ {
+		s := base[i%len(base)]
+		s.ID = i + 1
+		s.Alias = fmt.Sprintf("host-%03d", i)
+		hist := make([]time.Duration, 60)
+		for j := range hist {
+			hist[j] = time.Duration(20+(i*7+j*13)%40) * time.Millisecond
+		}
+		s.RTTHistory = hist
+		f.sessions = append(f.sessions, s)
+		f.screens[s.ID] = demoScreen()
+	}
+	f.nextID = n + 1
+	return f
+}
+
+// BenchmarkView100Sessions renders the whole dashboard with 100 live
+// sessions (the cache is bypassed, so every iteration renders). The target
+// is well under 2 ms per frame; the figure is printed, never asserted.
+func BenchmarkView100Sessions(b *testing.B) {
+	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
+		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
+			d := newDriver(b, manySessions(100), sz[0], sz[1])
+			d.keys("tab")
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				_ = d.m.render()
+			}
+		})
+	}
+}
+
+// BenchmarkHeartbeatStorm is 100 sessions' heartbeats arriving between
+// two flushes: Update plus the (cached) View the program calls after it.
+func BenchmarkHeartbeatStorm(b *testing.B) {
+	d := newDriver(b, manySessions(100), 160, 48)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		nm, _ := d.m.Update(session.HeartbeatUpdate{ID: i%100 + 1})
+		d.m = nm.(Model)
+		_ = d.m.View()
+		if i%100 == 99 {
+			nm, _ = d.m.Update(flushMsg{})
+			d.m = nm.(Model)
+			_ = d.m.View()
+		}
+	}
+}
+
+var _ tea.Model = Model{}

@@ -1,0 +1,126 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding of the dashboard. DefaultKeyMap returns the
+// defaults; a caller may change keys and help texts before passing it in
+// Options. The help screen (?) and the one-line hint are generated from it.
+type KeyMap struct {
+	// Navigation
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	NextPane key.Binding
+	PrevPane key.Binding
+
+	// Hosts pane
+	Connect      key.Binding // connect to the host and attach
+	Select       key.Binding // mark / unmark for opening in the background
+	OpenSelected key.Binding // open every marked host in the background
+	Filter       key.Binding // start fuzzy filtering
+	ClearFilter  key.Binding // leave / clear the filter
+
+	// Sessions pane
+	Attach    key.Binding
+	Reconnect key.Binding
+	Close     key.Binding
+	Log       key.Binding
+
+	// Both panes
+	Edit key.Binding // heartbeat / reattach settings of the host
+
+	// Everywhere
+	Errors key.Binding // configuration errors panel
+	Help   key.Binding
+	Quit   key.Binding
+	Back   key.Binding // leave a panel, cancel a pending attach
+
+	// Dialogs and forms
+	Yes       key.Binding
+	No        key.Binding
+	Submit    key.Binding
+	Cancel    key.Binding
+	NextField key.Binding
+	PrevField key.Binding
+	Left      key.Binding // previous choice in a choice field
+	Right     key.Binding // next choice
+}
+
+// DefaultKeyMap returns sshdash's default keys:
+//
+//	↑/k ↓/j        move            pgup/pgdown   page      g/home G/end  first/last
+//	tab shift+tab  switch pane (Hosts | Sessions)
+//	Hosts:    enter connect and attach · space select · o open selected in the
+//	          background · / filter (esc clears) · e heartbeat settings
+//	Sessions: enter attach · r reconnect now · x or . close (asks) · l event log ·
+//	          e heartbeat settings
+//	!  configuration errors · ?  help · q or ctrl+c quit (asks while sessions are open)
+//	Dialogs:  y/n, enter/esc; forms: tab/shift+tab fields, ←/→ choices, enter save
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
+		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
+		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+
+		Connect:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "connect")),
+		Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark")),
+		OpenSelected: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open marked")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+
+		Attach:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach")),
+		Reconnect: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reconnect")),
+		Close:     key.NewBinding(key.WithKeys("x", "."), key.WithHelp("x", "close")),
+		Log:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
+
+		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings")),
+
+		Errors: key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "config errors")),
+		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+
+		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+		No:        key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
+		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		Left:      key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous choice")),
+		Right:     key.NewBinding(key.WithKeys("right", "space"), key.WithHelp("→", "next choice")),
+	}
+}
+
+// ShortHelp implements help.KeyMap: the bindings of the hosts pane.
+func (k KeyMap) ShortHelp() []key.Binding { return k.hostsHints() }
+
+// FullHelp implements help.KeyMap: every binding, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
+		{k.Connect, k.Select, k.OpenSelected, k.Filter, k.ClearFilter, k.Edit},
+		{k.Attach, k.Reconnect, k.Close, k.Log, k.Back},
+		{k.Errors, k.Help, k.Quit},
+	}
+}
+
+// FullHelpTitles names the columns of FullHelp.
+func (k KeyMap) FullHelpTitles() []string {
+	return []string{"Move", "Hosts", "Sessions", "General"}
+}
+
+func (k KeyMap) hostsHints() []key.Binding {
+	return []key.Binding{k.Connect, k.Select, k.OpenSelected, k.Filter, k.Help, k.Quit, k.NextPane, k.Edit}
+}
+
+func (k KeyMap) sessionsHints() []key.Binding {
+	return []key.Binding{k.Attach, k.Reconnect, k.Close, k.Log, k.Help, k.Quit, k.NextPane, k.Edit}
+}

@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sshdash/sshdash/session"
+)
+
+// previewModel shows the selected session's current screen (as the
+// session's terminal emulator has it) under a one-line summary.
+type previewModel struct {
+	sh    *shared
+	rect  rect // where the pane is; empty when hidden
+	sized rect // the rect lines were read for
+	has   bool
+	s     session.Status
+	num   int
+	lines []string
+}
+
+func newPreviewModel(sh *shared) previewModel { return previewModel{sh: sh} }
+
+func (m *previewModel) clear() {
+	m.has, m.lines = false, nil
+}
+
+func (m *previewModel) set(s session.Status, num int) {
+	m.has, m.s, m.num = true, s, num
+}
+
+func (m previewModel) Init() tea.Cmd { return nil }
+
+// Update: the preview has no keys of its own; the root model feeds it.
+func (m previewModel) Update(tea.Msg) (previewModel, tea.Cmd) { return m, nil }
+
+// View renders the pane, border included.
+func (m previewModel) View() []string {
+	st := &m.sh.st
+	w, h := m.rect.w, m.rect.h
+	if !m.has {
+		return m.sh.frame.box("Preview", []string{"", st.Muted.Render("Select a session to see its screen here.")}, w, h)
+	}
+	s := m.s
+	title := fmt.Sprintf("#%d %s", m.num, s.Alias)
+	if s.Target != "" && s.Target != s.Alias {
+		title += " · " + s.Target
+	}
+	summary := stateStyle(st, s.State).Render(stateText(s, m.sh.now(), ""))
+	var extra []string
+	if s.BytesIn > 0 || s.BytesOut > 0 {
+		extra = append(extra, "in "+bytesize(s.BytesIn)+" out "+bytesize(s.BytesOut))
+	}
+	if s.Heartbeat.Settings.Mode != "" {
+		extra = append(extra, "heartbeat "+s.Heartbeat.Settings.String())
+	}
+	if s.Reattach != "" {
+		extra = append(extra, "reattach "+s.Reattach)
+	}
+	if s.TunnelOnly {
+		extra = append(extra, "tunnel only")
+	}
+	for _, t := range s.Tunnels {
+		mark := "✓"
+		if !t.Up {
+			mark = "✕"
+		}
+		extra = append(extra, mark+" "+t.Spec)
+	}
+	if len(extra) > 0 {
+		summary += st.Muted.Render(" · " + strings.Join(extra, " · "))
+	}
+	lines := make([]string, 0, h)
+	lines = append(lines, summary)
+	lines = append(lines, m.lines...)
+	if len(m.lines) == 0 {
+		lines = append(lines, st.Muted.Render("(nothing on the screen yet)"))
+	}
+	return m.sh.frame.box(title, lines, w, h)
+}

@@ -1,0 +1,391 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sshdash/sshdash/keepalive"
+)
+
+// Messages the settings form sends to the root model.
+type (
+	settingsSaveMsg struct {
+		pattern string
+		hs      HostSettings
+	}
+	settingsCancelMsg struct{}
+)
+
+// The choices of the form's choice fields.
+func heartbeatModes() []keepalive.Mode {
+	return []keepalive.Mode{keepalive.ModeProbe, keepalive.ModeNoop, keepalive.ModeTCP, keepalive.ModeOff}
+}
+
+func reattachChoices() []string { return []string{"auto", "tmux", "screen", "none"} }
+
+// Fields of the settings form, in tab order.
+const (
+	fieldMode = iota
+	fieldInterval
+	fieldCount
+	fieldReattach
+	fieldPattern
+	fieldSave
+	fieldCancel
+	numFields
+)
+
+// Limits of the heartbeat settings the form accepts.
+const (
+	minInterval = time.Second
+	maxInterval = time.Hour
+	maxCount    = 100
+)
+
+// settingsModel is the per-host settings form: heartbeat mode, interval,
+// count and reattach method, saved for a Host pattern.
+type settingsModel struct {
+	sh       *shared
+	host     Host
+	mode     int // index into heartbeatModes
+	reattach int // index into reattachChoices
+	interval textinput.Model
+	count    textinput.Model
+	pattern  textinput.Model
+	focus    int
+	err      string
+	saving   bool
+	w        int
+}
+
+func newSettingsModel(sh *shared, h Host) settingsModel {
+	m := settingsModel{sh: sh, host: h}
+	hb := h.Heartbeat
+	if hb.Mode == "" {
+		hb = keepalive.Default()
+	}
+	for i, md := range heartbeatModes() {
+		if md == hb.Mode {
+			m.mode = i
+		}
+	}
+	for i, r := range reattachChoices() {
+		if r == h.Reattach {
+			m.reattach = i
+		}
+	}
+	iv := hb.Interval
+	if iv <= 0 {
+		iv = keepalive.DefaultInterval
+	}
+	cnt := hb.Count
+	if cnt <= 0 {
+		cnt = keepalive.DefaultCount
+	}
+	m.interval = newInput(shortDuration(iv), "e.g. 15s", 12)
+	m.count = newInput(strconv.Itoa(cnt), "e.g. 3", 4)
+	m.pattern = newInput(h.Alias, "Host pattern", 64)
+	m.applyTheme()
+	return m
+}
+
+func newInput(value, placeholder string, limit int) textinput.Model {
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.Placeholder = placeholder
+	ti.CharLimit = limit
+	ti.SetValue(value)
+	return ti
+}
+
+// shortDuration renders 15s, 1m30s, 2m, 1h rather than 2m0s or 1h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
+
+func (m *settingsModel) applyTheme() {
+	if m.sh == nil {
+		return
+	}
+	is := inputStyles(&m.sh.st)
+	m.interval.SetStyles(is)
+	m.count.SetStyles(is)
+	m.pattern.SetStyles(is)
+}
+
+func (m *settingsModel) setWidth(w int) {
+	m.w = clamp(w-4, 40, 64)
+	m.pattern.SetWidth(max(m.w-24, 10))
+	m.interval.SetWidth(12)
+	m.count.SetWidth(6)
+}
+
+// Init focuses the first field.
+func (m *settingsModel) Init() tea.Cmd { return m.focusField(fieldMode, 1) }
+
+// focusField moves the focus to field f, or on in direction dir past
+// fields the chosen mode does not use.
+func (m *settingsModel) focusField(f, dir int) tea.Cmd {
+	f = (f%numFields + numFields) % numFields
+	for !m.usesInterval() && (f == fieldInterval || f == fieldCount) {
+		f = (f + dir + numFields) % numFields
+	}
+	m.focus = f
+	m.interval.Blur()
+	m.count.Blur()
+	m.pattern.Blur()
+	switch f {
+	case fieldInterval:
+		return m.interval.Focus()
+	case fieldCount:
+		return m.count.Focus()
+	case fieldPattern:
+		return m.pattern.Focus()
+	}
+	return nil
+}
+
+func (m settingsModel) usesInterval() bool {
+	md := heartbeatModes()[m.mode]
+	return md == keepalive.ModeProbe || md == keepalive.ModeNoop
+}
+
+// validate checks the form and returns what to save.
+func (m settingsModel) validate() (string, HostSettings, error) {
+	pattern := strings.TrimSpace(m.pattern.Value())
+	if pattern == "" {
+		return "", HostSettings{}, errors.New("the host pattern is empty")
+	}
+	if strings.ContainsAny(pattern, " \t") {
+		return "", HostSettings{}, errors.New("the host pattern must be a single word (wildcards * and ? are allowed)")
+	}
+	hs := HostSettings{Reattach: reattachChoices()[m.reattach]}
+	hs.Heartbeat.Mode = heartbeatModes()[m.mode]
+	if !m.usesInterval() {
+		return pattern, hs, nil
+	}
+	iv, err := parseInterval(m.interval.Value())
+	if err != nil {
+		return "", HostSettings{}, err
+	}
+	hs.Heartbeat.Interval = iv
+	n, err := strconv.Atoi(strings.TrimSpace(m.count.Value()))
+	if err != nil || n < 1 || n > maxCount {
+		return "", HostSettings{}, fmt.Errorf("the count must be a whole number from 1 to %d", maxCount)
+	}
+	hs.Heartbeat.Count = n
+	return pattern, hs, nil
+}
+
+// parseInterval accepts a Go duration ("15s", "1m30s") or whole seconds ("15").
+func parseInterval(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var d time.Duration
+	if n, err := strconv.Atoi(s); err == nil {
+		d = time.Duration(n) * time.Second
+	} else if d, err = time.ParseDuration(s); err != nil {
+		return 0, fmt.Errorf("the interval %q is not a duration such as 15s or 1m", s)
+	}
+	if d < minInterval || d > maxInterval {
+		return 0, fmt.Errorf("the interval must be between %s and %s", minInterval, shortDuration(maxInterval))
+	}
+	return d, nil
+}
+
+// saveFailed shows why saving failed; the form stays open.
+func (m *settingsModel) saveFailed(err error) {
+	m.saving = false
+	m.err = "could not save: " + err.Error()
+}
+
+// Update handles the form's keys.
+func (m settingsModel) Update(msg tea.Msg) (settingsModel, tea.Cmd) {
+	if m.saving {
+		return m, nil
+	}
+	if paste, ok := msg.(tea.PasteMsg); ok {
+		var cmd tea.Cmd
+		switch m.focus {
+		case fieldInterval:
+			m.interval, cmd = m.interval.Update(paste)
+		case fieldCount:
+			m.count, cmd = m.count.Update(paste)
+		case fieldPattern:
+			m.pattern, cmd = m.pattern.Update(paste)
+		}
+		return m, cmd
+	}
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return m, nil
+	}
+	k := m.sh.keys
+	textField := m.focus == fieldInterval || m.focus == fieldCount || m.focus == fieldPattern
+	switch {
+	case key.Matches(kp, k.Cancel):
+		return m, emit(settingsCancelMsg{})
+	case key.Matches(kp, k.Submit):
+		if m.focus == fieldCancel {
+			return m, emit(settingsCancelMsg{})
+		}
+		pattern, hs, err := m.validate()
+		if err != nil {
+			m.err = err.Error()
+			return m, nil
+		}
+		m.err, m.saving = "", true
+		return m, emit(settingsSaveMsg{pattern: pattern, hs: hs})
+	case key.Matches(kp, k.NextField):
+		return m, m.focusField(m.focus+1, 1)
+	case key.Matches(kp, k.PrevField):
+		return m, m.focusField(m.focus-1, -1)
+	}
+	if !textField {
+		d := 0
+		switch {
+		case key.Matches(kp, k.Left):
+			d = -1
+		case key.Matches(kp, k.Right):
+			d = 1
+		}
+		switch m.focus {
+		case fieldMode:
+			n := len(heartbeatModes())
+			m.mode = ((m.mode+d)%n + n) % n
+		case fieldReattach:
+			n := len(reattachChoices())
+			m.reattach = ((m.reattach+d)%n + n) % n
+		case fieldSave, fieldCancel:
+			if d != 0 {
+				if m.focus == fieldSave {
+					m.focus = fieldCancel
+				} else {
+					m.focus = fieldSave
+				}
+			}
+		}
+		m.err = ""
+		return m, nil
+	}
+	var cmd tea.Cmd
+	switch m.focus {
+	case fieldInterval:
+		m.interval, cmd = m.interval.Update(msg)
+	case fieldCount:
+		m.count, cmd = m.count.Update(msg)
+	case fieldPattern:
+		m.pattern, cmd = m.pattern.Update(msg)
+	}
+	m.err = ""
+	return m, cmd
+}
+
+// View renders the form as a dialog.
+func (m settingsModel) View() []string {
+	st := &m.sh.st
+	label := func(f int, s string) string {
+		l := fit(s, 18)
+		if m.focus == f {
+			return st.HintKey.Render("▸ " + l)
+		}
+		return "  " + st.Label.Render(l)
+	}
+	choices := func(f int, opts []string, cur int) string {
+		parts := make([]string, len(opts))
+		for i, o := range opts {
+			if i == cur {
+				if m.focus == f {
+					parts[i] = st.OptionOn.Render("[" + o + "]")
+				} else {
+					parts[i] = st.Bold.Render("[" + o + "]")
+				}
+			} else {
+				parts[i] = st.Option.Render(" " + o + " ")
+			}
+		}
+		return strings.Join(parts, "")
+	}
+	modes := make([]string, 0, 4)
+	for _, md := range heartbeatModes() {
+		modes = append(modes, string(md))
+	}
+	var body []string
+	src := m.host.HeartbeatSource
+	if src == "" {
+		src = "default"
+	}
+	body = append(body, st.Muted.Render(fmt.Sprintf("Now: heartbeat %s (%s), reattach %s", orDefault(m.host.Heartbeat), src, orAuto(m.host.Reattach))), "")
+	body = append(body, label(fieldMode, "Heartbeat")+choices(fieldMode, modes, m.mode))
+	body = append(body, st.Muted.Render("  "+fit("", 18)+modeHelp(heartbeatModes()[m.mode])))
+	if m.usesInterval() {
+		body = append(body, label(fieldInterval, "Interval")+m.interval.View())
+		body = append(body, label(fieldCount, "Missed beats")+m.count.View()+st.Muted.Render(" before the link is dead"))
+	} else {
+		body = append(body, "  "+st.Muted.Render(fit("Interval", 18)+"—"))
+		body = append(body, "  "+st.Muted.Render(fit("Missed beats", 18)+"—"))
+	}
+	body = append(body, label(fieldReattach, "Reattach")+choices(fieldReattach, reattachChoices(), m.reattach))
+	body = append(body, label(fieldPattern, "Save for hosts")+m.pattern.View())
+	body = append(body, "")
+	save, cancel := st.Button.Render("[ Save ]"), st.Button.Render("[ Cancel ]")
+	if m.focus == fieldSave {
+		save = st.ButtonFocus.Render("[ Save ]")
+	}
+	if m.focus == fieldCancel {
+		cancel = st.ButtonFocus.Render("[ Cancel ]")
+	}
+	body = append(body, "  "+save+"  "+cancel)
+	switch {
+	case m.saving:
+		body = append(body, "", st.Muted.Render("saving…"))
+	case m.err != "":
+		body = append(body, "")
+		for _, l := range wrap("⚠ "+m.err, m.w-4) {
+			body = append(body, st.Error.Render(l))
+		}
+	}
+	return modalBox(st, "Settings · "+m.host.Alias, body, m.w)
+}
+
+func orDefault(s keepalive.Settings) string {
+	if s.Mode == "" {
+		return keepalive.Default().String()
+	}
+	return s.String()
+}
+
+func orAuto(s string) string {
+	if s == "" {
+		return "auto"
+	}
+	return s
+}
+
+// modeHelp explains a heartbeat mode in a few words.
+func modeHelp(md keepalive.Mode) string {
+	switch md {
+	case keepalive.ModeProbe:
+		return "SSH request with reply; measures RTT"
+	case keepalive.ModeNoop:
+		return "SSH request, no reply (like PuTTY)"
+	case keepalive.ModeTCP:
+		return "kernel TCP keepalive only"
+	case keepalive.ModeOff:
+		return "nothing at the SSH level"
+	}
+	return ""
+}
