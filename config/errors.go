@@ -38,6 +38,7 @@ type fatalError struct {
 	msg string
 }
 
+// Error returns the position (if any) and the reason.
 func (e *fatalError) Error() string {
 	if e.pos != nil {
 		return e.pos.Error()
@@ -45,6 +46,7 @@ func (e *fatalError) Error() string {
 	return e.msg
 }
 
+// Unwrap exposes ErrFatal and the position, for errors.Is and errors.As.
 func (e *fatalError) Unwrap() []error {
 	if e.pos != nil {
 		return []error{ErrFatal, e.pos}

@@ -26,6 +26,7 @@ type fileSystem interface {
 // osFS is the operating system's file system.
 type osFS struct{}
 
+// ReadFile implements fileSystem.
 func (osFS) ReadFile(name string) ([]byte, error) {
 	data, err := os.ReadFile(name)
 	if err != nil && errors.Is(err, syscall.EISDIR) {
@@ -34,6 +35,7 @@ func (osFS) ReadFile(name string) ([]byte, error) {
 	return data, err
 }
 
+// ReadDir implements fileSystem.
 func (osFS) ReadDir(name string) ([]string, error) {
 	d, err := os.Open(name)
 	if err != nil {
@@ -43,11 +45,13 @@ func (osFS) ReadDir(name string) ([]string, error) {
 	return d.Readdirnames(-1)
 }
 
+// Exists implements fileSystem.
 func (osFS) Exists(name string) bool {
 	_, err := os.Lstat(name)
 	return err == nil
 }
 
+// CheckPerm implements fileSystem with ssh's ownership rule.
 func (osFS) CheckPerm(name string) error {
 	fi, err := os.Stat(name)
 	if err != nil {

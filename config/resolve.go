@@ -220,8 +220,12 @@ func (r *resolver) apply(it *item, f *file) {
 	if k.id == idUser && st.cmdUser != "" {
 		return
 	}
-	if k.id == idHostname && r.final {
-		return // ssh has fixed the host name before the final pass
+	if r.final {
+		switch k.id {
+		case idHostname, idCanonicalize, idCanonMaxDots, idCanonFallback:
+			// ssh fixed these (or their defaults) before the final pass.
+			return
+		}
 	}
 	if !st.isSet(k.id) {
 		st.put(k.id, setting{it, f})

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -214,6 +215,30 @@ func TestLinesFormat(t *testing.T) {
 	} {
 		if !strings.Contains(lines, want) {
 			t.Errorf("missing %q in\n%s", want, lines)
+		}
+	}
+}
+
+// TestHostRunIndexSameAsScan checks that jumping through runs of literal
+// Host blocks gives the same result as evaluating every block.
+func TestHostRunIndexSameAsScan(t *testing.T) {
+	var indexed, scanned strings.Builder
+	for i := 0; i < 40; i++ {
+		block := fmt.Sprintf("Host h%d h%d common\n  SendEnv V%d\n", i, (i+7)%40, i)
+		indexed.WriteString(block)
+		scanned.WriteString(block)
+		scanned.WriteString("Host *\n") // breaks every run
+	}
+	ci := loadText(t, indexed.String())
+	cs := loadText(t, scanned.String())
+	if len(ci.roots[0].runs) != 1 || len(cs.roots[0].runs) != 0 {
+		t.Fatalf("runs: %d and %d", len(ci.roots[0].runs), len(cs.roots[0].runs))
+	}
+	for _, h := range []string{"h0", "h7", "h39", "common", "none"} {
+		a := strings.Join(resolve(t, ci, h).Lines(), "\n")
+		b := strings.Join(resolve(t, cs, h).Lines(), "\n")
+		if a != b {
+			t.Errorf("%s: indexed and scanned differ:\n%s", h, lineDiff(strings.Split(b, "\n"), strings.Split(a, "\n")))
 		}
 	}
 }

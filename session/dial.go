@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -26,6 +27,17 @@ type DialOptions struct {
 	// and TCP_USER_TIMEOUT). Dial copies it and sets Timeout per attempt.
 	// nil: a plain net.Dialer honouring Target.TCPKeepAlive.
 	Dialer *net.Dialer
+
+	// DialTCP, if set, replaces TCP dialling (tests, the demo's simulated
+	// links): it is called with "tcp" and the unresolved host:port, under a
+	// context bounded by the connect timeout. Dialer is then unused.
+	DialTCP func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// Fast asks for one cheap TCP attempt (a reconnect during an outage):
+	// ConnectionAttempts is ignored and each TCP connect is bounded by
+	// FastConnectTimeout (or ConnectTimeout if shorter), so the caller can
+	// probe again soon. The handshake keeps its full timeout.
+	Fast bool
 
 	// WrapConn, if set, wraps the transport to the target (not to jump
 	// hosts) before the SSH handshake; the heartbeat engine counts received
@@ -57,6 +69,9 @@ type DialOptions struct {
 	// Home is the local home directory for ~ and %d. "": os.UserHomeDir.
 	Home string
 }
+
+// FastConnectTimeout bounds each TCP connect of a Fast dial.
+const FastConnectTimeout = 2 * time.Second
 
 // maxJumpDepth bounds nested ProxyJump resolution (a hop whose own config
 // has a ProxyJump), so a loop in ssh_config fails instead of recursing.
@@ -94,7 +109,7 @@ func Dial(ctx context.Context, opts DialOptions) (*Conn, error) {
 	if d.log == nil {
 		d.log = func(string) {}
 	}
-	return d.dial(ctx, opts.Target, true, true, 0)
+	return d.dial(ctx, opts.Target, true, 0)
 }
 
 // expander returns the path expander for t.
@@ -109,12 +124,15 @@ func (d *dialer) stage(final bool, s Stage) {
 	}
 }
 
-// dial connects to t. final is true for the target itself (stages,
-// WrapConn); honorProxy is false for ProxyJump hops after the first, whose
-// own ProxyJump/ProxyCommand ssh ignores.
-func (d *dialer) dial(ctx context.Context, t Target, final, honorProxy bool, depth int) (*Conn, error) {
+// dial connects to t, through its own ProxyJump or ProxyCommand. final is
+// true for the target itself (stages, WrapConn); depth counts nested jump
+// hosts.
+func (d *dialer) dial(ctx context.Context, t Target, final bool, depth int) (*Conn, error) {
 	if t.User == "" {
 		t.User = d.localUser
+	}
+	if t.hostName() == "" {
+		return nil, &DialError{Host: "(no host)", Err: &ConfigError{Setting: "HostName", Value: "", Err: errors.New("no host name to connect to")}}
 	}
 	d.stage(final, StageTCP)
 	c := &Conn{target: t}
@@ -128,16 +146,16 @@ func (d *dialer) dial(ctx context.Context, t Target, final, honorProxy bool, dep
 	var transport net.Conn
 	var err error
 	switch {
-	case honorProxy && !isNone(t.ProxyJump):
+	case !isNone(t.ProxyJump):
 		if !isNone(t.ProxyCommand) {
 			d.log(fmt.Sprintf("%s: both ProxyJump and ProxyCommand are set; using ProxyJump", t.name()))
 		}
 		transport, err = d.viaJumps(ctx, c, t, depth)
-	case honorProxy && !isNone(t.ProxyCommand):
+	case !isNone(t.ProxyCommand):
 		c.via = []string{"proxy command"}
 		cmd := d.expander(t).expandTokens(t.ProxyCommand)
 		var pc *proxyConn
-		pc, err = startProxyCommand(cmd, t.name())
+		pc, err = startProxyCommand(cmd)
 		if err == nil {
 			c.proxy = pc
 			transport = pc
@@ -159,7 +177,8 @@ func (d *dialer) dial(ctx context.Context, t Target, final, honorProxy bool, dep
 
 // viaJumps connects through t's ProxyJump hops and returns the channel to
 // t. The first hop is dialled as a host of its own (its own ProxyJump or
-// ProxyCommand apply, as ssh does); later hops go through the previous one.
+// ProxyCommand apply, as ssh does); each later hop is reached through the
+// previous one, so its own ProxyJump/ProxyCommand do not apply (as ssh -J).
 func (d *dialer) viaJumps(ctx context.Context, c *Conn, t Target, depth int) (net.Conn, error) {
 	hops, err := parseJumpHops(t.ProxyJump)
 	if err != nil {
@@ -175,7 +194,7 @@ func (d *dialer) viaJumps(ctx context.Context, c *Conn, t Target, depth int) (ne
 			return nil, err
 		}
 	}
-	first, err := d.dial(ctx, targets[0], false, true, depth+1)
+	first, err := d.dial(ctx, targets[0], false, depth+1)
 	if err != nil {
 		return nil, err
 	}

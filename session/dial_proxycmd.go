@@ -29,7 +29,7 @@ type proxyConn struct {
 }
 
 // startProxyCommand starts command (tokens already expanded).
-func startProxyCommand(command, host string) (*proxyConn, error) {
+func startProxyCommand(command string) (*proxyConn, error) {
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, &ProxyCommandError{Command: command, Status: -1, Err: err}

@@ -2,12 +2,14 @@ package session
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -453,4 +455,75 @@ func TestDialProxyCommand(t *testing.T) {
 	if !IsPermanent(err) {
 		t.Errorf("a proxy command that cannot run must be permanent: %v", err)
 	}
+}
+
+func TestDialTCPHookAndFast(t *testing.T) {
+	checkLeaks(t)
+	dir := t.TempDir()
+	key := writeKey(t, dir, "id", "")
+	srv := startServer(t, sshtest.Options{AuthorizedKeys: []ssh.PublicKey{key.Pub}})
+	tg := testTarget(dir, srv.Port())
+	tg.HostName = "demo-host" // only the hook knows where that is
+	tg.IdentityFiles = []string{key.Path}
+	var asked []string
+	dialTCP := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		asked = append(asked, network+" "+addr)
+		var d net.Dialer
+		return d.DialContext(ctx, network, srv.Addr())
+	}
+	dialT(t, DialOptions{Target: tg, DialTCP: dialTCP}).Close()
+	if len(asked) != 1 || asked[0] != "tcp demo-host:"+strconv.Itoa(srv.Port()) {
+		t.Errorf("DialTCP called with %q", asked)
+	}
+
+	// Fast: one attempt, however many ConnectionAttempts say.
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	tg = testTarget(dir, port)
+	tg.ConnectionAttempts = 5
+	err, took := dialErr(t, DialOptions{Target: tg, Fast: true})
+	if took > 900*time.Millisecond || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("fast dial took %v: %v", took, err)
+	}
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "dial" {
+		t.Errorf("the *net.OpError must stay in the chain: %#v", err)
+	}
+}
+
+func TestDialUserCertificate(t *testing.T) {
+	checkLeaks(t)
+	dir := t.TempDir()
+	ca, _ := sshtest.NewSigner()
+	key := writeKey(t, dir, "id", "")
+	sign := func(principal string) []byte {
+		cert := &ssh.Certificate{Key: key.Pub, CertType: ssh.UserCert, KeyId: "test-user", ValidPrincipals: []string{principal},
+			ValidBefore: ssh.CertTimeInfinity}
+		if err := cert.SignCert(rand.Reader, ca); err != nil {
+			t.Fatal(err)
+		}
+		return ssh.MarshalAuthorizedKey(cert)
+	}
+	srv := startServer(t, sshtest.Options{UserCA: ca.PublicKey()})
+	tg := testTarget(dir, srv.Port())
+	tg.IdentityFiles = []string{key.Path}
+	// Implied: IdentityFile-cert.pub.
+	if err := os.WriteFile(key.Path+"-cert.pub", sign("tester"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs := &logRecorder{}
+	dialT(t, DialOptions{Target: tg, Log: logs.log}).Close()
+	mustContain(t, logs.String(), `with public key certificate "test-user" for `+key.Path)
+
+	// CertificateFile, with the implied one for another principal.
+	if err := os.WriteFile(key.Path+"-cert.pub", sign("someone-else"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	certFile := filepath.Join(dir, "other-cert.pub")
+	if err := os.WriteFile(certFile, sign("tester"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tg.CertificateFiles = []string{certFile}
+	dialT(t, DialOptions{Target: tg}).Close()
 }

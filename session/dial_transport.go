@@ -19,6 +19,9 @@ import (
 // ConnectionAttempts times one second apart, as ssh does.
 func (d *dialer) dialTCP(ctx context.Context, t Target) (net.Conn, error) {
 	attempts := max(t.ConnectionAttempts, 1)
+	if d.opts.Fast {
+		attempts = 1
+	}
 	var last error
 	for i := 0; i < attempts; i++ {
 		if i > 0 {
@@ -54,8 +57,24 @@ func (d *dialer) dialAddrs(ctx context.Context, t Target) (c net.Conn, err error
 		nd.KeepAlive = -1
 	}
 	timeout := t.connectTimeout()
+	if d.opts.Fast {
+		timeout = min(timeout, FastConnectTimeout)
+	}
 	nd.Timeout = timeout
 	host, port := t.hostName(), strconv.Itoa(t.port())
+	if d.opts.DialTCP != nil {
+		addr := net.JoinHostPort(host, port)
+		dctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		c, err := d.opts.DialTCP(dctx, "tcp", addr)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, context.Cause(ctx), false
+			}
+			return nil, fmt.Errorf("dial %s: %w", addr, cleanNetError(err, timeout)), true
+		}
+		return c, nil, true
+	}
 	var addrs []string
 	if ip := net.ParseIP(host); ip != nil {
 		addrs = []string{host}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"slices"
 	"strconv"
@@ -336,12 +335,4 @@ func keyTypeOfAlgo(algo string) string {
 		return ""
 	}
 	return algo
-}
-
-// remoteIP returns the IP of addr, or "" when it has none (pipes, channels).
-func remoteIP(addr net.Addr) string {
-	if tcp, ok := addr.(*net.TCPAddr); ok && tcp != nil {
-		return tcp.IP.String()
-	}
-	return ""
 }

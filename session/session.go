@@ -174,8 +174,7 @@ func (s *Session) WriteOverlay(p []byte) {
 	if s.attached == nil {
 		return
 	}
-	_, _ = s.attached.Write(p)
-	_, _ = s.attached.Write(s.screen.CursorRestore())
+	_, _ = s.attached.Write(s.screen.Overlay(p))
 }
 
 // Write sends keystrokes to the remote shell. While the link is down it

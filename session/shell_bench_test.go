@@ -155,4 +155,3 @@ func BenchmarkBulkOutput(b *testing.B) {
 		})
 	}
 }
-

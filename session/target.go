@@ -336,10 +336,15 @@ func (e pathExpander) expandAll(ps []string) []string {
 }
 
 // isDefaultIdentity reports whether path is one of ssh's default identity
-// files under home (missing ones are not worth a message).
-func isDefaultIdentity(home, path string) bool {
+// files (~/.ssh/id_*): missing ones are not worth a message. Any home
+// directory counts, as the config package and Dial may disagree on it.
+func isDefaultIdentity(path string) bool {
+	dir, base := filepath.Split(path)
+	if filepath.Base(filepath.Clean(dir)) != ".ssh" {
+		return false
+	}
 	for _, n := range defaultIdentityNames() {
-		if path == filepath.Join(home, ".ssh", n) {
+		if base == n {
 			return true
 		}
 	}

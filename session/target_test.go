@@ -57,7 +57,7 @@ func TestTargetString(t *testing.T) {
 	if tg.String() != "u@web:2222" {
 		t.Errorf("%q", tg.String())
 	}
-	if len(tg.IdentityFiles) != 7 || !isDefaultIdentity("/h", "/h/.ssh/id_ed25519") || isDefaultIdentity("/h", "/h/.ssh/mine") {
+	if len(tg.IdentityFiles) != 7 || !isDefaultIdentity("/h/.ssh/id_ed25519") || isDefaultIdentity("/h/.ssh/mine") || isDefaultIdentity("/h/id_rsa") {
 		t.Error("default identities")
 	}
 }

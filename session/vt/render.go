@@ -14,9 +14,10 @@ import (
 // paste, kitty keyboard flags, modifyOtherKeys, autowrap, insert, ...).
 // Modes the remote did not set are explicitly switched off.
 //
-// Feeding the result to a fresh Screen of the same size yields the same
-// state (see the round-trip tests); the scrollback is not included (see
-// RenderScrollback).
+// The redraw assumes the real terminal has the Screen's size: Resize the
+// Screen (and the remote pty) to it first. Feeding the result to a fresh
+// Screen of the same size yields the same state (see the round-trip
+// tests); the scrollback is not included (see RenderScrollback).
 func (s *Screen) Render() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()

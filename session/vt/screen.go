@@ -11,8 +11,8 @@ import (
 // Size limits. Resize and New clamp to them so a bogus window size cannot
 // make a Screen allocate without bound.
 const (
-	MaxCols = 2048
-	MaxRows = 1024
+	MaxCols = 2048 // widest screen, in cells
+	MaxRows = 1024 // tallest screen, in lines
 )
 
 // Screen is an emulated terminal screen. Feed it the output of a remote
