@@ -282,7 +282,7 @@ func (p *authPlan) challenge(name, instruction string, questions []string, echos
 		}
 		return []string{}, nil
 	}
-	passwordLike := len(questions) == 1 && !echos[0] && strings.Contains(strings.ToLower(questions[0]), "password")
+	passwordLike := len(questions) == 1 && len(echos) == 1 && !echos[0] && strings.Contains(strings.ToLower(questions[0]), "password")
 	if passwordLike {
 		if pw, ok := p.secrets.password(p.cacheKey); ok && !p.triedCached {
 			p.triedCached, p.usedCached = true, true

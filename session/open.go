@@ -118,11 +118,16 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	dial := func(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error) {
+		tcp := keepalive.Dialer(h.Heartbeat, target.TCPKeepAlive)
+		dialTCP := o.DialTCP
+		if dialTCP == nil && h.Fast {
+			dialTCP = staggered(tcp.DialContext, DefaultBackoff().ProbeEvery)
+		}
 		conn, err := Dial(ctx, DialOptions{
 			Target:     target,
 			ResolveHop: o.resolveHop,
-			Dialer:     keepalive.Dialer(h.Heartbeat, target.TCPKeepAlive),
-			DialTCP:    o.DialTCP,
+			Dialer:     tcp,
+			DialTCP:    dialTCP,
 			Fast:       h.Fast,
 			WrapConn:   h.WrapConn,
 			OnStage:    h.OnStage,

@@ -97,24 +97,29 @@ func wrapperScript(mode ReattachMode, name, remoteCommand string) string {
 	inner := `if [ -n "$1" ]; then "${SHELL:-/bin/sh}" -c "$1"; else "${SHELL:-/bin/sh}" -l; fi; echo $? > "$0"`
 	var b strings.Builder
 	fmt.Fprintf(&b, "n=%s; rc=%s\n", shellQuote(name), shellQuote(remoteCommand))
+	// A TMUX inherited from the login environment would make tmux refuse
+	// to attach ("sessions should be nested with care").
+	b.WriteString("unset TMUX\n")
 	b.WriteString("mark() { printf '\\033]7767;sshdash=%s\\007' \"$1\"; }\n")
-	b.WriteString("plain() { mark none; if [ -n \"$rc\" ]; then exec \"${SHELL:-/bin/sh}\" -c \"$rc\"; fi; exec \"${SHELL:-/bin/sh}\" -l; }\n")
+	// plain runs a fresh shell; with a reason, it says why tmux was not used.
+	b.WriteString("plain() { mark none; if [ -n \"$1\" ]; then printf 'sshdash: %s; starting a plain shell (it will not survive a drop)\\r\\n' \"$1\"; fi\n")
+	b.WriteString("  if [ -n \"$rc\" ]; then exec \"${SHELL:-/bin/sh}\" -c \"$rc\"; fi; exec \"${SHELL:-/bin/sh}\" -l; }\n")
 	if mode == ReattachAuto || mode == ReattachTmux {
 		fmt.Fprintf(&b, "T='tmux -L %s -f /dev/null'\n", tmuxSocket)
 		b.WriteString("if command -v tmux >/dev/null 2>&1; then\n")
 		b.WriteString("  if $T has-session -t \"=$n\" 2>/dev/null; then mark tmux-attached; else\n")
-		b.WriteString("    d=$(umask 077; mktemp -d \"${TMPDIR:-/tmp}/sshdash.XXXXXX\") || plain\n")
+		b.WriteString("    d=$(umask 077; mktemp -d \"${TMPDIR:-/tmp}/sshdash.XXXXXX\") || plain \"cannot create a temporary directory\"\n")
 		b.WriteString("    term=tmux-256color; infocmp \"$term\" >/dev/null 2>&1 || term=screen-256color\n")
-		b.WriteString("    $T start-server \\; set -g default-terminal \"$term\"")
+		b.WriteString("    err=$($T start-server \\; set -g default-terminal \"$term\"")
 		for _, o := range tmuxOptions {
 			b.WriteString(" \\; " + o)
 		}
-		b.WriteString(" \\; new-session -d -s \"$n\" /bin/sh -c " + shellQuote(inner) + " \"$d/exit\" \"$rc\" || plain\n")
+		b.WriteString(" \\; new-session -d -s \"$n\" /bin/sh -c " + shellQuote(inner) + " \"$d/exit\" \"$rc\" 2>&1) || plain \"tmux failed: $err\"\n")
 		b.WriteString("    $T set -t \"=$n:\" @sdexit \"$d/exit\" >/dev/null 2>&1\n")
 		b.WriteString("    mark tmux-new\n")
 		b.WriteString("  fi\n")
 		b.WriteString("  f=$($T show -v -t \"=$n:\" @sdexit 2>/dev/null)\n")
-		b.WriteString("  $T attach-session -t \"=$n\"\n")
+		b.WriteString("  $T -u attach-session -t \"=$n\"\n")
 		b.WriteString("  s=0; if [ -n \"$f\" ] && [ -f \"$f\" ]; then s=$(cat \"$f\"); rm -rf \"${f%/exit}\"; fi\n")
 		b.WriteString("  exit \"$s\"\n")
 		b.WriteString("fi\n")

@@ -36,11 +36,11 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"list", "list hosts from your ssh config with their heartbeat", runList},
-		{"resolve", "print the resolved options for HOST, as ssh -G does", runResolve},
-		{"connect", "open a session to HOST and attach to it", runConnect, true},
-		{"probe", "send heartbeats to HOST and print their round trips, like ping", runProbe},
-		{"demo", "open the dashboard on embedded local demo servers", runDemo, true},
+		{name: "list", summary: "list hosts from your ssh config with their heartbeat", run: runList},
+		{name: "resolve", summary: "print the resolved options for HOST, as ssh -G does", run: runResolve},
+		{name: "connect", summary: "open a session to HOST and attach to it", run: runConnect, interactive: true},
+		{name: "probe", summary: "send heartbeats to HOST and print their round trips, like ping", run: runProbe},
+		{name: "demo", summary: "open the dashboard on embedded local demo servers", run: runDemo, interactive: true},
 	}
 }
 
