@@ -2,11 +2,10 @@ package session
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"net"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
@@ -21,7 +20,7 @@ type link struct {
 	closer func() error
 	act    *keepalive.Activity
 	mon    *keepalive.Monitor
-	shell  *ssh.Session
+	shell  *Shell
 	stdin  io.WriteCloser
 	stdout io.Reader
 
@@ -82,51 +81,37 @@ func (l *link) setTCP(hb keepalive.Settings) {
 	}
 }
 
-// startShell opens the session's shell channel: PTY, environment, and the
-// reattach wrapper (or the plain RemoteCommand / shell).
+// startShell opens the session's shell channel through StartShell: PTY,
+// environment, agent forwarding, and the reattach wrapper around the
+// RemoteCommand or login shell.
 func (s *Session) startShell(l *link) error {
-	sess, err := l.client.NewSession()
-	if err != nil {
-		return fmt.Errorf("open session channel: %w", err)
-	}
-	for k, v := range s.opts.Env {
-		_ = sess.Setenv(k, v) // refusals are ignored, as ssh does
-	}
 	s.mu.Lock()
 	cols, rows := s.cols, s.rows
 	s.mu.Unlock()
-	term := s.opts.Term
-	if term == "" {
-		term = "xterm-256color"
-	}
-	modes := ssh.TerminalModes{ssh.ECHO: 1, ssh.TTY_OP_ISPEED: 38400, ssh.TTY_OP_OSPEED: 38400}
-	if err := sess.RequestPty(term, rows, cols, modes); err != nil {
-		sess.Close()
-		return fmt.Errorf("request PTY: %w", err)
-	}
-	stdin, err := sess.StdinPipe()
-	if err != nil {
-		sess.Close()
-		return fmt.Errorf("stdin: %w", err)
-	}
-	stdout, err := sess.StdoutPipe()
-	if err != nil {
-		sess.Close()
-		return fmt.Errorf("stdout: %w", err)
-	}
-	sess.Stderr = io.Discard // a PTY merges stderr into stdout
-	cmd := s.opts.Command
+	opts := s.opts.Shell
+	opts.Term, opts.Cols, opts.Rows = s.opts.Term, cols, rows
 	mode := s.opts.Reattach
 	if mode == "" {
 		mode = ReattachAuto
 	}
-	if err := sess.Start(wrapperCommand(mode, s.remoteName, cmd)); err != nil {
-		sess.Close()
-		return fmt.Errorf("start shell: %w", err)
+	opts.Command = wrapperCommand(mode, s.remoteName, s.opts.Shell.Command)
+	if opts.RequestTTY != "no" {
+		// Attaching needs a terminal, whatever the remote command is.
+		opts.RequestTTY = "force"
 	}
-	l.shell, l.stdin, l.stdout = sess, stdin, stdout
+	opts.Log = func(msg string) { s.logf("%s", msg) }
+	ctx, cancel := context.WithTimeout(s.ctx, shellSetupTimeout)
+	defer cancel()
+	sh, err := StartShell(ctx, l.client, opts)
+	if err != nil {
+		return err
+	}
+	l.shell, l.stdin, l.stdout = sh, sh.Stdin, sh.Stdout
 	return nil
 }
+
+// shellSetupTimeout bounds the PTY, environment and exec requests.
+const shellSetupTimeout = 30 * time.Second
 
 // pumpOutput copies the shell's output into the emulator and the attached
 // terminal until the channel ends. The first bytes are scanned for the
@@ -210,42 +195,8 @@ func (s *Session) killRemote(ctx context.Context, l *link) {
 }
 
 // exitStatusOf interprets the shell's end: the remote exit status when the
-// shell exited, or ok=false when the connection was lost instead.
-func exitStatusOf(err error) (status int, exited bool) {
-	if err == nil {
-		return 0, true
-	}
-	var ee *ssh.ExitError
-	if errors.As(err, &ee) {
-		if ee.Signal() != "" {
-			return 128 + signalNumber(ee.Signal()), true
-		}
-		return ee.ExitStatus(), true
-	}
-	return 0, false
-}
-
-// signalNumber maps an SSH signal name to its usual Linux number.
-func signalNumber(name string) int {
-	switch name {
-	case "HUP":
-		return 1
-	case "INT":
-		return 2
-	case "QUIT":
-		return 3
-	case "ABRT":
-		return 6
-	case "KILL":
-		return 9
-	case "SEGV":
-		return 11
-	case "PIPE":
-		return 13
-	case "ALRM":
-		return 14
-	case "TERM":
-		return 15
-	}
-	return 0
+// shell exited, or exited=false when the connection was lost instead.
+func exitStatusOf(sh *Shell) (status int, exited bool) {
+	status, err := sh.Wait()
+	return status, err == nil
 }

@@ -167,8 +167,7 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 		Heartbeat:    p.Heartbeat.Settings,
 		Reattach:     p.Reattach,
 		Term:         term,
-		Command:      target.RemoteCommand,
-		Env:          envFor(target, o.getenv),
+		Shell:        shellOptions(target, o.Getenv),
 		Cols:         cols,
 		Rows:         rows,
 		TunnelOnly:   tunnelOnly,
@@ -178,23 +177,9 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 	}
 }
 
-// envFor is the environment a session asks the server to set: SetEnv
-// values and the local variables matching SendEnv patterns.
-func envFor(t Target, getenv func(string) string) map[string]string {
-	env := map[string]string{}
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		for _, pat := range t.SendEnv {
-			if config.MatchPattern(pat, name) { // case-sensitive, as ssh
-				env[name] = getenv(name)
-				break
-			}
-		}
-	}
-	for _, kv := range t.SetEnv {
-		if name, val, ok := strings.Cut(kv, "="); ok {
-			env[name] = strings.Trim(val, `"`)
-		}
-	}
-	return env
+// shellOptions are the ssh_config parts of a session's shell.
+func shellOptions(t Target, getenv func(string) string) ShellOptions {
+	so := t.ShellOptions()
+	so.Getenv = getenv
+	return so
 }

@@ -12,7 +12,12 @@ import (
 var (
 	errClosedByUser       = errors.New("closed by the user")
 	errReconnectRequested = errors.New("reconnect requested")
+	errSessionEnded       = errors.New("session ended")
 )
+
+// killTimeout bounds ending the remote tmux session when the user closes
+// a session; a dead link must not make closing hang.
+const killTimeout = 3 * time.Second
 
 // markerWait bounds how long a new shell may take to say how it was
 // attached before the session assumes a plain shell.
@@ -26,6 +31,9 @@ func (s *Session) run() {
 	announceDone := make(chan struct{})
 	go func() { defer close(announceDone); s.announceOutput() }()
 	defer func() { <-announceDone }()
+	// However the session ends, its context ends with it: that stops the
+	// announcer and anything else still tied to the session.
+	defer s.cancel(errSessionEnded)
 
 	b := s.opts.Backoff
 	if b.Base == 0 && b.Max == 0 {
@@ -81,7 +89,6 @@ func (s *Session) run() {
 			return
 		}
 		if s.ctx.Err() != nil {
-			s.killRemote(context.Background(), l)
 			l.close(errClosedByUser)
 			s.finish(nil, false)
 			return
@@ -158,7 +165,7 @@ func (s *Session) connect(reconnecting bool, attempt int) (*link, error) {
 	}
 	client, closer, err := s.opts.Dial(s.ctx, hooks)
 	if err != nil {
-		return nil, fmt.Errorf("connect %s: %w", s.opts.Alias, err)
+		return nil, err // the connect layer's errors already name the host and route
 	}
 	l.client, l.closer = client, closer
 	l.setTCP(hb)
@@ -194,7 +201,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 			return serveResult{cause: err}
 		}
 		go func() { defer close(pumpDone); s.pumpOutput(l, method) }()
-		go func() { shellDone <- l.shell.Wait() }()
+		go func() { _, err := l.shell.Wait(); shellDone <- err }()
 	}
 	defer func() { l.close(errors.New("link ended")); <-pumpDone }()
 
@@ -223,7 +230,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 	for {
 		select {
 		case err := <-shellDone:
-			if status, exited := exitStatusOf(err); exited && l.err() == nil {
+			if status, exited := exitStatusOf(l.shell); exited && l.err() == nil {
 				s.mu.Lock()
 				s.exitStatus = status
 				s.mu.Unlock()
@@ -242,6 +249,13 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 		case <-s.retryNow:
 			return serveResult{cause: errReconnectRequested}
 		case <-s.ctx.Done():
+			if errors.Is(context.Cause(s.ctx), errClosedByUser) {
+				// Closed on purpose: end the remote tmux/screen session
+				// while the link is still up, so nothing is left running.
+				kctx, kcancel := context.WithTimeout(context.Background(), killTimeout)
+				s.killRemote(kctx, l)
+				kcancel()
+			}
 			return serveResult{cause: context.Cause(s.ctx)}
 		}
 	}

@@ -48,8 +48,7 @@ type Options struct {
 	Heartbeat  keepalive.Settings // heartbeat settings
 	Reattach   ReattachMode       // how the shell survives drops
 	Term       string             // $TERM for the remote PTY
-	Command    string             // RemoteCommand ("" = login shell)
-	Env        map[string]string  // SetEnv/SendEnv variables to request
+	Shell      ShellOptions       // RemoteCommand, RequestTTY, SetEnv, SendEnv, ForwardAgent (Target.ShellOptions)
 	Cols, Rows int                // initial size
 	TunnelOnly bool               // no shell (ssh -N)
 	// TCPKeepAlive turns on kernel keepalive (ssh_config TCPKeepAlive).
@@ -212,7 +211,7 @@ func (s *Session) Resize(cols, rows int) {
 	s.screen.Resize(cols, rows)
 	s.outMu.Unlock()
 	if l != nil && l.shell != nil {
-		_ = l.shell.WindowChange(rows, cols)
+		_ = l.shell.Resize(cols, rows)
 	}
 }
 

@@ -39,7 +39,7 @@ func newApp(e *env, cfgFile string) (*app, error) {
 // newAppWith is newApp with an explicit settings file (the demo keeps its
 // own, so nothing of the user's is written).
 func newAppWith(e *env, cfgFile, setPath string) (*app, error) {
-	cfg, err := config.Load(config.LoadOptions{File: cfgFile})
+	cfg, err := loadConfig(cfgFile, e)
 	if err != nil {
 		return nil, err
 	}

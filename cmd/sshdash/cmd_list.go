@@ -8,6 +8,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/sshdash/sshdash/config"
+	"github.com/sshdash/sshdash/config/settings"
+	"github.com/sshdash/sshdash/session"
 )
 
 const listUsage = `usage: sshdash list [-F FILE] [--json]
@@ -29,9 +31,14 @@ type listRow struct {
 	ProxyJump string `json:"proxyjump"`
 	File      string `json:"file"`
 	Line      int    `json:"line"`
-	// Heartbeat goes here: the effective heartbeat from config/settings
-	// (filled in buildListRow, shown by a column in listColumns).
-	Error string `json:"error,omitempty"` // why the host could not be resolved
+	// The effective heartbeat (settings file → ssh_config ServerAlive* →
+	// settings default → built-in) and where each part came from.
+	Heartbeat         string  `json:"heartbeat"` // e.g. "probe 15s×3"
+	HeartbeatMode     string  `json:"heartbeat_mode"`
+	HeartbeatInterval float64 `json:"heartbeat_interval_seconds"`
+	HeartbeatCount    int     `json:"heartbeat_count"`
+	HeartbeatSource   string  `json:"heartbeat_source"`
+	Error             string  `json:"error,omitempty"` // why the host could not be resolved
 }
 
 // listColumn is one column of the text table.
@@ -60,13 +67,15 @@ func listColumns() []listColumn {
 			return strconv.Itoa(r.Port)
 		}},
 		{"PROXYJUMP", func(r *listRow) string { return dash(r.ProxyJump) }},
+		{"HEARTBEAT", func(r *listRow) string { return dash(r.Heartbeat) }},
+		{"FROM", func(r *listRow) string { return dash(r.HeartbeatSource) }},
 		{"FILE", func(r *listRow) string { return fmt.Sprintf("%s:%d", r.File, r.Line) }},
 	}
 }
 
 // buildListRow resolves one host for the listing. Match exec commands are
 // not run while listing.
-func buildListRow(cfg *config.Config, h config.HostEntry) listRow {
+func buildListRow(cfg *config.Config, op *session.Opener, h config.HostEntry) listRow {
 	row := listRow{Alias: h.Alias, File: h.File, Line: h.Line}
 	r, err := cfg.Resolve(h.Alias, config.ResolveOptions{})
 	if err != nil {
@@ -77,6 +86,10 @@ func buildListRow(cfg *config.Config, h config.HostEntry) listRow {
 	row.HostName = r.HostName()
 	row.Port = r.Port()
 	row.ProxyJump = r.ProxyJump()
+	hb := op.HeartbeatFor(h.Alias, r)
+	row.Heartbeat, row.HeartbeatMode = hb.Settings.String(), string(hb.Mode)
+	row.HeartbeatInterval, row.HeartbeatCount = hb.Interval.Seconds(), hb.Count
+	row.HeartbeatSource = hb.Source()
 	return row
 }
 
@@ -124,10 +137,19 @@ func runList(args []string, e *env) int {
 		fmt.Fprintln(e.stderr, "sshdash list: no ssh configuration could be read")
 		return 1
 	}
+	sf, err := settings.Load(settings.DefaultPath(e.getenv))
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash list: %v\n", err)
+		sf = settings.Empty()
+	}
+	for _, se := range sf.Errors() {
+		fmt.Fprintln(e.stderr, se.Error())
+	}
+	op := &session.Opener{Config: cfg, Settings: sf, Getenv: e.getenv}
 	hosts := cfg.Hosts()
 	rows := make([]listRow, 0, len(hosts))
 	for _, h := range hosts {
-		row := buildListRow(cfg, h)
+		row := buildListRow(cfg, op, h)
 		if row.Error != "" {
 			fmt.Fprintf(e.stderr, "sshdash list: %s: %s\n", row.Alias, row.Error)
 		}
