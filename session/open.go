@@ -118,24 +118,7 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	dial := func(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error) {
-		tcp := keepalive.Dialer(h.Heartbeat, target.TCPKeepAlive)
-		dialTCP := o.DialTCP
-		if dialTCP == nil && h.Fast {
-			dialTCP = staggered(tcp.DialContext, DefaultBackoff().ProbeEvery)
-		}
-		conn, err := Dial(ctx, DialOptions{
-			Target:     target,
-			ResolveHop: o.resolveHop,
-			Dialer:     tcp,
-			DialTCP:    dialTCP,
-			Fast:       h.Fast,
-			WrapConn:   h.WrapConn,
-			OnStage:    h.OnStage,
-			Ask:        h.Ask,
-			Secrets:    secrets,
-			Log:        func(s string) { logger.Info(s, "host", p.Alias) },
-			Getenv:     o.Getenv,
-		})
+		conn, err := o.Dial(ctx, p, h, secrets)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -175,6 +158,39 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 		TCPKeepAlive: target.TCPKeepAlive,
 		Logger:       logger,
 	}
+}
+
+// Dial connects to a plan's host by the same rules as a session: its
+// TCP settings from the heartbeat, staggered TCP connects when h.Fast, the
+// hop resolution through the config, and the secrets cache (nil: none).
+func (o *Opener) Dial(ctx context.Context, p *Plan, h DialHooks, secrets *Secrets) (*Conn, error) {
+	target := p.Target
+	hb := h.Heartbeat
+	if hb.Mode == "" {
+		hb = p.Heartbeat.Settings
+	}
+	tcp := keepalive.Dialer(hb, target.TCPKeepAlive)
+	dialTCP := o.DialTCP
+	if dialTCP == nil && h.Fast {
+		dialTCP = staggered(tcp.DialContext, DefaultBackoff().ProbeEvery)
+	}
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return Dial(ctx, DialOptions{
+		Target:     target,
+		ResolveHop: o.resolveHop,
+		Dialer:     tcp,
+		DialTCP:    dialTCP,
+		Fast:       h.Fast,
+		WrapConn:   h.WrapConn,
+		OnStage:    h.OnStage,
+		Ask:        h.Ask,
+		Secrets:    secrets,
+		Log:        func(s string) { logger.Info(s, "host", p.Alias) },
+		Getenv:     o.Getenv,
+	})
 }
 
 // shellOptions are the ssh_config parts of a session's shell.

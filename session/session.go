@@ -279,7 +279,7 @@ func (s *Session) logf(format string, args ...any) {
 func (s *Session) setState(to State, stage Stage, cause error, mutate func(*Status)) {
 	now := s.clock.Now()
 	s.mu.Lock()
-	from := s.status.State
+	from, fromStage, fromCause := s.status.State, s.status.Stage, s.status.Cause
 	s.status.State, s.status.Stage, s.status.Cause = to, stage, cause
 	if from != to {
 		s.status.Since = now
@@ -288,8 +288,8 @@ func (s *Session) setState(to State, stage Stage, cause error, mutate func(*Stat
 		mutate(&s.status)
 	}
 	s.mu.Unlock()
-	if from == to && to != Connecting && to != Reconnecting {
-		return
+	if from == to && (to != Connecting && to != Reconnecting || stage == fromStage && cause == fromCause) {
+		return // nothing a watcher could see changed
 	}
 	s.pub.publish(StateChanged{ID: s.id, From: from, To: to, Stage: stage, Cause: cause, At: now})
 }

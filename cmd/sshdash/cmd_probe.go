@@ -1,9 +1,148 @@
 package main
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
 
-// runProbe is not built yet; its owner replaces this file.
+	"github.com/sshdash/sshdash/keepalive"
+	"github.com/sshdash/sshdash/session"
+)
+
+const probeUsage = `usage: sshdash probe [-F FILE] HOST [-c N] [-i INTERVAL]
+
+Connects to HOST by the same rules as a session, sends N heartbeats
+(keepalive@openssh.com with want-reply) INTERVAL apart and prints each
+round trip, like ping; then min/avg/max and loss. Exits 0 when every
+heartbeat was answered, 1 otherwise (255 when it could not connect).
+`
+
 func runProbe(args []string, e *env) int {
-	fmt.Fprintln(e.stderr, "sshdash: probe is not available in this build yet")
+	fs := newFlagSet("probe", e)
+	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	count := fs.Int("c", 5, "number of heartbeats")
+	interval := fs.Duration("i", time.Second, "time between heartbeats")
+	fs.Usage = func() { fmt.Fprint(e.stderr, probeUsage); fs.PrintDefaults() }
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 || *count < 1 || *interval <= 0 {
+		fs.Usage()
+		return 2
+	}
+	a, err := newApp(e, *cfgFile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 255
+	}
+	for _, w := range a.warnings {
+		fmt.Fprintf(e.stderr, "sshdash: warning: %s\n", w)
+	}
+	p, err := a.opener.Plan(pos[0])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 255
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	hooks := session.DialHooks{}
+	if in, _ := ttyFiles(e); in != nil {
+		hooks.Ask = func(_ context.Context, pr *session.Prompt) ([]string, error) {
+			answerInTerminal(pr, e, in)
+			return pr.Wait(ctx)
+		}
+	}
+	start := time.Now()
+	conn, err := a.opener.Dial(ctx, p, hooks, nil)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 255
+	}
+	defer conn.Close()
+	fmt.Fprintf(e.stdout, "PROBE %s (%s): connected in %s, %d heartbeats every %s\n",
+		p.Alias, p.Target.String(), time.Since(start).Round(time.Millisecond), *count, *interval)
+	st := probeLoop(ctx, conn.Client(), *count, *interval, func(seq int, rtt time.Duration, err error) {
+		if err != nil {
+			fmt.Fprintf(e.stdout, "heartbeat %d: %v\n", seq, err)
+			return
+		}
+		fmt.Fprintf(e.stdout, "reply from %s: seq=%d time=%s\n", p.Alias, seq, fmtDuration(rtt))
+	})
+	fmt.Fprintf(e.stdout, "--- %s heartbeat statistics ---\n%d sent, %d answered, %.0f%% loss", p.Alias, st.sent, st.answered, st.loss()*100)
+	if st.answered > 0 {
+		fmt.Fprintf(e.stdout, ", rtt min/avg/max = %s/%s/%s", fmtDuration(st.min), fmtDuration(st.avg()), fmtDuration(st.max))
+	}
+	fmt.Fprintf(e.stdout, ", %d B of SSH payload per exchange\n", keepalive.ExchangeBytes)
+	if st.answered == st.sent {
+		return 0
+	}
 	return 1
+}
+
+// probeStats sums up a probe run.
+type probeStats struct {
+	sent, answered int
+	min, max, sum  time.Duration
+}
+
+func (s probeStats) loss() float64 { return 1 - float64(s.answered)/float64(max(s.sent, 1)) }
+func (s probeStats) avg() time.Duration {
+	return s.sum / time.Duration(max(s.answered, 1))
+}
+
+// requester is the part of *ssh.Client a probe uses.
+type requester interface {
+	SendRequest(name string, wantReply bool, payload []byte) (bool, []byte, error)
+}
+
+// probeLoop sends count heartbeats interval apart. A heartbeat unanswered
+// within max(interval, 2 s) is lost; the connection is then closed by the
+// caller, which unblocks it.
+func probeLoop(ctx context.Context, c requester, count int, interval time.Duration, report func(seq int, rtt time.Duration, err error)) probeStats {
+	var st probeStats
+	timeout := max(interval, 2*time.Second)
+	for seq := 1; seq <= count && ctx.Err() == nil; seq++ {
+		if seq > 1 {
+			select {
+			case <-time.After(interval):
+			case <-ctx.Done():
+				return st
+			}
+		}
+		st.sent++
+		done := make(chan error, 1)
+		t0 := time.Now()
+		go func() {
+			_, _, err := c.SendRequest(keepalive.RequestName, true, nil)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				report(seq, 0, fmt.Errorf("connection lost: %w", err))
+				return st
+			}
+			rtt := time.Since(t0)
+			st.answered++
+			st.sum += rtt
+			if st.min == 0 || rtt < st.min {
+				st.min = rtt
+			}
+			st.max = max(st.max, rtt)
+			report(seq, rtt, nil)
+		case <-time.After(timeout):
+			report(seq, 0, fmt.Errorf("no reply within %s", timeout))
+			return st // later requests would queue behind the lost one
+		case <-ctx.Done():
+			return st
+		}
+	}
+	return st
+}
+
+func fmtDuration(d time.Duration) string {
+	return fmt.Sprintf("%.3f ms", float64(d)/float64(time.Millisecond))
 }

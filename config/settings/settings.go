@@ -17,7 +17,7 @@ import (
 const (
 	DefaultTheme     = "auto"
 	DefaultPrefix    = "ctrl+^"
-	DefaultStatusBar = true
+	DefaultStatusBar = false
 	DefaultReattach  = "auto"
 )
 

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// fakeRequester answers heartbeats per a script: "ok", "fail" (a failure
+// reply still means alive), "hang" (never answers) or "closed".
+type fakeRequester struct{ script []string }
+
+func (f *fakeRequester) SendRequest(name string, want bool, _ []byte) (bool, []byte, error) {
+	step := f.script[0]
+	f.script = f.script[1:]
+	switch step {
+	case "ok":
+		return true, nil, nil
+	case "fail":
+		return false, nil, nil
+	case "hang":
+		select {}
+	}
+	return false, nil, errors.New("EOF")
+}
+
+func TestProbeLoop(t *testing.T) {
+	cases := []struct {
+		script         []string
+		sent, answered int
+	}{
+		{[]string{"ok", "fail", "ok"}, 3, 3},
+		{[]string{"ok", "closed"}, 2, 1},
+		{[]string{"hang"}, 1, 0},
+	}
+	for _, c := range cases {
+		f := &fakeRequester{script: c.script}
+		var reports int
+		st := probeLoop(context.Background(), f, len(c.script), time.Millisecond, func(int, time.Duration, error) { reports++ })
+		if st.sent != c.sent || st.answered != c.answered || reports != c.sent {
+			t.Errorf("%v: sent %d answered %d reports %d, want %d %d %d", c.script, st.sent, st.answered, reports, c.sent, c.answered, c.sent)
+		}
+		if st.answered > 0 && (st.min <= 0 || st.max < st.min || st.avg() < st.min) {
+			t.Errorf("%v: rtt figures min %v avg %v max %v", c.script, st.min, st.avg(), st.max)
+		}
+	}
+}
