@@ -9,16 +9,24 @@ import (
 )
 
 // TCPKeepAlive returns the kernel keepalive configuration for a connection
-// with settings s: after Interval of idleness, a probe every Interval, Count
-// unanswered probes drop the connection (Interval × (Count+1) in all, the
-// same as s.DeadAfter). enable false (ssh_config TCPKeepAlive no) turns
-// kernel keepalive off. The kernel counts whole seconds.
+// with settings s: a probe every Interval once the connection has been idle,
+// Count unanswered probes drop it. In tcp and off modes it starts after
+// Interval of idleness (Interval × (Count+1) in all, as s.DeadAfter). In
+// probe and noop modes the SSH heartbeat already keeps the link busy every
+// Interval, so kernel keepalive is only a backstop that starts after
+// DeadAfter of idleness and never doubles the heartbeat's packets. enable
+// false (ssh_config TCPKeepAlive no) turns it off. The kernel counts whole
+// seconds.
 func TCPKeepAlive(s Settings, enable bool) net.KeepAliveConfig {
 	if !enable {
 		return net.KeepAliveConfig{Enable: false, Idle: -1, Interval: -1, Count: -1}
 	}
 	s = s.Normalized()
-	return net.KeepAliveConfig{Enable: true, Idle: s.Interval, Interval: s.Interval, Count: s.Count}
+	idle := s.Interval
+	if s.Mode == ModeProbe || s.Mode == ModeNoop {
+		idle = s.DeadAfter()
+	}
+	return net.KeepAliveConfig{Enable: true, Idle: idle, Interval: s.Interval, Count: s.Count}
 }
 
 // UserTimeout is the TCP_USER_TIMEOUT backstop for settings s: data left

@@ -10,10 +10,17 @@ import (
 
 func TestTCPKeepAliveConfig(t *testing.T) {
 	s := Settings{Mode: ModeProbe, Interval: 5 * time.Second, Count: 4}
+	// With SSH heartbeats, kernel keepalive is a backstop after DeadAfter.
 	got := TCPKeepAlive(s, true)
-	want := net.KeepAliveConfig{Enable: true, Idle: 5 * time.Second, Interval: 5 * time.Second, Count: 4}
+	want := net.KeepAliveConfig{Enable: true, Idle: 25 * time.Second, Interval: 5 * time.Second, Count: 4}
 	if got != want {
-		t.Errorf("TCPKeepAlive = %+v, want %+v", got, want)
+		t.Errorf("TCPKeepAlive(probe) = %+v, want %+v", got, want)
+	}
+	// In tcp mode the kernel is the heartbeat: idle after one interval.
+	got = TCPKeepAlive(Settings{Mode: ModeTCP, Interval: 5 * time.Second, Count: 4}, true)
+	want = net.KeepAliveConfig{Enable: true, Idle: 5 * time.Second, Interval: 5 * time.Second, Count: 4}
+	if got != want {
+		t.Errorf("TCPKeepAlive(tcp) = %+v, want %+v", got, want)
 	}
 	if got := TCPKeepAlive(s, false); got.Enable {
 		t.Errorf("disabled config enables: %+v", got)

@@ -47,7 +47,7 @@ func record(m *session.Manager) *recorder {
 func (r *recorder) stop() { close(r.done) }
 
 // waitState waits for a transition into state after since and returns its time.
-func (r *recorder) waitState(t *testing.T, to session.State, since time.Time, timeout time.Duration) time.Time {
+func (r *recorder) waitState(t testing.TB, to session.State, since time.Time, timeout time.Duration) time.Time {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
@@ -95,7 +95,7 @@ func (r *recorder) dump() string {
 
 // labSession opens a session to the lab server with the given heartbeat
 // and reattach mode; extra ssh_config lines are added to the lab's host.
-func labSession(t *testing.T, lab *netlab.Lab, hb keepalive.Settings, mode session.ReattachMode, extra ...string) (*session.Manager, *session.Session, *recorder) {
+func labSession(t testing.TB, lab *netlab.Lab, hb keepalive.Settings, mode session.ReattachMode, extra ...string) (*session.Manager, *session.Session, *recorder) {
 	t.Helper()
 	cfgText, err := os.ReadFile(lab.SSHConfig)
 	if err != nil {
@@ -135,7 +135,7 @@ func labSession(t *testing.T, lab *netlab.Lab, hb keepalive.Settings, mode sessi
 }
 
 // run types a command line into the session.
-func run(t *testing.T, s *session.Session, line string) {
+func run(t testing.TB, s *session.Session, line string) {
 	t.Helper()
 	if _, err := s.Write([]byte(line + "\r")); err != nil {
 		t.Fatalf("type %q: %v", line, err)
@@ -143,7 +143,7 @@ func run(t *testing.T, s *session.Session, line string) {
 }
 
 // waitFile waits until path holds something and returns it trimmed.
-func waitFile(t *testing.T, path string, timeout time.Duration) string {
+func waitFile(t testing.TB, path string, timeout time.Duration) string {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {

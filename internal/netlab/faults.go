@@ -115,3 +115,28 @@ func (l *Lab) SSHArgs() []string {
 func (l *Lab) String() string {
 	return fmt.Sprintf("netlab %s→%s→%s (NAT forgets idle flows after %s)", l.Client, l.Router, l.Server, l.NATTimeout)
 }
+
+// ResetCounters zeroes the router's counters of SSH traffic.
+func (l *Lab) ResetCounters(t testing.TB) { l.router(t, "iptables", "-Z", "FORWARD") }
+
+// Counters returns the packets and bytes (IP packets, headers included) the
+// router forwarded to and from sshd since the last ResetCounters.
+func (l *Lab) Counters(t testing.TB) (packets, bytes uint64) {
+	t.Helper()
+	out, err := exec.Command("ip", "netns", "exec", l.Router, "iptables", "-nvx", "-L", "FORWARD").Output()
+	if err != nil {
+		t.Fatalf("netlab: read counters: %v", err)
+	}
+	port := strconv.Itoa(SSHPort)
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || !(strings.HasSuffix(line, "dpt:"+port) || strings.HasSuffix(line, "spt:"+port)) {
+			continue
+		}
+		p, _ := strconv.ParseUint(f[0], 10, 64)
+		b, _ := strconv.ParseUint(f[1], 10, 64)
+		packets += p
+		bytes += b
+	}
+	return packets, bytes
+}

@@ -45,7 +45,7 @@ type Lab struct {
 // namespace, returning nil to the outer test once the inner one has
 // finished (its result becomes the outer test's). Inside the client
 // namespace it returns the Lab.
-func Enter(t *testing.T, o Options) *Lab {
+func Enter(t testing.TB, o Options) *Lab {
 	t.Helper()
 	if raw := os.Getenv(envLab); raw != "" {
 		var l Lab
@@ -62,6 +62,12 @@ func Enter(t *testing.T, o Options) *Lab {
 	l := build(t, o)
 	raw, _ := json.Marshal(l)
 	args := []string{"netns", "exec", l.Client, os.Args[0], "-test.run", "^" + t.Name() + "$", "-test.v", "-test.count=1", "-test.timeout=20m"}
+	pass := "--- PASS: " + t.Name()
+	if _, ok := t.(*testing.B); ok {
+		// A benchmark runs once inside; its figures come back in the log.
+		args = []string{"netns", "exec", l.Client, os.Args[0], "-test.run", "^$", "-test.bench", "^" + t.Name() + "$", "-test.benchtime=1x", "-test.v", "-test.timeout=20m"}
+		pass = "PASS"
+	}
 	cmd := exec.Command("ip", args...)
 	cmd.Env = append(os.Environ(), envLab+"="+string(raw))
 	var out bytes.Buffer
@@ -72,14 +78,14 @@ func Enter(t *testing.T, o Options) *Lab {
 	}
 	if err != nil {
 		t.Errorf("lab test failed inside the client namespace: %v\nsshd log:\n%s", err, l.SSHDLog())
-	} else if !strings.Contains(out.String(), "--- PASS: "+t.Name()) {
+	} else if !strings.Contains(out.String(), pass) {
 		t.Errorf("lab test did not pass inside the client namespace")
 	}
 	return nil
 }
 
 // build creates the namespaces, the NAT and sshd; cleanup removes them.
-func build(t *testing.T, o Options) *Lab {
+func build(t testing.TB, o Options) *Lab {
 	t.Helper()
 	suffix := strconv.Itoa(os.Getpid() % 100000)
 	l := &Lab{
@@ -110,6 +116,10 @@ func build(t *testing.T, o Options) *Lab {
 		[]string{"ip", "netns", "exec", l.Router, "iptables", "-P", "FORWARD", "DROP"},
 		[]string{"ip", "netns", "exec", l.Router, "iptables", "-A", "FORWARD", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"},
 		[]string{"ip", "netns", "exec", l.Router, "iptables", "-A", "FORWARD", "-i", r0, "-p", "tcp", "--syn", "-m", "conntrack", "--ctstate", "NEW", "-j", "ACCEPT"},
+		// Accounting rules (no verdict): what crosses the router to and
+		// from sshd, for measuring bytes on the wire (see Counters).
+		[]string{"ip", "netns", "exec", l.Router, "iptables", "-I", "FORWARD", "1", "-p", "tcp", "--dport", strconv.Itoa(SSHPort)},
+		[]string{"ip", "netns", "exec", l.Router, "iptables", "-I", "FORWARD", "1", "-p", "tcp", "--sport", strconv.Itoa(SSHPort)},
 		// Conntrack's sysctls exist once the NAT table has loaded it.
 		[]string{"ip", "netns", "exec", l.Router, "sysctl", "-qw", "net.netfilter.nf_conntrack_tcp_loose=0"},
 		[]string{"ip", "netns", "exec", l.Router, "sysctl", "-qw", fmt.Sprintf("net.netfilter.nf_conntrack_tcp_timeout_established=%d", int(o.NATTimeout/time.Second))},
@@ -121,7 +131,7 @@ func build(t *testing.T, o Options) *Lab {
 	return l
 }
 
-func run(t *testing.T, args ...string) string {
+func run(t testing.TB, args ...string) string {
 	t.Helper()
 	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
 	if err != nil {
@@ -130,7 +140,7 @@ func run(t *testing.T, args ...string) string {
 	return string(out)
 }
 
-func (l *Lab) startSSHD(t *testing.T) {
+func (l *Lab) startSSHD(t testing.TB) {
 	t.Helper()
 	hostKey, key := filepath.Join(l.Dir, "host_key"), filepath.Join(l.Dir, "client_key")
 	run(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey)
