@@ -167,13 +167,20 @@ func (s *Session) Attach(w io.Writer) (stop func()) {
 
 // WriteOverlay draws p over the attached terminal between output writes
 // and then restores the cursor and attributes the remote program expects.
-func (s *Session) WriteOverlay(p []byte) {
+// It draws nothing, and reports false, when not attached or when the
+// attached writer holds an incomplete sequence (it has a Pending method
+// saying so): drawing then would land inside that sequence.
+func (s *Session) WriteOverlay(p []byte) bool {
 	s.outMu.Lock()
 	defer s.outMu.Unlock()
 	if s.attached == nil {
-		return
+		return false
+	}
+	if pw, ok := s.attached.(interface{ Pending() bool }); ok && pw.Pending() {
+		return false
 	}
 	_, _ = s.attached.Write(s.screen.Overlay(p))
+	return true
 }
 
 // Write sends keystrokes to the remote shell. While the link is down it

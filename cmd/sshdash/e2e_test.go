@@ -209,3 +209,35 @@ func TestEndToEndConnectExitStatus(t *testing.T) {
 	tm.keys("Enter")
 	tm.waitFor("the exit status", "SSHDASH-EXITED=7")
 }
+
+// With --status-bar the bottom line is sshdash's: the remote PTY is one
+// line shorter, and scrolling output, clear and a remote scroll-region
+// reset never overwrite the status line.
+func TestEndToEndStatusBar(t *testing.T) {
+	needTmuxE2E(t)
+	bin := buildBinary(t)
+	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	state := t.TempDir()
+	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "LANG=C.UTF-8"},
+		fmt.Sprintf("%s connect --status-bar -F %s demo-healthy", bin, d.ConfigPath))
+	tm.waitFor("the shell", "demo-healthy$")
+	tm.text(`seq 1 80; clear; printf '\033[r'; seq 1 60; stty size`)
+	tm.keys("Enter")
+	s := tm.waitFor("the remote size", "35 120")
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(lines[len(lines)-1], "ctrl+^ ? help") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		lines = strings.Split(strings.TrimRight(tm.screen(), "\n"), "\n")
+	}
+	if len(lines) != 36 || !strings.Contains(lines[35], "demo-healthy") || !strings.Contains(lines[35], "ctrl+^ ? help") {
+		t.Fatalf("bottom line is not the status bar:\n%s", strings.Join(lines, "\n"))
+	}
+	if !strings.Contains(lines[34], "demo-healthy$") {
+		t.Fatalf("the prompt is not on the line above the status bar:\n%s", strings.Join(lines, "\n"))
+	}
+}

@@ -150,7 +150,7 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 
 	a := &attached{s: s, o: o, parser: keyParser{prefix: o.Prefix}}
 	a.resize()
-	a.stop = s.Attach(o.Out)
+	a.stop = s.Attach(a.output())
 	defer func() {
 		a.stop()
 		io.WriteString(o.Out, resetModes)
@@ -165,10 +165,24 @@ type attached struct {
 	parser     keyParser
 	stop       func()
 	cols, rows int
-	banner     bool // a link-down banner or help overlay covers the bottom line
-	help       bool // the help overlay is shown
-	keysLost   int  // keystroke reads dropped while the link was down
+	banner     bool   // a link-down banner or help overlay covers the bottom line
+	help       bool   // the help overlay is shown
+	keysLost   int    // keystroke reads dropped while the link was down
+	lastStatus string // the status bar as last drawn ("" forces a redraw)
+	lastBytes  uint64 // output bytes when it was drawn: the remote may have erased it since
 	lastState  session.State
+}
+
+// statusBar reports whether the bottom line is sshdash's.
+func (a *attached) statusBar() bool { return a.o.StatusBar && a.rows > 2 }
+
+// output is where the session's screen goes: the terminal, through a
+// margin writer when the bottom line is the status bar's.
+func (a *attached) output() io.Writer {
+	if a.statusBar() {
+		return newMarginWriter(a.o.Out, a.rows-1)
+	}
+	return a.o.Out
 }
 
 func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error) {
@@ -242,7 +256,7 @@ func (a *attached) resize() {
 	}
 	a.cols, a.rows = cols, rows
 	remote := rows
-	if a.o.StatusBar && rows > 2 {
+	if a.statusBar() {
 		remote = rows - 1
 	}
 	a.s.Resize(cols, remote)
@@ -252,7 +266,8 @@ func (a *attached) resize() {
 func (a *attached) redraw() {
 	a.stop()
 	a.banner = false
-	a.stop = a.s.Attach(a.o.Out)
+	a.lastStatus = ""
+	a.stop = a.s.Attach(a.output())
 	a.drawChrome()
 }
 
@@ -281,12 +296,17 @@ func (a *attached) drawChrome() {
 	case down:
 		a.banner = true
 		io.WriteString(a.o.Out, bottomLine(a.cols, a.rows, bannerText(st, a.o.Now(), a.keysLost, a.o.Prefix), true))
-	case a.o.StatusBar && a.rows > 2 && !a.help:
+	case a.statusBar() && !a.help:
 		// While the link is up, remote output owns the cursor: the status
 		// bar is drawn through the session so it is never interleaved
 		// with a half-written escape sequence.
-		if ow, ok := a.s.(OverlayWriter); ok {
-			ow.WriteOverlay([]byte(bottomLine(a.cols, a.rows, statusText(a.o.Alias, st, a.o.Prefix), false)))
+		// Redrawn when its text changed or output arrived since (a
+		// remote "clear" erases the whole screen, status line included).
+		text := statusText(a.o.Alias, st, a.o.Prefix)
+		if ow, ok := a.s.(OverlayWriter); ok && (text != a.lastStatus || st.BytesIn != a.lastBytes) {
+			if ow.WriteOverlay([]byte(bottomLine(a.cols, a.rows, text, false))) {
+				a.lastStatus, a.lastBytes = text, st.BytesIn
+			}
 		}
 	}
 }
@@ -295,5 +315,7 @@ func (a *attached) drawChrome() {
 // screen safely: between complete output writes, restoring the cursor and
 // attributes the remote program expects afterwards.
 type OverlayWriter interface {
-	WriteOverlay(p []byte)
+	// WriteOverlay draws p unless that is not safe right now (an output
+	// sequence is incomplete); it reports whether it drew.
+	WriteOverlay(p []byte) bool
 }
