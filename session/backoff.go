@@ -10,13 +10,13 @@ import (
 //
 // It spaces full SSH attempts (handshake, auth, shell). The reachability
 // probes that notice a restored network are separate and cheap (a TCP SYN
-// every ProbeEvery, see dialFast), so a long backoff never delays recovery
+// every ProbeEvery, see staggered in fastdial.go), so a long backoff never delays recovery
 // by more than about ProbeEvery once the network is back.
 type Backoff struct {
 	Base        time.Duration // first delay ceiling (default 500 ms)
 	Max         time.Duration // cap (default 30 s)
 	StableAfter time.Duration // uptime after which the attempt count resets (default 60 s)
-	ProbeEvery  time.Duration // cadence of cheap TCP reachability probes during an outage (default 250 ms)
+	ProbeEvery  time.Duration // cadence of cheap TCP reachability probes during an outage (default 100 ms)
 
 	// rand returns a value in [0, n); nil means math/rand/v2.
 	rand func(n int64) int64
@@ -24,7 +24,7 @@ type Backoff struct {
 
 // DefaultBackoff returns the built-in reconnect policy.
 func DefaultBackoff() Backoff {
-	return Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second, StableAfter: 60 * time.Second, ProbeEvery: 250 * time.Millisecond}
+	return Backoff{Base: 500 * time.Millisecond, Max: 30 * time.Second, StableAfter: 60 * time.Second, ProbeEvery: 100 * time.Millisecond}
 }
 
 // Delay returns how long to wait before full attempt number attempt (1 for

@@ -11,7 +11,7 @@ import (
 type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
 // maxProbesInFlight bounds the TCP connects a staggered dial keeps open.
-const maxProbesInFlight = 8
+const maxProbesInFlight = 24 // covers FastConnectTimeout at the default 100 ms cadence
 
 // staggered returns a dial function for reconnecting during an outage: it
 // starts a new TCP connect every `every` while earlier ones are still

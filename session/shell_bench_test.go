@@ -24,6 +24,11 @@ import (
 	"github.com/sshdash/sshdash/internal/testenv"
 )
 
+// benchImpls are compared side by side: the session layer alone
+// (Dial+StartShell), the real sshdash binary attached through a local PTY
+// as a user runs it (attach loop, emulator, terminal writes), and OpenSSH.
+var benchImpls = []string{"sshdash", "sshdash-connect", "openssh"}
+
 // benchBulkBytes is what one bulk iteration transfers (head -c 50M).
 const benchBulkBytes = 50 << 20
 
@@ -43,10 +48,13 @@ type benchStream struct {
 
 // openBench starts command remotely through sshdash (openssh false) or
 // `ssh -tt` in a local PTY (openssh true) and waits for READY.
-func openBench(b *testing.B, f *sshdFixture, openssh bool, command string) *benchStream {
+func openBench(b *testing.B, f *sshdFixture, impl, command string) *benchStream {
 	b.Helper()
 	var s *benchStream
-	if openssh {
+	switch impl {
+	case "sshdash-connect":
+		s = openConnect(b, f, command)
+	case "openssh":
 		args := []string{"-tt", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
 			"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-i", f.key,
 			"-p", strconv.Itoa(f.sshd.Port()), "root@127.0.0.1", command}
@@ -60,7 +68,7 @@ func openBench(b *testing.B, f *sshdFixture, openssh bool, command string) *benc
 			cmd.Wait()
 			ptmx.Close()
 		}}
-	} else {
+	default:
 		tg := f.target()
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -110,9 +118,9 @@ func benchTargets(b *testing.B) *sshdFixture {
 
 func BenchmarkKeystrokeEcho(b *testing.B) {
 	f := benchTargets(b)
-	for _, impl := range []string{"sshdash", "openssh"} {
+	for _, impl := range benchImpls {
 		b.Run(impl, func(b *testing.B) {
-			s := openBench(b, f, impl == "openssh", echoCommand)
+			s := openBench(b, f, impl, echoCommand)
 			one := []byte{'x'}
 			got := make([]byte, 16)
 			var samples []time.Duration
@@ -140,9 +148,9 @@ func BenchmarkKeystrokeEcho(b *testing.B) {
 
 func BenchmarkBulkOutput(b *testing.B) {
 	f := benchTargets(b)
-	for _, impl := range []string{"sshdash", "openssh"} {
+	for _, impl := range benchImpls {
 		b.Run(impl, func(b *testing.B) {
-			s := openBench(b, f, impl == "openssh", bulkCommand)
+			s := openBench(b, f, impl, bulkCommand)
 			b.SetBytes(benchBulkBytes)
 			for b.Loop() {
 				if _, err := s.w.Write([]byte("\n")); err != nil {

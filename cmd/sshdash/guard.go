@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"golang.org/x/term"
@@ -45,12 +46,17 @@ func guarded(e *env) (code int, ok bool) {
 	cmd := exec.Command(exe, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), guardEnv+"=1")
+	dieWithParent(cmd)
 	// The child is in our process group: the terminal's SIGINT and
 	// SIGWINCH reach it directly. SIGTERM and SIGHUP sent to us are
 	// forwarded; we outlive the child either way.
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
+	// The parent-death signal is tied to the forking thread: keep this
+	// goroutine on it until the child has ended (golang/go#27505).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if err := cmd.Start(); err != nil {
 		return 0, false
 	}
