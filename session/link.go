@@ -155,10 +155,10 @@ func (s *Session) output(p []byte) {
 		return
 	}
 	s.outMu.Lock()
-	_, _ = s.screen.Write(p)
 	if s.attached != nil {
 		_, _ = s.attached.Write(p)
 	}
+	s.queueScreen(screenOp{data: append([]byte(nil), p...)})
 	s.outMu.Unlock()
 	select {
 	case s.outKick <- struct{}{}:

@@ -77,12 +77,15 @@ type Session struct {
 	retryNow   chan struct{} // buffered 1: "reconnect now" requests
 	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
 
-	// outMu guards screen writes and attached: output is written to the
-	// emulator and to the attached terminal under it, so Attach's redraw
-	// and switch to live output are atomic.
-	outMu    sync.Mutex
-	screen   *vt.Screen
-	attached io.Writer
+	// outMu guards attached and screenQ, and orders everything that goes
+	// to the emulator: output is written to the attached terminal and
+	// queued for the emulator under it, so Attach's redraw (after a
+	// barrier) and switch to live output are atomic.
+	outMu        sync.Mutex
+	screen       *vt.Screen
+	attached     io.Writer
+	screenQ      chan screenOp // to the emulator goroutine; nil once it has ended
+	emulatorDone chan struct{} // closed when the emulator goroutine ends
 
 	// mu guards the fields below.
 	mu          sync.Mutex
@@ -150,6 +153,7 @@ func (s *Session) ScreenText() []string { return s.screen.Lines() }
 // live output to w until the returned function is called.
 func (s *Session) Attach(w io.Writer) (stop func()) {
 	s.outMu.Lock()
+	s.syncScreen()
 	_, _ = w.Write(s.screen.Render())
 	s.attached = w
 	s.outMu.Unlock()
@@ -179,6 +183,7 @@ func (s *Session) WriteOverlay(p []byte) bool {
 	if pw, ok := s.attached.(interface{ Pending() bool }); ok && pw.Pending() {
 		return false
 	}
+	s.syncScreen() // the overlay restores the cursor the screen has now
 	_, _ = s.attached.Write(s.screen.Overlay(p))
 	return true
 }
@@ -215,7 +220,7 @@ func (s *Session) Resize(cols, rows int) {
 		return
 	}
 	s.outMu.Lock()
-	s.screen.Resize(cols, rows)
+	s.queueScreen(screenOp{cols: cols, rows: rows})
 	s.outMu.Unlock()
 	if l != nil && l.shell != nil {
 		_ = l.shell.Resize(cols, rows)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Reproduces every figure in BENCHMARKS.md in one run, each side by side with
+# what a user would otherwise use. Needs root, OpenSSH (ssh, sshd), tmux,
+# iproute2, iptables, conntrack and autossh (as .ci/run installs). Results go
+# to bench/results/<date>.txt (and the terminal).
+#
+#   sudo bash bench/run.sh            # all
+#   sudo bash bench/run.sh lab        # only the network-lab comparisons
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+export SSHDASH_INTEGRATION=1
+mkdir -p bench/results
+out="bench/results/$(date +%Y%m%d-%H%M%S).txt"
+what=${1:-all}
+
+{
+  echo "# sshdash benchmarks, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(go version | cut -d' ' -f3)"
+  echo "# $(ssh -V 2>&1), $(tmux -V), autossh $(autossh -V 2>&1 | awk '{print $2}')"
+  run() { echo; echo "## $*"; go test -run '^$' "$@" 2>&1 | grep -Ev '^(goos|goarch|pkg|cpu|PASS|ok )' ; }
+  if [ "$what" = all ] || [ "$what" = lab ]; then
+    # Bytes per heartbeat vs OpenSSH ServerAlive; dead-link detection vs
+    # OpenSSH; restore-to-usable vs autossh -M 0 (3 runs each, medians).
+    run -bench Lab -benchtime 1x -timeout 30m ./internal/labtest/
+  fi
+  if [ "$what" = all ]; then
+    # Keystroke echo latency and bulk throughput: the session layer, the
+    # real binary through a PTY, and OpenSSH ssh through a PTY, same sshd.
+    run -bench KeystrokeEcho -benchtime 500x -count 3 ./session/
+    run -bench BulkOutput -benchtime 5x -count 3 ./session/
+    # Memory and CPU of 100 idle sessions beside idle ssh processes.
+    run -bench IdleSessions -benchtime 1x ./session/
+    # Listing 5,000 hosts over 10 included files vs one ssh -G call.
+    run -bench 'List|SSHG' -count 3 ./config/
+    # Heartbeat exchange cost in-process; dashboard View with 100 sessions;
+    # emulator throughput.
+    run -bench HeartbeatExchange -count 3 ./keepalive/
+    run -bench 'View100|HeartbeatStorm' -count 3 ./ui/
+    run -bench . -count 3 ./session/vt/
+  fi
+} | tee "$out"
+echo "results: $out"
