@@ -241,3 +241,66 @@ func TestEndToEndStatusBar(t *testing.T) {
 		t.Fatalf("the prompt is not on the line above the status bar:\n%s", strings.Join(lines, "\n"))
 	}
 }
+
+// The user's terminal is restored however sshdash ends: SIGTERM or SIGHUP
+// to it, or the program itself dying at once (SIGKILL of the process under
+// the guard, as a crash looks from outside).
+func TestEndToEndTerminalRestored(t *testing.T) {
+	needTmuxE2E(t)
+	bin := buildBinary(t)
+	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, how := range []string{"TERM", "HUP", "KILL-child"} {
+		t.Run(how, func(t *testing.T) {
+			state := t.TempDir()
+			sttyOut := filepath.Join(state, "stty")
+			tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "LANG=C.UTF-8"},
+				fmt.Sprintf("%s -F %s; stty -a > %s", bin, d.ConfigPath, sttyOut))
+			tm.waitFor("the dashboard", "demo-healthy")
+			out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, "#{pane_pid}").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			guard := childOf(t, strings.TrimSpace(string(out)))
+			app := childOf(t, guard)
+			switch how {
+			case "TERM":
+				exec.Command("kill", "-TERM", guard, app).Run()
+			case "HUP":
+				exec.Command("kill", "-HUP", guard).Run()
+			case "KILL-child":
+				exec.Command("kill", "-KILL", app).Run()
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			var stty []byte
+			for time.Now().Before(deadline) {
+				if stty, _ = os.ReadFile(sttyOut); len(stty) > 0 {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			s := " " + strings.Join(strings.Fields(string(stty)), " ") + " "
+			if !strings.Contains(s, " icanon ") || !strings.Contains(s, " echo ") {
+				t.Fatalf("terminal not restored after %s (want icanon and echo):\n%s", how, stty)
+			}
+		})
+	}
+}
+
+// childOf returns the PID of the only child of pid.
+func childOf(t *testing.T, pid string) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		out, _ := exec.Command("pgrep", "-P", pid).Output()
+		if f := strings.Fields(string(out)); len(f) > 0 {
+			return f[0]
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("process %s has no child", pid)
+	return ""
+}
