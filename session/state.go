@@ -37,6 +37,28 @@ func (s State) String() string {
 	return fmt.Sprintf("state(%d)", int(s))
 }
 
+// Icon is the state's icon, shown beside its word everywhere so that
+// colour is never the only signal.
+func (s State) Icon() string {
+	switch s {
+	case Up:
+		return "●"
+	case Stale:
+		return "◐"
+	case Dropped:
+		return "✕"
+	case Reconnecting:
+		return "↻"
+	case Failed:
+		return "⚠"
+	case NeedsYou:
+		return "?"
+	case Closed:
+		return "○"
+	}
+	return "…" // resolving, connecting
+}
+
 // Terminal reports whether the session will never change state again.
 func (s State) Terminal() bool { return s == Failed || s == Closed }
 

@@ -12,28 +12,8 @@ import (
 	"github.com/sshdash/sshdash/themes"
 )
 
-// stateIcon is the icon of a state. Colour is never the only signal: every
-// state has an icon and a word (session.State.String).
-func stateIcon(s session.State) string {
-	switch s {
-	case session.Up:
-		return "●"
-	case session.Stale:
-		return "◐"
-	case session.Dropped:
-		return "✕"
-	case session.Reconnecting:
-		return "↻"
-	case session.Failed:
-		return "⚠"
-	case session.NeedsYou:
-		return "?"
-	case session.Closed:
-		return "○"
-	default: // Resolving, Connecting
-		return "…"
-	}
-}
+// stateIcon is the icon of a state (see session.State.Icon).
+func stateIcon(s session.State) string { return s.Icon() }
 
 // stateStyle is the style of a state's icon and word.
 func stateStyle(st *themes.Styles, s session.State) lipgloss.Style {

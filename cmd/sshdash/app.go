@@ -113,3 +113,23 @@ func (a *app) looked() []string {
 	home, _ := os.UserHomeDir()
 	return []string{filepath.Join(home, ".ssh", "config"), "/etc/ssh/ssh_config"}
 }
+
+// openPlan loads the app and resolves one destination for connect and
+// probe; warnings go to stderr. On failure it has reported the error and
+// returns ssh's exit status for it (255).
+func openPlan(e *env, cfgFile, dest string) (*app, *session.Plan, int) {
+	a, err := newApp(e, cfgFile)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return nil, nil, 255
+	}
+	for _, w := range a.warnings {
+		fmt.Fprintf(e.stderr, "sshdash: warning: %s\n", w)
+	}
+	p, err := a.opener.Plan(dest)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return nil, nil, 255
+	}
+	return a, p, 0
+}

@@ -35,20 +35,11 @@ func runConnect(args []string, e *env) int {
 		fs.Usage()
 		return 2
 	}
-	a, err := newApp(e, *cfgFile)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
-		return 255
-	}
-	for _, w := range a.warnings {
-		fmt.Fprintf(e.stderr, "sshdash: warning: %s\n", w)
+	a, p, code := openPlan(e, *cfgFile, pos[0])
+	if a == nil {
+		return code
 	}
 	defer a.mgr.CloseAll()
-	p, err := a.opener.Plan(pos[0])
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
-		return 255
-	}
 	in, out := ttyFiles(e)
 	cols, rows := 80, 24
 	if in != nil {

@@ -33,18 +33,9 @@ func runProbe(args []string, e *env) int {
 		fs.Usage()
 		return 2
 	}
-	a, err := newApp(e, *cfgFile)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
-		return 255
-	}
-	for _, w := range a.warnings {
-		fmt.Fprintf(e.stderr, "sshdash: warning: %s\n", w)
-	}
-	p, err := a.opener.Plan(pos[0])
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
-		return 255
+	a, p, code := openPlan(e, *cfgFile, pos[0])
+	if a == nil {
+		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

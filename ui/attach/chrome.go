@@ -33,14 +33,14 @@ func statusText(alias string, st session.Status, prefix byte) string {
 	if r := st.Heartbeat.LastRTT; r > 0 {
 		rtt = "rtt " + fmtRTT(r)
 	}
-	return fmt.Sprintf(" %s │ %s %s │ %s │ %s ? help ", alias, stateIcon(st.State), st.State, rtt, keyName(prefix))
+	return fmt.Sprintf(" %s │ %s %s │ %s │ %s ? help ", alias, st.State.Icon(), st.State, rtt, keyName(prefix))
 }
 
 // bannerText is the bottom line while the link is down: what happened,
 // that keys are not being sent, and when the next attempt is.
 func bannerText(st session.Status, now time.Time, keysLost int, prefix byte) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, " %s %s", stateIcon(st.State), st.State)
+	fmt.Fprintf(&b, " %s %s", st.State.Icon(), st.State)
 	if st.State == session.Reconnecting && st.Attempt > 0 {
 		fmt.Fprintf(&b, " (attempt %d)", st.Attempt)
 	}
@@ -64,27 +64,6 @@ func bannerText(st session.Status, now time.Time, keysLost int, prefix byte) str
 		fmt.Fprintf(&b, " — %s r: retry now, %s d: detach ", keyName(prefix), keyName(prefix))
 	}
 	return b.String()
-}
-
-// stateIcon pairs each state with an icon so colour is never the only signal.
-func stateIcon(s session.State) string {
-	switch s {
-	case session.Up:
-		return "●"
-	case session.Stale:
-		return "◐"
-	case session.Dropped:
-		return "✕"
-	case session.Reconnecting:
-		return "↻"
-	case session.Failed:
-		return "⚠"
-	case session.NeedsYou:
-		return "?"
-	case session.Closed:
-		return "■"
-	}
-	return "…"
 }
 
 func fmtRTT(d time.Duration) string {
