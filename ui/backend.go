@@ -160,3 +160,18 @@ type AttachResult struct {
 	Jump   int   // AttachJump: 1-based position in the sessions table
 	Err    error // attaching failed (the terminal could not be handed over …)
 }
+
+// nullBackend stands in when Options.Backend is nil.
+type nullBackend struct{}
+
+func (nullBackend) Hosts() []Host                               { return nil }
+func (nullBackend) ConfigErrors() []string                      { return nil }
+func (nullBackend) Open(string, bool) tea.Cmd                   { return nil }
+func (nullBackend) Sessions() []session.Status                  { return nil }
+func (nullBackend) Screen(int, int, int) []string               { return nil }
+func (nullBackend) Log(int) []session.LogEntry                  { return nil }
+func (nullBackend) Reconnect(int)                               {}
+func (nullBackend) Close(int)                                   {}
+func (nullBackend) Attach(int) tea.Cmd                          { return nil }
+func (nullBackend) SaveHostSettings(string, HostSettings) error { return nil }
+func (nullBackend) Events() <-chan session.Event                { return nil }

@@ -124,3 +124,20 @@ func (k KeyMap) hostsHints() []key.Binding {
 func (k KeyMap) sessionsHints() []key.Binding {
 	return []key.Binding{k.Attach, k.Reconnect, k.Close, k.Log, k.Help, k.Quit, k.NextPane, k.Edit}
 }
+
+// helpKey is the first key of a binding as shown in help, e.g. "!".
+func helpKey(b key.Binding) string {
+	if h := b.Help().Key; h != "" {
+		return h
+	}
+	if ks := b.Keys(); len(ks) > 0 {
+		return ks[0]
+	}
+	return "?"
+}
+
+// withHelp is b with another description.
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}

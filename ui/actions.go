@@ -1,0 +1,213 @@
+// Messages from screens and the backend, and the open, close and quit flows.
+
+package ui
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// handleAction acts on the messages screens and the backend send.
+func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	// From the hosts pane.
+	case connectMsg:
+		if id, ok := m.liveSessionFor(msg.alias); ok {
+			m.selectSession(id)
+			return m.attach(id)
+		}
+		m.status = statusLine{"connecting to " + msg.alias + "…", statusInfo}
+		return m.backend.Open(msg.alias, false)
+	case openHostsMsg:
+		cmds := make([]tea.Cmd, 0, len(msg.aliases))
+		for _, a := range msg.aliases {
+			cmds = append(cmds, m.backend.Open(a, true))
+		}
+		if len(msg.aliases) == 1 {
+			m.status = statusLine{"opening " + msg.aliases[0] + " in the background…", statusInfo}
+		} else {
+			m.status = statusLine{fmt.Sprintf("opening %d hosts in the background…", len(msg.aliases)), statusInfo}
+		}
+		return tea.Batch(cmds...)
+	case editHostMsg:
+		return m.openSettings(msg.alias)
+
+	// From the backend.
+	case SessionOpened:
+		m.refreshSessions()
+		if msg.Background {
+			m.status = statusLine{fmt.Sprintf("opened %s in the background (#%d)", msg.Alias, m.sessionNumber(msg.ID)), statusInfo}
+			return tea.Batch(m.ensureTimers()...)
+		}
+		m.selectSession(msg.ID)
+		m.setFocus(paneSessions)
+		m.pendingAttach, m.hasPendingAttach = msg.ID, true
+		m.status = statusLine{fmt.Sprintf("connecting to %s; will attach when it is up (%s: stay here)", msg.Alias, helpKey(m.sh.keys.Back)), statusInfo}
+		return tea.Batch(append(m.ensureTimers(), m.maybeAttachPending())...)
+	case OpenFailed:
+		m.status = statusLine{fmt.Sprintf("could not open %s: %v", msg.Alias, msg.Err), statusError}
+		return nil
+	case AttachResult:
+		return m.handleAttachResult(msg)
+
+	// From the sessions pane.
+	case attachMsg:
+		return m.attach(msg.id)
+	case reconnectMsg:
+		b, id := m.backend, msg.id
+		m.status = statusLine{fmt.Sprintf("reconnecting %s now…", m.aliasOf(id)), statusInfo}
+		return func() tea.Msg { b.Reconnect(id); return nil }
+	case closeRequestMsg:
+		s, ok := m.sessionByID(msg.id)
+		if !ok {
+			return nil
+		}
+		if s.State.Terminal() {
+			return m.closeSession(msg.id)
+		}
+		m.openConfirm(fmt.Sprintf("Close session #%d %s?", m.sessionNumber(msg.id), s.Alias),
+			"The remote shell and its programs are ended.", closeMsg{msg.id})
+		return nil
+	case closeMsg:
+		return m.closeSession(msg.id)
+	case closedMsg:
+		m.refreshSessions()
+		m.status = statusLine{fmt.Sprintf("closed %s", m.aliasOf(msg.id)), statusOK}
+		return nil
+	case showLogMsg:
+		s, ok := m.sessionByID(msg.id)
+		if !ok {
+			return nil
+		}
+		m.logv.open(s.ID, s.Alias, m.backend.Log(s.ID))
+		m.logOpen = true
+		m.resize()
+		return nil
+
+	// From the settings form.
+	case settingsSaveMsg:
+		b := m.backend
+		return func() tea.Msg {
+			err := b.SaveHostSettings(msg.pattern, msg.hs)
+			return settingsSaved{pattern: msg.pattern, hs: msg.hs, err: err}
+		}
+	case settingsSaved:
+		if msg.err != nil {
+			m.settings.saveFailed(msg.err)
+			return nil
+		}
+		m.settingsOpen = false
+		m.hosts.setHosts(m.backend.Hosts())
+		m.status = statusLine{fmt.Sprintf("saved for %s: heartbeat %s, reattach %s", msg.pattern, msg.hs.Heartbeat, msg.hs.Reattach), statusOK}
+		return nil
+	case settingsCancelMsg:
+		m.settingsOpen = false
+		return nil
+
+	// From prompts and dialogs.
+	case promptDoneMsg:
+		if msg.cancelled {
+			m.status = statusLine{fmt.Sprintf("%s: prompt cancelled", m.aliasOf(msg.id)), statusInfo}
+		}
+		return m.maybeAttachPending()
+	case confirmDoneMsg:
+		m.confirmOpen = false
+		if msg.yes && msg.then != nil {
+			return emit(msg.then)
+		}
+		return nil
+	case quitMsg:
+		return m.closeAllAndQuit()
+	case allClosedMsg:
+		return tea.Quit
+	}
+	return nil
+}
+
+func (m *Model) closeSession(id int) tea.Cmd {
+	b := m.backend
+	m.status = statusLine{fmt.Sprintf("closing %s…", m.aliasOf(id)), statusInfo}
+	if m.hasPendingAttach && m.pendingAttach == id {
+		m.hasPendingAttach = false
+	}
+	return func() tea.Msg {
+		b.Close(id)
+		return closedMsg{id}
+	}
+}
+
+func (m *Model) openSettings(alias string) tea.Cmd {
+	var host Host
+	found := false
+	for _, h := range m.hosts.hosts {
+		if h.Alias == alias {
+			host, found = h, true
+			break
+		}
+	}
+	if !found {
+		host = Host{Alias: alias}
+	}
+	m.settings = newSettingsModel(m.sh, host)
+	m.settings.setWidth(m.w)
+	m.settingsOpen = true
+	return m.settings.Init()
+}
+
+func (m *Model) openConfirm(question, detail string, then tea.Msg) {
+	m.confirm = newConfirmModel(m.sh, question, detail, then)
+	m.confirmOpen = true
+}
+
+// openSessions counts sessions that have not ended.
+func (m Model) openSessions() int {
+	n := 0
+	for _, s := range m.snapshot {
+		if !s.State.Terminal() {
+			n++
+		}
+	}
+	return n
+}
+
+// requestQuit quits at once when no session is open, and asks first
+// otherwise.
+func (m *Model) requestQuit() tea.Cmd {
+	if m.quitting {
+		return nil
+	}
+	n := m.openSessions()
+	if n == 0 {
+		return m.closeAllAndQuit()
+	}
+	q := "Close 1 open session and quit?"
+	if n > 1 {
+		q = fmt.Sprintf("Close %d open sessions and quit?", n)
+	}
+	m.openConfirm(q, "Their remote shells are ended.", quitMsg{})
+	return nil
+}
+
+// closeAllAndQuit closes every session that has not ended, then quits.
+func (m *Model) closeAllAndQuit() tea.Cmd {
+	m.quitting = true
+	m.hasPendingAttach = false
+	var ids []int
+	for _, s := range m.snapshot {
+		if !s.State.Terminal() {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return tea.Quit
+	}
+	m.status = statusLine{fmt.Sprintf("closing %d session(s)…", len(ids)), statusInfo}
+	b := m.backend
+	return func() tea.Msg {
+		for _, id := range ids {
+			b.Close(id)
+		}
+		return allClosedMsg{}
+	}
+}

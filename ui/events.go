@@ -1,0 +1,130 @@
+// Session events: coalescing into flushes, and the 1 s and spinner timers.
+
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sshdash/sshdash/session"
+)
+
+// spinInterval is the spinner's frame time.
+const spinInterval = 100 * time.Millisecond
+
+// spinnerFrame is frame n of the spinner shown by sessions in progress.
+func spinnerFrame(n int) string {
+	const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" // ten frames of three bytes
+	i := (n % 10) * 3
+	return frames[i : i+3]
+}
+
+// flushInterval is how often coalesced heartbeat and output events are
+// applied: at most four redraws a second, however many sessions beat.
+const flushInterval = 250 * time.Millisecond
+
+func (m Model) waitEvent() tea.Cmd {
+	ch := m.events
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return eventsClosedMsg{}
+		}
+		return eventMsg{ev}
+	}
+}
+
+// handleEvent applies a session event. Heartbeats and output are coalesced:
+// they only mark the snapshot stale and schedule one flush.
+func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
+	switch ev := ev.(type) {
+	case session.HeartbeatUpdate:
+		m.needRefresh = true
+		return m.scheduleFlush(), false
+	case session.OutputArrived:
+		m.needRefresh = true
+		if id, ok := m.sessions.selectedID(); ok && id == ev.ID && !m.preview.rect.empty() {
+			m.previewDirty = true
+		}
+		return m.scheduleFlush(), false
+	case session.StateChanged:
+		m.sh.log.Debug("session state", "session", ev.ID, "from", ev.From.String(), "to", ev.To.String())
+		m.refreshSessions()
+		var cmds []tea.Cmd
+		if ev.To.Terminal() {
+			m.prompts.dropSession(ev.ID)
+		}
+		if m.hasPendingAttach && m.pendingAttach == ev.ID && ev.To.Terminal() {
+			m.hasPendingAttach = false
+		}
+		if ev.To == session.Failed {
+			cause := "unknown cause"
+			if ev.Cause != nil {
+				cause = oneLine(ev.Cause.Error())
+			}
+			m.status = statusLine{fmt.Sprintf("%s failed: %s", m.aliasOf(ev.ID), cause), statusError}
+		}
+		cmds = append(cmds, m.ensureTimers()...)
+		cmds = append(cmds, m.maybeAttachPending())
+		return tea.Batch(cmds...), true
+	case session.PromptRequested:
+		if ev.Prompt == nil {
+			return nil, false
+		}
+		m.sh.log.Debug("prompt queued", "session", ev.ID, "kind", int(ev.Prompt.Kind)) // never the answers
+		return m.prompts.push(ev.ID, m.aliasOf(ev.ID), ev.Prompt), true
+	case session.Logged:
+		if m.logOpen && m.logv.id == ev.ID {
+			m.logv.add(ev.Entry)
+		}
+		m.status = statusLine{fmt.Sprintf("%s: %s", m.aliasOf(ev.ID), ev.Entry.Text), statusInfo}
+		return nil, true
+	}
+	return nil, false
+}
+
+func (m *Model) scheduleFlush() tea.Cmd {
+	if m.flushScheduled {
+		return nil
+	}
+	m.flushScheduled = true
+	return m.sh.after(flushInterval, func(time.Time) tea.Msg { return flushMsg{} })
+}
+
+// ensureTimers starts the 1 s tick while a session is live (uptimes,
+// countdowns, last contact) and the spinner while one is connecting.
+func (m *Model) ensureTimers() []tea.Cmd {
+	var cmds []tea.Cmd
+	live, busy := false, false
+	for _, s := range m.snapshot {
+		if !s.State.Terminal() {
+			live = true
+		}
+		if inProgress(s.State) {
+			busy = true
+		}
+	}
+	if live && !m.ticking {
+		m.ticking = true
+		cmds = append(cmds, m.sh.after(time.Second, func(time.Time) tea.Msg { return secondTickMsg{} }))
+	}
+	if busy && !m.spinning {
+		m.spinning = true
+		cmds = append(cmds, m.sh.after(spinInterval, func(time.Time) tea.Msg { return spinTickMsg{} }))
+	}
+	return cmds
+}
+
+func (m Model) anyInProgress() bool {
+	for _, s := range m.snapshot {
+		if inProgress(s.State) {
+			return true
+		}
+	}
+	return false
+}

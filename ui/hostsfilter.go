@@ -1,0 +1,91 @@
+// The hosts pane's list: fuzzy filtering, grouping and the display lines.
+
+package ui
+
+import (
+	"sort"
+	"strings"
+)
+
+// query is the filter text in force.
+func (m hostsModel) query() string { return strings.TrimSpace(m.filter.Value()) }
+
+// grouped reports whether group headings are shown: several groups and no
+// filter (a filtered list is ordered by match quality instead).
+func (m hostsModel) grouped() bool {
+	if m.query() != "" || len(m.hosts) == 0 {
+		return false
+	}
+	first := m.hosts[0].Group
+	for _, h := range m.hosts[1:] {
+		if h.Group != first {
+			return true
+		}
+	}
+	return false
+}
+
+// refilter recomputes the items from the hosts and the filter.
+func (m *hostsModel) refilter() {
+	q := m.query()
+	m.items = m.items[:0]
+	if q == "" {
+		// Grouped by first appearance of each group, config order within.
+		order := map[string]int{}
+		for _, h := range m.hosts {
+			if _, ok := order[h.Group]; !ok {
+				order[h.Group] = len(order)
+			}
+		}
+		for i := range m.hosts {
+			m.items = append(m.items, hostItem{idx: i})
+		}
+		sort.SliceStable(m.items, func(a, b int) bool {
+			return order[m.hosts[m.items[a].idx].Group] < order[m.hosts[m.items[b].idx].Group]
+		})
+	} else {
+		type scored struct {
+			hostItem
+			score int
+		}
+		var ms []scored
+		for i, h := range m.hosts {
+			best, bestPos, ok := fuzzyMatch(q, h.Alias)
+			if ok {
+				best += 20 // the alias is what people type
+			}
+			for _, other := range []string{h.Target(), h.Group, h.ProxyJump} {
+				if s, _, ok2 := fuzzyMatch(q, other); ok2 && (!ok || s > best) {
+					best, bestPos, ok = s, nil, true
+				}
+			}
+			if ok {
+				ms = append(ms, scored{hostItem{idx: i, pos: bestPos}, best})
+			}
+		}
+		sort.SliceStable(ms, func(a, b int) bool { return ms[a].score > ms[b].score })
+		for _, s := range ms {
+			m.items = append(m.items, s.hostItem)
+		}
+	}
+	m.cursor = clamp(m.cursor, 0, len(m.items)-1)
+	m.scrollToCursor()
+}
+
+// lines is the display list: for each line, the item index or -1 for a
+// group heading (with its group name).
+func (m hostsModel) lines() (idx []int, heads []string) {
+	grouped := m.grouped()
+	prev := "\x00"
+	for i, it := range m.items {
+		g := m.hosts[it.idx].Group
+		if grouped && g != prev {
+			idx = append(idx, -1)
+			heads = append(heads, g)
+			prev = g
+		}
+		idx = append(idx, i)
+		heads = append(heads, "")
+	}
+	return idx, heads
+}

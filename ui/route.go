@@ -1,0 +1,195 @@
+// Input routing: keys, pastes, clicks and the wheel go to the modal, pane or
+// screen that has them.
+
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// activeModal names the dialog that has the keyboard, if any.
+func (m Model) activeModal() string {
+	switch {
+	case m.confirmOpen:
+		return "confirm"
+	case m.settingsOpen:
+		return "settings"
+	case m.prompts.active():
+		return "prompt"
+	case m.helpOpen:
+		return "help"
+	case m.errorsOpen:
+		return "errors"
+	}
+	return ""
+}
+
+func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
+	k := m.sh.keys
+	if kp.String() == "ctrl+c" && !m.confirmOpen {
+		return m.requestQuit()
+	}
+	switch m.activeModal() {
+	case "confirm":
+		var cmd tea.Cmd
+		m.confirm, cmd = m.confirm.Update(kp)
+		return cmd
+	case "settings":
+		var cmd tea.Cmd
+		m.settings, cmd = m.settings.Update(kp)
+		return cmd
+	case "prompt":
+		var cmd tea.Cmd
+		m.prompts, cmd = m.prompts.Update(kp)
+		return cmd
+	case "help":
+		if key.Matches(kp, k.Help, k.Back, k.Quit) {
+			m.helpOpen = false
+		}
+		return nil
+	case "errors":
+		if key.Matches(kp, k.Errors, k.Back, k.Quit) {
+			m.errorsOpen = false
+		}
+		return nil
+	}
+	if m.logOpen {
+		if key.Matches(kp, k.Back, k.Log, k.Quit) {
+			m.logOpen = false
+			return nil
+		}
+		if key.Matches(kp, k.Help) {
+			m.helpOpen = true
+			return nil
+		}
+		var cmd tea.Cmd
+		m.logv, cmd = m.logv.Update(kp)
+		return cmd
+	}
+	if m.focus == paneHosts && m.hosts.capturing() {
+		var cmd tea.Cmd
+		m.hosts, cmd = m.hosts.Update(kp)
+		return cmd
+	}
+	switch {
+	case key.Matches(kp, k.Quit):
+		return m.requestQuit()
+	case key.Matches(kp, k.Help):
+		m.helpOpen = true
+		return nil
+	case key.Matches(kp, k.Errors):
+		m.errorsOpen = len(m.configErrors) > 0
+		if !m.errorsOpen {
+			m.status = statusLine{"no problems in the SSH configuration", statusOK}
+		}
+		return nil
+	case key.Matches(kp, k.NextPane, k.PrevPane):
+		if m.focus == paneHosts {
+			m.setFocus(paneSessions)
+		} else {
+			m.setFocus(paneHosts)
+		}
+		return nil
+	case key.Matches(kp, k.Back) && m.hasPendingAttach && !(m.focus == paneHosts && m.hosts.query() != ""):
+		m.hasPendingAttach = false
+		m.status = statusLine{fmt.Sprintf("won't attach to %s; it stays open in the background", m.aliasOf(m.pendingAttach)), statusInfo}
+		return nil
+	}
+	var cmd tea.Cmd
+	if m.focus == paneHosts {
+		m.hosts, cmd = m.hosts.Update(kp)
+	} else {
+		before, _ := m.sessions.selectedID()
+		m.sessions, cmd = m.sessions.Update(kp)
+		if after, _ := m.sessions.selectedID(); after != before {
+			m.refreshPreview()
+		}
+	}
+	return cmd
+}
+
+// handlePaste gives pasted text (bracketed paste) to the text input that
+// has the keyboard: a prompt's answer, a settings field or the filter.
+func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
+	var cmd tea.Cmd
+	switch m.activeModal() {
+	case "settings":
+		m.settings, cmd = m.settings.Update(msg)
+	case "prompt":
+		m.prompts, cmd = m.prompts.Update(msg)
+	case "":
+		if m.focus == paneHosts && m.hosts.filtering {
+			m.hosts, cmd = m.hosts.Update(msg)
+			m.hosts.cursor = 0
+			m.hosts.refilter()
+		}
+	}
+	return cmd
+}
+
+func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
+	if ms.Button != tea.MouseLeft || m.activeModal() != "" || m.logOpen {
+		return nil
+	}
+	g := layout(m.w, m.h, m.focus, len(m.snapshot))
+	if g.tabs.contains(ms.X, ms.Y) {
+		hostsEnd, sessEnd := m.tabRanges()
+		switch {
+		case ms.X < hostsEnd:
+			m.setFocus(paneHosts)
+		case ms.X < sessEnd:
+			m.setFocus(paneSessions)
+		}
+		return nil
+	}
+	switch {
+	case g.hosts.contains(ms.X, ms.Y):
+		if m.focus != paneHosts {
+			m.setFocus(paneHosts)
+		}
+		m.hosts.click(ms.Y - g.hosts.y)
+	case g.sessions.contains(ms.X, ms.Y):
+		if m.focus != paneSessions {
+			m.setFocus(paneSessions)
+		}
+		if m.sessions.click(ms.Y - g.sessions.y) {
+			m.refreshPreview()
+		}
+	}
+	return nil
+}
+
+func (m *Model) handleWheel(ms tea.Mouse) tea.Cmd {
+	d := 0
+	switch ms.Button {
+	case tea.MouseWheelUp:
+		d = -1
+	case tea.MouseWheelDown:
+		d = 1
+	default:
+		return nil
+	}
+	if m.logOpen {
+		if d < 0 {
+			m.logv.vp.ScrollUp(3)
+		} else {
+			m.logv.vp.ScrollDown(3)
+		}
+		return nil
+	}
+	if m.activeModal() != "" {
+		return nil
+	}
+	g := layout(m.w, m.h, m.focus, len(m.snapshot))
+	switch {
+	case g.hosts.contains(ms.X, ms.Y):
+		m.hosts.move(d)
+	case g.sessions.contains(ms.X, ms.Y):
+		m.sessions.move(d)
+		m.refreshPreview()
+	}
+	return nil
+}
