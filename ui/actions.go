@@ -22,11 +22,20 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 	case openHostsMsg:
 		cmds := make([]tea.Cmd, 0, len(msg.aliases))
 		for _, a := range msg.aliases {
-			cmds = append(cmds, m.backend.Open(a, true))
+			if msg.tunnelOnly {
+				cmds = append(cmds, m.backend.OpenTunnels(a))
+			} else {
+				cmds = append(cmds, m.backend.Open(a, true))
+			}
 		}
-		if len(msg.aliases) == 1 {
+		switch {
+		case msg.tunnelOnly && len(msg.aliases) == 1:
+			m.status = statusLine{"opening the tunnels of " + msg.aliases[0] + "…", statusInfo}
+		case msg.tunnelOnly:
+			m.status = statusLine{fmt.Sprintf("opening the tunnels of %d hosts…", len(msg.aliases)), statusInfo}
+		case len(msg.aliases) == 1:
 			m.status = statusLine{"opening " + msg.aliases[0] + " in the background…", statusInfo}
-		} else {
+		default:
 			m.status = statusLine{fmt.Sprintf("opening %d hosts in the background…", len(msg.aliases)), statusInfo}
 		}
 		return tea.Batch(cmds...)

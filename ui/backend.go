@@ -30,6 +30,10 @@ type Backend interface {
 	// background is false when the user wants to attach as soon as the
 	// session is up (the dashboard then calls Attach itself).
 	Open(alias string, background bool) tea.Cmd
+	// OpenTunnels starts a tunnel-only session to alias (like ssh -N):
+	// its forwards, no shell, in the background. Its message is
+	// SessionOpened (Background true) or OpenFailed.
+	OpenTunnels(alias string) tea.Cmd
 	// Sessions is a snapshot of every session, in opening order.
 	Sessions() []session.Status
 	// Screen renders the session's current screen for a preview: at most
@@ -167,6 +171,7 @@ type nullBackend struct{}
 func (nullBackend) Hosts() []Host                               { return nil }
 func (nullBackend) ConfigErrors() []string                      { return nil }
 func (nullBackend) Open(string, bool) tea.Cmd                   { return nil }
+func (nullBackend) OpenTunnels(string) tea.Cmd                  { return nil }
 func (nullBackend) Sessions() []session.Status                  { return nil }
 func (nullBackend) Screen(int, int, int) []string               { return nil }
 func (nullBackend) Log(int) []session.LogEntry                  { return nil }

@@ -64,11 +64,20 @@ func (f *fakeBackend) ConfigErrors() []string {
 }
 
 func (f *fakeBackend) Open(alias string, background bool) tea.Cmd {
+	return f.open(alias, background, false)
+}
+
+// OpenTunnels records "alias(tunnels)" and opens a tunnel-only session.
+func (f *fakeBackend) OpenTunnels(alias string) tea.Cmd { return f.open(alias, true, true) }
+
+func (f *fakeBackend) open(alias string, background, tunnels bool) tea.Cmd {
 	return func() tea.Msg {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		name := alias
-		if background {
+		if tunnels {
+			name += "(tunnels)"
+		} else if background {
 			name += "&"
 		}
 		f.opened = append(f.opened, name)
@@ -86,7 +95,7 @@ func (f *fakeBackend) Open(alias string, background bool) tea.Cmd {
 		f.sessions = append(f.sessions, session.Status{
 			ID: id, Alias: alias, Target: host.Target(),
 			State: session.Connecting, Stage: session.StageTCP, Since: f.now(),
-			Heartbeat: keepalive.Stats{Settings: host.Heartbeat},
+			Heartbeat: keepalive.Stats{Settings: host.Heartbeat}, TunnelOnly: tunnels,
 		})
 		return SessionOpened{ID: id, Alias: alias, Background: background}
 	}

@@ -15,8 +15,12 @@ import (
 type (
 	// connectMsg: connect to alias and attach when up (enter).
 	connectMsg struct{ alias string }
-	// openHostsMsg: open these hosts in the background (o).
-	openHostsMsg struct{ aliases []string }
+	// openHostsMsg: open these hosts in the background (o), or for their
+	// tunnels only, like ssh -N (t).
+	openHostsMsg struct {
+		aliases    []string
+		tunnelOnly bool
+	}
 	// editHostMsg: open the settings form for alias (e).
 	editHostMsg struct{ alias string }
 )
@@ -260,23 +264,13 @@ func (m hostsModel) Update(msg tea.Msg) (hostsModel, tea.Cmd) {
 			}
 			m.move(1)
 		}
-	case key.Matches(kp, k.OpenSelected):
-		var aliases []string
-		for _, h := range m.hosts { // config order
-			if m.marked[h.Alias] {
-				aliases = append(aliases, h.Alias)
-			}
-		}
-		if len(aliases) == 0 {
-			if h, ok := m.current(); ok {
-				aliases = []string{h.Alias}
-			}
-		}
+	case key.Matches(kp, k.OpenSelected), key.Matches(kp, k.OpenTunnels):
+		aliases := m.markedOrCurrent()
 		if len(aliases) == 0 {
 			return m, nil
 		}
 		m.marked = map[string]bool{}
-		return m, emit(openHostsMsg{aliases: aliases})
+		return m, emit(openHostsMsg{aliases: aliases, tunnelOnly: key.Matches(kp, k.OpenTunnels)})
 	case key.Matches(kp, k.Connect):
 		if h, ok := m.current(); ok {
 			return m, emit(connectMsg{alias: h.Alias})
@@ -309,3 +303,20 @@ func (m *hostsModel) click(y int) bool {
 
 // emit is a command that sends msg to the root model.
 func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// markedOrCurrent is the marked hosts in config order, or else the one
+// under the cursor.
+func (m hostsModel) markedOrCurrent() []string {
+	var aliases []string
+	for _, h := range m.hosts {
+		if m.marked[h.Alias] {
+			aliases = append(aliases, h.Alias)
+		}
+	}
+	if len(aliases) == 0 {
+		if h, ok := m.current(); ok {
+			aliases = []string{h.Alias}
+		}
+	}
+	return aliases
+}

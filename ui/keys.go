@@ -20,6 +20,7 @@ type KeyMap struct {
 	Connect      key.Binding // connect to the host and attach
 	Select       key.Binding // mark / unmark for opening in the background
 	OpenSelected key.Binding // open every marked host in the background
+	OpenTunnels  key.Binding // open the marked (or current) hosts for their tunnels only
 	Filter       key.Binding // start fuzzy filtering
 	ClearFilter  key.Binding // leave / clear the filter
 
@@ -73,6 +74,7 @@ func DefaultKeyMap() KeyMap {
 		Connect:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "connect")),
 		Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark")),
 		OpenSelected: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open marked")),
+		OpenTunnels:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tunnels only")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
@@ -106,7 +108,7 @@ func (k KeyMap) ShortHelp() []key.Binding { return k.hostsHints() }
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
-		{k.Connect, k.Select, k.OpenSelected, k.Filter, k.ClearFilter, k.Edit},
+		{k.Connect, k.Select, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter, k.Edit},
 		{k.Attach, k.Reconnect, k.Close, k.Log, k.Back},
 		{k.Errors, k.Help, k.Quit},
 	}

@@ -729,3 +729,28 @@ func TestTinyTerminalsDoNotPanic(t *testing.T) {
 		}
 	}
 }
+
+// t opens the host for its tunnels only; the preview lists each forward
+// with its state, and a forward that failed with its reason.
+func TestTunnelOnlyOpenAndForwardsShown(t *testing.T) {
+	f := newFakeBackend(fixedClock())
+	f.hosts = demoHosts()
+	d := newDriver(t, f, 160, 48)
+	d.keys("t")
+	opened, _, _, attached, _ := f.calls()
+	if !slices.Equal(opened, []string{"web1(tunnels)"}) || len(attached) != 0 {
+		t.Fatalf("opened %v attached %v, want web1 tunnels only, not attached", opened, attached)
+	}
+	d.mustSee("opened web1 in the background")
+	id := d.m.snapshot[0].ID
+	ev := f.setState(id, session.Up, nil)
+	f.update(id, func(s *session.Status) {
+		s.Tunnels = []session.TunnelStatus{
+			{Spec: "L localhost:8080 → db:5432", Up: true},
+			{Spec: "D localhost:1080", Error: errors.New("cannot listen on localhost:1080: address already in use")},
+		}
+	})
+	d.send(ev)
+	d.keys("tab")
+	d.mustSee("tunnels only", "✓ L localhost:8080 → db:5432", "✕ D localhost:1080: cannot listen on localhost:1080: address already in use")
+}

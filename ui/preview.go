@@ -60,20 +60,24 @@ func (m previewModel) View() []string {
 		extra = append(extra, "reattach "+s.Reattach)
 	}
 	if s.TunnelOnly {
-		extra = append(extra, "tunnel only")
-	}
-	for _, t := range s.Tunnels {
-		mark := "✓"
-		if !t.Up {
-			mark = "✕"
-		}
-		extra = append(extra, mark+" "+t.Spec)
+		extra = append(extra, "tunnels only")
 	}
 	if len(extra) > 0 {
 		summary += st.Muted.Render(" · " + strings.Join(extra, " · "))
 	}
 	lines := make([]string, 0, h)
 	lines = append(lines, summary)
+	// One line per forward: up, down (while the link is), or failed and why.
+	for _, t := range s.Tunnels {
+		switch {
+		case t.Error != nil:
+			lines = append(lines, st.StateFailed.Render("✕ "+t.Spec+": "+t.Error.Error()))
+		case t.Up:
+			lines = append(lines, st.StateUp.Render("✓ "+t.Spec))
+		default:
+			lines = append(lines, st.Muted.Render("… "+t.Spec+" (waiting for the link)"))
+		}
+	}
 	lines = append(lines, m.lines...)
 	if len(m.lines) == 0 {
 		lines = append(lines, st.Muted.Render("(nothing on the screen yet)"))

@@ -76,13 +76,20 @@ func (b *backend) ConfigErrors() []string       { return b.warnings }
 func (b *backend) Events() <-chan session.Event { return b.a.mgr.Events() }
 
 func (b *backend) Open(alias string, background bool) tea.Cmd {
+	return b.open(alias, background, false)
+}
+
+// OpenTunnels opens alias for its forwards only (ssh -N), in the background.
+func (b *backend) OpenTunnels(alias string) tea.Cmd { return b.open(alias, true, true) }
+
+func (b *backend) open(alias string, background, tunnelOnly bool) tea.Cmd {
 	return func() tea.Msg {
 		p, err := b.a.opener.Plan(alias)
 		if err != nil {
 			return ui.OpenFailed{Alias: alias, Err: err}
 		}
 		cols, rows := b.size()
-		s := b.a.mgr.Open(b.a.opener.Options(p, false, cols, rows))
+		s := b.a.mgr.Open(b.a.opener.Options(p, tunnelOnly, cols, rows))
 		return ui.SessionOpened{ID: s.ID(), Alias: alias, Background: background}
 	}
 }
