@@ -122,3 +122,67 @@ func TestSessionForwardBindFailureIsolated(t *testing.T) {
 	screenHas(t, s, "session-fine")
 	m.CloseAll()
 }
+
+// A tunnel-only session (ssh -N) forwards, survives a drop by reconnecting,
+// and closes cleanly.
+func TestSessionTunnelOnlyReconnects(t *testing.T) {
+	checkLeaks(t)
+	f := newFixture(t)
+	target, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer target.Close()
+	go func() {
+		for {
+			c, err := target.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("hello-through-the-tunnel\n"))
+			c.Close()
+		}
+	}()
+	free, _ := net.Listen("tcp", "127.0.0.1:0")
+	listen := free.Addr().String()
+	free.Close()
+	f.srv.Close()
+	f = newFixtureWith(t, sshtest.Options{AllowForwarding: true})
+	m := NewManager(nil, nil)
+	ev := watch(m)
+	defer ev.close()
+	opts := f.options(ReattachNone)
+	opts.TunnelOnly = true
+	opts.Forwards = []Forward{{Kind: 'L', Listen: listen, Target: target.Addr().String()}}
+	s := m.Open(opts)
+	ev.waitState(t, Up)
+	read := func() string {
+		c, err := net.DialTimeout("tcp", listen, 2*time.Second)
+		if err != nil {
+			return err.Error()
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(3 * time.Second))
+		buf := make([]byte, 64)
+		n, _ := c.Read(buf)
+		return string(buf[:n])
+	}
+	if got := read(); !strings.Contains(got, "hello-through-the-tunnel") {
+		t.Fatalf("through the tunnel: %q", got)
+	}
+	f.cut.cut(false)
+	ev.waitState(t, Dropped)
+	ev.waitFor(t, "up again", func(e Event) bool {
+		sc, ok := e.(StateChanged)
+		return ok && sc.To == Up && sc.From != Connecting
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for got := read(); !strings.Contains(got, "hello-through-the-tunnel"); got = read() {
+		if time.Now().After(deadline) {
+			t.Fatalf("tunnel after the reconnect: %q", got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.Close()
+	m.CloseAll()
+}

@@ -143,15 +143,22 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, sshtest.Options{})
+}
+
+// newFixtureWith is newFixture with extra server options.
+func newFixtureWith(t *testing.T, extra sshtest.Options) *fixture {
+	t.Helper()
 	dir := t.TempDir()
 	key := writeKey(t, dir, "id", "")
 	tmuxDir := filepath.Join(dir, "tmux")
 	os.MkdirAll(tmuxDir, 0o700)
 	srv := startServer(t, sshtest.Options{
-		AuthorizedKeys: []ssh.PublicKey{key.Pub},
-		Shell:          "/bin/sh",
-		Dir:            dir,
-		Env:            []string{"SHELL=/bin/sh", "PS1=$ ", "TMUX_TMPDIR=" + tmuxDir},
+		AllowForwarding: extra.AllowForwarding,
+		AuthorizedKeys:  []ssh.PublicKey{key.Pub},
+		Shell:           "/bin/sh",
+		Dir:             dir,
+		Env:             []string{"SHELL=/bin/sh", "PS1=$ ", "TMUX_TMPDIR=" + tmuxDir},
 		GlobalRequest: func(r *ssh.Request) bool {
 			if r.Type == keepalive.RequestName {
 				r.Reply(false, nil)

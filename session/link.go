@@ -197,6 +197,9 @@ func (s *Session) killRemote(ctx context.Context, l *link) {
 // exitStatusOf interprets the shell's end: the remote exit status when the
 // shell exited, or exited=false when the connection was lost instead.
 func exitStatusOf(sh *Shell) (status int, exited bool) {
+	if sh == nil { // tunnel-only: there is no shell to exit
+		return 0, false
+	}
 	status, err := sh.Wait()
 	return status, err == nil
 }
