@@ -88,19 +88,18 @@ type Session struct {
 	emulatorDone chan struct{} // closed when the emulator goroutine ends
 
 	// mu guards the fields below.
-	mu          sync.Mutex
-	status      Status
-	logEntries  []LogEntry
-	cols, rows  int
-	live        *link // the current connection while one is up
-	closeCause  error
-	everUp      bool
-	lastMethod  string
-	hbOverride  *keepalive.Settings
-	bytesIn     atomic.Uint64
-	bytesOut    atomic.Uint64
-	exitStatus  int
-	closedByUsr bool
+	mu         sync.Mutex
+	status     Status
+	logEntries []LogEntry
+	cols, rows int
+	live       *link // the current connection while one is up
+	closeCause error
+	everUp     bool
+	lastMethod string
+	hbOverride *keepalive.Settings
+	bytesIn    atomic.Uint64
+	bytesOut   atomic.Uint64
+	exitStatus int
 }
 
 // maxLog bounds a session's event log.
@@ -266,7 +265,6 @@ func (s *Session) Close() error {
 	s.mu.Lock()
 	if s.closeCause == nil {
 		s.closeCause = errClosedByUser
-		s.closedByUsr = true
 	}
 	s.mu.Unlock()
 	s.cancel(errClosedByUser)

@@ -234,19 +234,11 @@ func (m hostsModel) Update(msg tea.Msg) (hostsModel, tea.Cmd) {
 		}
 		return m, cmd
 	}
+	if d, ok := navDelta(k, kp, m.listHeight(), len(m.items)); ok {
+		m.move(d)
+		return m, nil
+	}
 	switch {
-	case key.Matches(kp, k.Up):
-		m.move(-1)
-	case key.Matches(kp, k.Down):
-		m.move(1)
-	case key.Matches(kp, k.PageUp):
-		m.move(-max(m.listHeight()-1, 1))
-	case key.Matches(kp, k.PageDown):
-		m.move(max(m.listHeight()-1, 1))
-	case key.Matches(kp, k.Top):
-		m.move(-len(m.items))
-	case key.Matches(kp, k.Bottom):
-		m.move(len(m.items))
 	case key.Matches(kp, k.Filter):
 		m.filtering = true
 		return m, m.filter.Focus()

@@ -1,6 +1,9 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
 
 // KeyMap is every key binding of the dashboard. DefaultKeyMap returns the
 // defaults; a caller may change keys and help texts before passing it in
@@ -142,4 +145,25 @@ func helpKey(b key.Binding) string {
 func withHelp(b key.Binding, desc string) key.Binding {
 	b.SetHelp(b.Help().Key, desc)
 	return b
+}
+
+// navDelta is how far a list's cursor moves for a navigation key: one row,
+// a page of `page` rows less one, or to either end of `total`; ok is false
+// for other keys.
+func navDelta(k KeyMap, kp tea.KeyPressMsg, page, total int) (delta int, ok bool) {
+	switch {
+	case key.Matches(kp, k.Up):
+		return -1, true
+	case key.Matches(kp, k.Down):
+		return 1, true
+	case key.Matches(kp, k.PageUp):
+		return -max(page-1, 1), true
+	case key.Matches(kp, k.PageDown):
+		return max(page-1, 1), true
+	case key.Matches(kp, k.Top):
+		return -total, true
+	case key.Matches(kp, k.Bottom):
+		return total, true
+	}
+	return 0, false
 }

@@ -221,19 +221,8 @@ func (m sessionsModel) Update(msg tea.Msg) (sessionsModel, tea.Cmd) {
 		return m, nil
 	}
 	k := m.sh.keys
-	switch {
-	case key.Matches(kp, k.Up):
-		m.move(-1)
-	case key.Matches(kp, k.Down):
-		m.move(1)
-	case key.Matches(kp, k.PageUp):
-		m.move(-max(m.visibleRows()-1, 1))
-	case key.Matches(kp, k.PageDown):
-		m.move(max(m.visibleRows()-1, 1))
-	case key.Matches(kp, k.Top):
-		m.move(-len(m.rows))
-	case key.Matches(kp, k.Bottom):
-		m.move(len(m.rows))
+	if d, ok := navDelta(k, kp, m.visibleRows(), len(m.rows)); ok {
+		m.move(d)
 	}
 	s, ok := m.selected()
 	if !ok {

@@ -93,21 +93,29 @@ func (tm *tmuxTerm) waitFor(what string, parts ...string) string {
 	}
 }
 
-// TestEndToEndDashboardAndSessions drives the real binary in tmux against
-// the demo's servers: filter, connect, run a command, detach, see the live
-// row, open a second session, switch back to the first (its screen is
-// redrawn with its content), help, close both and quit.
-func TestEndToEndDashboardAndSessions(t *testing.T) {
+// demoTerm starts the demo's servers and runs `sshdash ARGS` against their
+// config (args with %s for the config path) in a tmux pane of its own, with
+// private XDG directories. It returns the pane and the demo.
+func demoTerm(t *testing.T, args string, extraEnv ...string) (*tmuxTerm, *demo.Demo) {
+	t.Helper()
 	needTmuxE2E(t)
 	bin := buildBinary(t)
 	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	t.Cleanup(func() { d.Close() })
 	state := t.TempDir()
-	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"},
-		fmt.Sprintf("%s -F %s", bin, d.ConfigPath))
+	env := append([]string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}, extraEnv...)
+	return startTerm(t, env, bin+" "+fmt.Sprintf(args, d.ConfigPath)), d
+}
+
+// TestEndToEndDashboardAndSessions drives the real binary in tmux against
+// the demo's servers: filter, connect, run a command, detach, see the live
+// row, open a second session, switch back to the first (its screen is
+// redrawn with its content), help, close both and quit.
+func TestEndToEndDashboardAndSessions(t *testing.T) {
+	tm, d := demoTerm(t, "-F %s")
 	tm.waitFor("the host list", "demo-healthy", "demo-slow", "demo-flaky")
 
 	// Filter to demo-slow and connect: the terminal is attached to its shell.
@@ -191,16 +199,7 @@ func TestEndToEndDemoCommand(t *testing.T) {
 
 // connect attaches at once and exits with the remote shell's status.
 func TestEndToEndConnectExitStatus(t *testing.T) {
-	needTmuxE2E(t)
-	bin := buildBinary(t)
-	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	state := t.TempDir()
-	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "LANG=C.UTF-8"},
-		fmt.Sprintf("%s connect -F %s demo-healthy", bin, d.ConfigPath))
+	tm, _ := demoTerm(t, "connect -F %s demo-healthy")
 	tm.waitFor("the shell", "demo-healthy$")
 	tm.text("stty size")
 	tm.keys("Enter")
@@ -214,16 +213,7 @@ func TestEndToEndConnectExitStatus(t *testing.T) {
 // line shorter, and scrolling output, clear and a remote scroll-region
 // reset never overwrite the status line.
 func TestEndToEndStatusBar(t *testing.T) {
-	needTmuxE2E(t)
-	bin := buildBinary(t)
-	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	state := t.TempDir()
-	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "LANG=C.UTF-8"},
-		fmt.Sprintf("%s connect --status-bar -F %s demo-healthy", bin, d.ConfigPath))
+	tm, _ := demoTerm(t, "connect --status-bar -F %s demo-healthy")
 	tm.waitFor("the shell", "demo-healthy$")
 	tm.text(`seq 1 80; clear; printf '\033[r'; seq 1 60; stty size`)
 	tm.keys("Enter")

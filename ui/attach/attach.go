@@ -170,7 +170,6 @@ type attached struct {
 	keysLost   int    // keystroke reads dropped while the link was down
 	lastStatus string // the status bar as last drawn ("" forces a redraw)
 	lastBytes  uint64 // output bytes when it was drawn: the remote may have erased it since
-	lastState  session.State
 }
 
 // statusBar reports whether the bottom line is sshdash's.
@@ -188,7 +187,6 @@ func (a *attached) output() io.Writer {
 func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error) {
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
-	a.lastState = a.s.Status().State
 	a.drawChrome()
 	for {
 		select {
@@ -291,7 +289,6 @@ func (a *attached) drawChrome() {
 		a.redraw()
 		return
 	}
-	a.lastState = st.State
 	switch {
 	case down:
 		a.banner = true
