@@ -71,6 +71,8 @@ func displayPath(p string) string {
 	return p
 }
 
+// The methods below implement ui.Backend; see its documentation.
+
 func (b *backend) Hosts() []ui.Host             { return b.hosts }
 func (b *backend) ConfigErrors() []string       { return b.warnings }
 func (b *backend) Events() <-chan session.Event { return b.a.mgr.Events() }
@@ -199,10 +201,13 @@ type attachExec struct {
 	res  attach.Result
 }
 
+// SetStdin, SetStdout and SetStderr implement tea.ExecCommand; attaching
+// uses the terminal file itself, not Bubble Tea's streams.
 func (x *attachExec) SetStdin(io.Reader)  {}
 func (x *attachExec) SetStdout(io.Writer) {}
 func (x *attachExec) SetStderr(io.Writer) {}
 
+// Run attaches the terminal to the session until the user leaves it.
 func (x *attachExec) Run() error {
 	o := x.opts
 	o.In, o.Out = x.tty, x.tty
