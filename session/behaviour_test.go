@@ -186,3 +186,26 @@ func TestSessionTunnelOnlyReconnects(t *testing.T) {
 	s.Close()
 	m.CloseAll()
 }
+
+// Every failed attempt is in the event log; identical consecutive failures
+// share one entry that counts them.
+func TestSessionAttemptsFoldInTheLog(t *testing.T) {
+	checkLeaks(t)
+	f := newFixture(t)
+	m := NewManager(nil, nil)
+	ev := watch(m)
+	defer ev.close()
+	f.cut.setRefuse(true)
+	s := m.Open(f.options(ReattachNone))
+	ev.waitFor(t, "several attempts", func(e Event) bool {
+		sc, ok := e.(StateChanged)
+		return ok && sc.To == Reconnecting && s.Status().Attempt >= 5
+	})
+	f.cut.setRefuse(false)
+	ev.waitState(t, Up)
+	log := logText(s)
+	if !strings.Contains(log, "attempts 1–") || strings.Count(log, "failed") != 1 {
+		t.Fatalf("identical failures should fold into one entry:\n%s", log)
+	}
+	m.CloseAll()
+}

@@ -73,9 +73,7 @@ func (s *Session) run() {
 			s.setState(Reconnecting, "", err, func(st *Status) {
 				st.Attempt, st.NextAttempt, st.DownSince = attempt, next, downSince
 			})
-			if attempt == 1 || !failedBeforeServer(err) || attempt%20 == 0 {
-				s.logf("attempt %d failed: %v", attempt, err)
-			}
+			s.logAttempt(attempt, err)
 			if !s.wait(delay) {
 				s.finish(nil, false)
 				return

@@ -88,18 +88,19 @@ type Session struct {
 	emulatorDone chan struct{} // closed when the emulator goroutine ends
 
 	// mu guards the fields below.
-	mu         sync.Mutex
-	status     Status
-	logEntries []LogEntry
-	cols, rows int
-	live       *link // the current connection while one is up
-	closeCause error
-	everUp     bool
-	lastMethod string
-	hbOverride *keepalive.Settings
-	bytesIn    atomic.Uint64
-	bytesOut   atomic.Uint64
-	exitStatus int
+	mu          sync.Mutex
+	status      Status
+	logEntries  []LogEntry
+	lastAttempt attemptRun // the entry folding the latest failed attempts
+	cols, rows  int
+	live        *link // the current connection while one is up
+	closeCause  error
+	everUp      bool
+	lastMethod  string
+	hbOverride  *keepalive.Settings
+	bytesIn     atomic.Uint64
+	bytesOut    atomic.Uint64
+	exitStatus  int
 }
 
 // maxLog bounds a session's event log.
@@ -278,11 +279,42 @@ func (s *Session) logf(format string, args ...any) {
 	s.mu.Lock()
 	s.logEntries = append(s.logEntries, e)
 	if len(s.logEntries) > maxLog {
-		s.logEntries = s.logEntries[len(s.logEntries)-maxLog:]
+		drop := len(s.logEntries) - maxLog
+		s.logEntries = s.logEntries[drop:]
+		s.lastAttempt.entry -= drop
 	}
 	s.mu.Unlock()
 	s.log.Info(e.Text, "session", s.id, "host", s.opts.Alias)
 	s.pub.publish(Logged{ID: s.id, Entry: e})
+}
+
+// logAttempt records a failed connection attempt. Consecutive attempts that
+// failed the same way share one entry, updated in place ("attempts 3–57
+// failed: …"), so a long outage stays readable while every attempt counts.
+func (s *Session) logAttempt(n int, err error) {
+	cause := err.Error()
+	now := s.clock.Now()
+	s.mu.Lock()
+	if k := len(s.logEntries) - 1; k >= 0 && s.lastAttempt.entry == k && s.lastAttempt.cause == cause && s.lastAttempt.last == n-1 {
+		s.lastAttempt.last = n
+		s.logEntries[k] = LogEntry{At: now, Text: fmt.Sprintf("attempts %d–%d failed: %s", s.lastAttempt.first, n, cause)}
+		e := s.logEntries[k]
+		s.mu.Unlock()
+		s.pub.publish(Logged{ID: s.id, Entry: e})
+		return
+	}
+	s.mu.Unlock()
+	s.logf("attempt %d failed: %s", n, cause)
+	s.mu.Lock()
+	s.lastAttempt = attemptRun{entry: len(s.logEntries) - 1, first: n, last: n, cause: cause}
+	s.mu.Unlock()
+}
+
+// attemptRun is the log entry that folds a run of identical failed attempts.
+type attemptRun struct {
+	entry       int // index in logEntries
+	first, last int
+	cause       string
 }
 
 // setState records a transition and publishes it.
