@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strconv"
-	"strings"
 
 	"golang.org/x/crypto/ssh"
 
@@ -38,36 +36,19 @@ type Plan struct {
 	Reattach  ReattachMode
 }
 
-// SplitDestination parses "[user@]host[:port]" as ssh's destination.
-func SplitDestination(dest string) (user, host string, port int) {
-	host = dest
-	if i := strings.LastIndex(host, "@"); i >= 0 {
-		user, host = host[:i], host[i+1:]
-	}
-	if strings.HasPrefix(host, "[") {
-		if i := strings.Index(host, "]"); i > 0 {
-			rest := host[i+1:]
-			host = host[1:i]
-			if p, err := strconv.Atoi(strings.TrimPrefix(rest, ":")); err == nil {
-				port = p
-			}
-		}
-		return user, host, port
-	}
-	if strings.Count(host, ":") == 1 {
-		i := strings.Index(host, ":")
-		if p, err := strconv.Atoi(host[i+1:]); err == nil {
-			host, port = host[:i], p
-		}
-	}
-	return user, host, port
-}
-
 func (o *Opener) settings() *settings.File {
 	if o.Settings == nil {
 		return settings.Empty()
 	}
 	return o.Settings
+}
+
+// logger is the Opener's logger, or one that discards.
+func (o *Opener) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
 }
 
 func (o *Opener) getenv(k string) string {
@@ -79,7 +60,10 @@ func (o *Opener) getenv(k string) string {
 
 // Plan resolves a destination ("alias" or "[user@]host[:port]").
 func (o *Opener) Plan(dest string) (*Plan, error) {
-	user, host, port := SplitDestination(dest)
+	user, host, port, err := config.ParseDestination(dest)
+	if err != nil {
+		return nil, &ConfigError{Setting: "destination", Value: dest, Err: err}
+	}
 	r, err := o.Config.Resolve(host, config.ResolveOptions{RunExec: true, User: user, Port: port})
 	if err != nil {
 		return nil, &ConfigError{Setting: "Host", Value: dest, Err: err}
@@ -113,10 +97,7 @@ func (o *Opener) resolveHop(host string) (Target, error) {
 func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 	secrets := NewSecrets() // this session's passphrases, for its reconnects only
 	target := p.Target
-	logger := o.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+	logger := o.logger()
 	dial := func(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error) {
 		conn, err := o.Dial(ctx, p, h, secrets)
 		if err != nil {
@@ -174,10 +155,7 @@ func (o *Opener) Dial(ctx context.Context, p *Plan, h DialHooks, secrets *Secret
 	if dialTCP == nil && h.Fast {
 		dialTCP = staggered(tcp.DialContext, DefaultBackoff().ProbeEvery)
 	}
-	logger := o.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+	logger := o.logger()
 	return Dial(ctx, DialOptions{
 		Target:     target,
 		ResolveHop: o.resolveHop,

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/sshdash/sshdash/config"
 )
@@ -17,53 +15,6 @@ commands are run, as ssh runs them. Problems in the configuration are
 reported on stderr as "file:line: reason"; an error that would make ssh
 refuse to connect exits with status 255, as ssh does.
 `
-
-// splitDestination parses "[user@]host[:port]", "[user@][v6addr]:port" or
-// "ssh://[user@]host[:port]". A bare IPv6 address (several colons) has no
-// port.
-func splitDestination(dest string) (user, host string, port int, err error) {
-	s := strings.TrimPrefix(dest, "ssh://")
-	uri := s != dest
-	if uri {
-		s = strings.TrimSuffix(s, "/")
-	}
-	if i := strings.LastIndexByte(s, '@'); i >= 0 {
-		user, s = s[:i], s[i+1:]
-		if user == "" {
-			return "", "", 0, fmt.Errorf("empty user name in %q", dest)
-		}
-	}
-	portStr := ""
-	switch {
-	case strings.HasPrefix(s, "["):
-		end := strings.IndexByte(s, ']')
-		if end < 0 {
-			return "", "", 0, fmt.Errorf("missing ']' in %q", dest)
-		}
-		host, s = s[1:end], s[end+1:]
-		if s != "" {
-			if s[0] != ':' {
-				return "", "", 0, fmt.Errorf("unexpected %q after ']' in %q", s, dest)
-			}
-			portStr = s[1:]
-		}
-	case strings.Count(s, ":") == 1:
-		host, portStr, _ = strings.Cut(s, ":")
-	default:
-		host = s
-	}
-	if host == "" {
-		return "", "", 0, fmt.Errorf("no host in %q", dest)
-	}
-	if portStr != "" {
-		p, perr := strconv.Atoi(portStr)
-		if perr != nil || p <= 0 || p > 65535 {
-			return "", "", 0, fmt.Errorf("bad port %q in %q", portStr, dest)
-		}
-		port = p
-	}
-	return user, host, port, nil
-}
 
 func runResolve(args []string, e *env) int {
 	fs := newFlagSet("resolve", e)
@@ -84,7 +35,7 @@ func runResolve(args []string, e *env) int {
 		fs.Usage()
 		return 2
 	}
-	user, host, destPort, err := splitDestination(pos[0])
+	user, host, destPort, err := config.ParseDestination(pos[0])
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sshdash resolve: %v\n", err)
 		return 2
