@@ -92,7 +92,13 @@ func blankCell(st style) cell { return cell{st: st} }
 
 // isDefaultBlank reports whether the cell is indistinguishable from a cell
 // of a freshly cleared screen.
-func (c cell) isDefaultBlank() bool { return c == cell{} }
+// It compares field by field through the pointer: c == cell{} copies the
+// cell and compares it with a zero value in memory, several times slower
+// in the scrollback's trailing-blank scan.
+func (c *cell) isDefaultBlank() bool {
+	return c.r == 0 && c.kind == cellNarrow && c.st.fg == 0 && c.st.bg == 0 &&
+		c.st.ul == 0 && c.st.attrs == 0 && c.st.underline == ulNone
+}
 
 // line is one row of a buffer.
 type line struct {

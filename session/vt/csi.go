@@ -297,10 +297,20 @@ func rotate(ls []line, k int) {
 	if k <= 0 || k >= len(ls) {
 		return
 	}
+	if k <= len(rotateTmp{}) { // scrolling by a few lines: one move
+		var tmp rotateTmp
+		copy(tmp[:], ls[:k])
+		copy(ls, ls[k:])
+		copy(ls[len(ls)-k:], tmp[:k])
+		return
+	}
 	reverse(ls[:k])
 	reverse(ls[k:])
 	reverse(ls)
 }
+
+// rotateTmp holds the lines a small rotate moves round.
+type rotateTmp [4]line
 
 func reverse(ls []line) {
 	for i, j := 0, len(ls)-1; i < j; i, j = i+1, j-1 {

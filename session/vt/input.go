@@ -54,36 +54,23 @@ func (s *Screen) Write(p []byte) (int, error) {
 
 func (s *Screen) write(p []byte) {
 	for i := 0; i < len(p); {
+		if s.str == strNone && s.utf8n == 0 && s.parser.State() == parser.GroundState {
+			i += s.writeGround(p[i:])
+		} else {
+			i += s.writeStep(p[i:])
+		}
+	}
+}
+
+// writeGround consumes p in the ground state, the state almost all output
+// is in, without rechecking the state for every byte: text and C0
+// controls never leave it. It returns at an ESC (after handing it to the
+// parser) or at a UTF-8 character split across writes, and reports how
+// many bytes it consumed.
+func (s *Screen) writeGround(p []byte) int {
+	for i := 0; i < len(p); {
 		b := p[i]
 		switch {
-		case s.str != strNone:
-			i += s.consumeString(p[i:])
-		case s.utf8n > 0:
-			s.utf8[s.utf8n] = b
-			s.utf8n++
-			i++
-			if !utf8.FullRune(s.utf8[:s.utf8n]) {
-				continue
-			}
-			r, size := utf8.DecodeRune(s.utf8[:s.utf8n])
-			var rest [utf8.UTFMax]byte
-			n := copy(rest[:], s.utf8[size:s.utf8n])
-			s.utf8n = 0
-			s.printRune(r)
-			if n > 0 { // bytes that turned out not to belong: reprocess
-				s.write(rest[:n])
-			}
-		case s.parser.State() != parser.GroundState:
-			if b >= 0x80 { // abort the sequence, treat as text
-				s.parser.Reset()
-				continue
-			}
-			if b == ansi.ESC {
-				s.parser.Reset()
-			}
-			s.parser.Advance(b)
-			i++
-			s.afterAdvance()
 		case b >= 0x20 && b < 0x7f:
 			j := i + 1
 			for j < len(p) && p[j] >= 0x20 && p[j] < 0x7f {
@@ -93,20 +80,64 @@ func (s *Screen) write(p []byte) {
 			i = j
 		case b == ansi.ESC:
 			s.parser.Advance(b)
-			i++
+			return i + 1
+		case inert(b):
+			// A run of controls that change nothing on a passive screen
+			// (NUL fill, BEL, ...) is one step, not one call per byte.
+			j := i + 1
+			for j < len(p) && inert(p[j]) {
+				j++
+			}
+			s.lastValid, s.repeatW = false, 0
+			i = j
 		case b < 0x20 || b == ansi.DEL:
 			s.execute(b)
 			i++
 		default: // UTF-8
 			if !utf8.FullRune(p[i:]) {
 				s.utf8n = copy(s.utf8[:], p[i:])
-				i = len(p)
-				continue
+				return len(p)
 			}
 			r, size := utf8.DecodeRune(p[i:])
 			s.printRune(r)
 			i += size
 		}
+	}
+	return len(p)
+}
+
+// writeStep consumes the first byte(s) of p outside the ground state: a
+// control string, a partial UTF-8 character or an escape sequence.
+func (s *Screen) writeStep(p []byte) int {
+	switch b := p[0]; {
+	case s.str != strNone:
+		return s.consumeString(p)
+	case s.utf8n > 0:
+		s.utf8[s.utf8n] = b
+		s.utf8n++
+		if !utf8.FullRune(s.utf8[:s.utf8n]) {
+			return 1
+		}
+		r, size := utf8.DecodeRune(s.utf8[:s.utf8n])
+		var rest [utf8.UTFMax]byte
+		n := copy(rest[:], s.utf8[size:s.utf8n])
+		s.utf8n = 0
+		s.printRune(r)
+		if n > 0 { // bytes that turned out not to belong: reprocess
+			s.write(rest[:n])
+		}
+		return 1
+	default: // in an escape sequence
+		if b >= 0x80 { // abort the sequence, treat as text
+			s.parser.Reset()
+			return 0
+		}
+		if b == ansi.ESC {
+			s.parser.Reset()
+		}
+		s.parser.Advance(b)
+		s.afterAdvance()
+		return 1
 	}
 }
 
@@ -182,6 +213,17 @@ func sanitizeTitle(t string) string {
 		}
 	}
 	return t
+}
+
+// inertC0 has bit b set for the C0 controls execute does nothing with
+// but end a grapheme and REP: all but BS, HT, LF, VT, FF, CR, SO, SI (8-15)
+// and ESC (27).
+const inertC0 = 0xF7FF00FF
+
+// inert reports whether b is a control that changes nothing on a passive
+// screen (see execute) other than ending the last grapheme.
+func inert(b byte) bool {
+	return b == ansi.DEL || (b < 0x20 && inertC0>>b&1 == 1)
 }
 
 // execute performs a C0 control.

@@ -83,8 +83,16 @@ func (s *Screen) printASCII(run []byte) {
 		l, x := s.cur(), s.x
 		l.fixWide(x, x+n)
 		cells := l.cells[x : x+n]
+		// Field stores, not cells[k] = cell{...}: building the cell in a
+		// temporary and copying it stalls on store-to-load forwarding
+		// (the copy's wide load overlaps the narrow store of r), which
+		// cost half of all emulation time on plain text.
+		pen := s.pen
 		for k, b := range run[i : i+n] {
-			cells[k] = cell{r: asciiCode(b), st: s.pen}
+			c := &cells[k]
+			c.st = pen
+			c.r = asciiCode(b)
+			c.kind = cellNarrow
 		}
 		i += n
 		s.x += n

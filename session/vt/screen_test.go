@@ -249,3 +249,29 @@ func TestEraseInsertDelete(t *testing.T) {
 		{name: "DECSTBM invalid ignored", in: "\x1b[3;5H\x1b[4;2r", x: 4, y: 2},
 	})
 }
+
+// TestInertControls checks the inert table against execute: every C0
+// control and DEL it calls inert must leave the screen as execute leaves
+// it, and the others must be the ones execute acts on.
+func TestInertControls(t *testing.T) {
+	active := map[byte]bool{8: true, 9: true, 10: true, 11: true, 12: true, 13: true, 14: true, 15: true, 27: true}
+	for b := 0; b < 0x80; b++ {
+		if b >= 0x20 && b < 0x7f {
+			if inert(byte(b)) {
+				t.Errorf("printable %#x is inert", b)
+			}
+			continue
+		}
+		if got, want := inert(byte(b)), !active[byte(b)]; got != want {
+			t.Errorf("inert(%#x) = %v, want %v", b, got, want)
+		}
+	}
+	// A run of inert controls inside text must not join graphemes across
+	// it, exactly as one control does.
+	a, b := New(10, 2), New(10, 2)
+	a.Write([]byte("e\x00\x07\x00\u0301x"))
+	b.Write([]byte("e\x00\u0301x"))
+	if ga, gb := a.Lines(), b.Lines(); ga[0] != gb[0] {
+		t.Errorf("run of inert controls: %q, one control: %q", ga[0], gb[0])
+	}
+}
