@@ -19,6 +19,7 @@ type link struct {
 	client *ssh.Client
 	closer func() error
 	act    *keepalive.Activity
+	pace   *pacer
 	mon    *keepalive.Monitor
 	shell  *Shell
 	stdin  io.WriteCloser
@@ -50,7 +51,7 @@ func (l *link) wrap(c net.Conn) net.Conn {
 		}
 	}
 	l.tcpMu.Unlock()
-	return keepalive.WatchConn(c, l.act)
+	return newPacedConn(keepalive.WatchConn(c, l.act), l.pace)
 }
 
 // close tears the link down with a cause; only the first cause counts.
@@ -117,11 +118,15 @@ const shellSetupTimeout = 30 * time.Second
 // terminal until the channel ends. The first bytes are scanned for the
 // wrapper's marker, which says how the shell was (re)attached.
 func (s *Session) pumpOutput(l *link, method chan<- string) {
-	buf := make([]byte, 32*1024)
+	// Like the transport's read buffer (see pace.go), the buffer grows
+	// while reads fill it, so bulk output reaches the terminal in writes as
+	// large as ssh's and an idle session keeps a small one.
+	buf := make([]byte, readBufMin)
 	var pending []byte
 	scanning := true
 	for {
 		n, err := l.stdout.Read(buf)
+		full := n == len(buf)
 		if n > 0 {
 			s.bytesIn.Add(uint64(n))
 			p := buf[:n]
@@ -136,6 +141,9 @@ func (s *Session) pumpOutput(l *link, method chan<- string) {
 				p, pending = rest, nil
 			}
 			s.output(p)
+		}
+		if full && len(buf) < readBufMax {
+			buf = make([]byte, 2*len(buf)) // output has copied what it keeps
 		}
 		if err != nil {
 			if scanning {
@@ -156,7 +164,9 @@ func (s *Session) output(p []byte) {
 	}
 	s.outMu.Lock()
 	if s.attached != nil {
+		s.pace.begin()
 		_, _ = s.attached.Write(p)
+		s.pace.end()
 	}
 	s.queueScreen(screenOp{data: append([]byte(nil), p...)})
 	s.outMu.Unlock()

@@ -148,7 +148,7 @@ func (s *Session) connect(reconnecting bool, attempt int) (*link, error) {
 	}
 	s.setState(state, StageTCP, nil, func(st *Status) { st.Attempt, st.NextAttempt = attempt, time.Time{} })
 	hb := s.heartbeat()
-	l := &link{act: keepalive.NewActivity(s.clock), tcpKeepAlive: s.opts.TCPKeepAlive}
+	l := &link{act: keepalive.NewActivity(s.clock), pace: &s.pace, tcpKeepAlive: s.opts.TCPKeepAlive}
 	hooks := DialHooks{
 		OnStage: func(stage Stage) { s.setState(state, stage, nil, nil) },
 		Ask: func(ctx context.Context, p *Prompt) ([]string, error) {

@@ -86,6 +86,7 @@ type Session struct {
 	attached     io.Writer
 	screenQ      chan screenOp // to the emulator goroutine; nil once it has ended
 	emulatorDone chan struct{} // closed when the emulator goroutine ends
+	pace         pacer
 
 	// mu guards the fields below.
 	mu          sync.Mutex

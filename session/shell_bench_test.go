@@ -7,7 +7,9 @@ package session
 //
 //	SSHDASH_INTEGRATION=1 go test -run '^$' -bench 'Echo|Bulk' -benchtime 200x ./session/
 //
-// and compare the sshdash and openssh lines (us-median/echo, MB/s).
+// and compare the sshdash and openssh lines (us-median/echo, MB/s). Bulk
+// output comes as zeros (BenchmarkBulkOutput) and as text lines
+// (BenchmarkBulkText).
 
 import (
 	"bytes"
@@ -37,6 +39,11 @@ const echoCommand = "stty raw -echo; echo READY; exec cat"
 
 // bulkCommand sends 50 MiB of zeros and DONE for every line it reads.
 const bulkCommand = "stty raw -echo; echo READY; while read x; do head -c 52428800 /dev/zero; echo DONE; done"
+
+// bulkTextCommand sends 50 MiB of log lines (80 columns, CR LF) and DONE
+// for every line it reads: what `cat` of a big log sends.
+const bulkTextCommand = "stty -echo; echo READY; while read x; do " +
+	"yes '2026-11-21T15:12:02Z INFO served GET /api/v1/items?page=7 status=200 in 3ms' | head -c 52428800; echo DONE; done"
 
 // benchStream is one end of a remote PTY session: sshdash's Shell or an
 // ssh process's local PTY.
@@ -146,11 +153,17 @@ func BenchmarkKeystrokeEcho(b *testing.B) {
 	}
 }
 
-func BenchmarkBulkOutput(b *testing.B) {
+func BenchmarkBulkOutput(b *testing.B) { benchBulk(b, bulkCommand) }
+
+// BenchmarkBulkText is BenchmarkBulkOutput with text: every byte is
+// printed by the emulator, every line scrolls.
+func BenchmarkBulkText(b *testing.B) { benchBulk(b, bulkTextCommand) }
+
+func benchBulk(b *testing.B, command string) {
 	f := benchTargets(b)
 	for _, impl := range benchImpls {
 		b.Run(impl, func(b *testing.B) {
-			s := openBench(b, f, impl, bulkCommand)
+			s := openBench(b, f, impl, command)
 			b.SetBytes(benchBulkBytes)
 			for b.Loop() {
 				if _, err := s.w.Write([]byte("\n")); err != nil {

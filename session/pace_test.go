@@ -1,0 +1,217 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// chunkConn is a net.Conn whose reads return the queued chunks one per
+// Read, then err.
+type chunkConn struct {
+	net.Conn
+	mu     sync.Mutex // guards chunks, reads
+	chunks [][]byte
+	err    error
+	reads  []int // len(p) of every Read
+}
+
+func (c *chunkConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reads = append(c.reads, len(p))
+	if len(c.chunks) == 0 {
+		return 0, c.err
+	}
+	n := copy(p, c.chunks[0])
+	if n < len(c.chunks[0]) {
+		c.chunks[0] = c.chunks[0][n:]
+	} else {
+		c.chunks = c.chunks[1:]
+	}
+	return n, nil
+}
+
+func TestPacedConnReadsEverythingThenTheError(t *testing.T) {
+	boom := errors.New("boom")
+	var want bytes.Buffer
+	cc := &chunkConn{err: boom}
+	for i := range 40 {
+		chunk := bytes.Repeat([]byte{byte('a' + i%26)}, 1000+i*997)
+		cc.chunks = append(cc.chunks, chunk)
+		want.Write(chunk)
+	}
+	pc := newPacedConn(cc, &pacer{})
+	var got bytes.Buffer
+	buf := make([]byte, 4096) // what x/crypto's bufio asks for
+	var err error
+	for err == nil {
+		var n int
+		n, err = pc.Read(buf)
+		got.Write(buf[:n])
+	}
+	if !errors.Is(err, boom) {
+		t.Fatalf("final error %v, want boom", err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("read %d bytes, want %d, or different content", got.Len(), want.Len())
+	}
+	if n, err := pc.Read(buf); n != 0 || !errors.Is(err, boom) {
+		t.Fatalf("after the error: %d, %v", n, err)
+	}
+}
+
+func TestPacedConnBufferGrowsWithBulkOnly(t *testing.T) {
+	cc := &chunkConn{err: io.EOF}
+	for range 8 {
+		cc.chunks = append(cc.chunks, make([]byte, readBufMax))
+	}
+	pc := newPacedConn(cc, &pacer{})
+	buf := make([]byte, 4096)
+	for {
+		if _, err := pc.Read(buf); err != nil {
+			break
+		}
+	}
+	var sizes []int
+	for _, n := range cc.reads {
+		sizes = append(sizes, n)
+	}
+	if sizes[0] != readBufMin {
+		t.Errorf("first socket read asked for %d, want %d", sizes[0], readBufMin)
+	}
+	if last := sizes[len(sizes)-1]; last != readBufMax {
+		t.Errorf("socket reads %v never reached %d", sizes, readBufMax)
+	}
+
+	// Small arrivals keep the buffer small.
+	cc = &chunkConn{err: io.EOF}
+	for range 50 {
+		cc.chunks = append(cc.chunks, []byte("tiny"))
+	}
+	pc = newPacedConn(cc, &pacer{})
+	for {
+		if _, err := pc.Read(buf); err != nil {
+			break
+		}
+	}
+	if len(pc.buf) != readBufMin {
+		t.Errorf("buffer grew to %d on small reads", len(pc.buf))
+	}
+}
+
+// pipeConn is one end of net.Pipe with the data already written by a
+// goroutine.
+func pipeConn(t *testing.T, data string) net.Conn {
+	t.Helper()
+	a, b := net.Pipe()
+	t.Cleanup(func() { a.Close(); b.Close() })
+	go func() { b.Write([]byte(data)) }()
+	return a
+}
+
+// While a terminal write is in progress the next socket read waits for it;
+// it proceeds as soon as the write ends.
+func TestPacedConnWaitsForTheTerminalWrite(t *testing.T) {
+	p := &pacer{}
+	pc := newPacedConn(pipeConn(t, "data"), p)
+	p.begin()
+	got := make(chan string, 1)
+	go func() {
+		buf := make([]byte, 16)
+		n, _ := pc.Read(buf)
+		got <- string(buf[:n])
+	}()
+	select {
+	case s := <-got:
+		t.Fatalf("read %q during the terminal write", s)
+	case <-time.After(paceMax / 5):
+	}
+	p.end()
+	select {
+	case s := <-got:
+		if s != "data" {
+			t.Fatalf("read %q", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("read still waiting after the terminal write ended")
+	}
+}
+
+// A terminal write that never ends (a terminal that stopped reading)
+// delays reads by paceMax at most: they go on.
+func TestPacedConnWaitIsBounded(t *testing.T) {
+	p := &pacer{}
+	p.begin()
+	defer p.end()
+	pc := newPacedConn(pipeConn(t, "still here"), p)
+	done := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(io.LimitReader(pc, 10))
+		done <- string(b)
+	}()
+	select {
+	case s := <-done:
+		if s != "still here" {
+			t.Fatalf("read %q", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("reads stopped behind a stuck terminal write")
+	}
+}
+
+// blockedTerminal is an attached terminal that takes the redraw and then
+// stops reading in the first output write, like a terminal after XOFF.
+type blockedTerminal struct {
+	mu      sync.Mutex // guards writes
+	writes  int
+	stuck   chan struct{} // closed when a write blocks
+	release chan struct{}
+}
+
+func (b *blockedTerminal) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	b.writes++
+	n := b.writes
+	b.mu.Unlock()
+	if n == 2 {
+		close(b.stuck)
+	}
+	if n >= 2 {
+		<-b.release
+	}
+	return len(p), nil
+}
+
+// A session whose attached terminal stops reading in the middle of bulk
+// output keeps answering heartbeats and stays up.
+func TestSessionStuckTerminalKeepsHeartbeat(t *testing.T) {
+	checkLeaks(t)
+	f := newFixture(t)
+	m := NewManager(nil, nil)
+	ev := watch(m)
+	defer ev.close()
+	opts := f.options(ReattachNone)
+	opts.Shell.Command = "while :; do echo " + strings.Repeat("x", 70) + "; done"
+	s := m.Open(opts)
+	ev.waitState(t, Up)
+	term := &blockedTerminal{stuck: make(chan struct{}), release: make(chan struct{})}
+	stop := s.Attach(term)
+	<-term.stuck
+	before := s.Status().Heartbeat.Answered
+	ev.waitFor(t, "three more answered heartbeats", func(e Event) bool {
+		hb, ok := e.(HeartbeatUpdate)
+		return ok && hb.Stats.Answered >= before+3
+	})
+	if st := s.Status().State; st != Up {
+		t.Errorf("state %s with a stuck terminal, want up", st)
+	}
+	close(term.release)
+	stop()
+	m.CloseAll()
+}
