@@ -34,8 +34,10 @@ func cjkOutput() []byte {
 	return []byte(b.String())
 }
 
-func benchWrite(b *testing.B, data []byte) {
-	s := New(120, 40)
+func benchWrite(b *testing.B, data []byte) { benchWriteSize(b, data, 120, 40) }
+
+func benchWriteSize(b *testing.B, data []byte, cols, rows int) {
+	s := New(cols, rows)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -46,6 +48,10 @@ func benchWrite(b *testing.B, data []byte) {
 func BenchmarkWritePlain(b *testing.B)    { benchWrite(b, plainOutput()) }
 func BenchmarkWriteColoured(b *testing.B) { benchWrite(b, colouredOutput()) }
 func BenchmarkWriteCJK(b *testing.B)      { benchWrite(b, cjkOutput()) }
+
+// BenchmarkWritePlain80x24 is plain text at the size of the end-to-end
+// benchmark: shorter lines, more scrolling per byte.
+func BenchmarkWritePlain80x24(b *testing.B) { benchWriteSize(b, plainOutput(), 80, 24) }
 
 func benchRender(b *testing.B, cols, rows int) {
 	s := New(cols, rows)
@@ -75,4 +81,19 @@ func BenchmarkStyledLines(b *testing.B) {
 	for b.Loop() {
 		_ = s.StyledLines(80, 20)
 	}
+}
+
+// BenchmarkCompactStyles is one compaction of the style table of a
+// 120×40 screen with a full default scrollback of coloured text.
+func BenchmarkCompactStyles(b *testing.B) {
+	s := New(120, 40)
+	out := colouredOutput()
+	for s.sb.len() < DefaultScrollback {
+		s.Write(out)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.compactStyles()
+	}
+	b.ReportMetric(float64(len(s.styles.list)), "styles")
 }

@@ -49,24 +49,25 @@ const (
 
 // style is the graphic rendition of a cell (or of the pen that writes cells).
 // The zero value is the terminal's default rendition. styles are compared
-// with ==.
+// with ==. Cells refer to their style by its id in the Screen's style
+// table (styles.go).
 type style struct {
 	fg, bg, ul color // foreground, background, underline colour
 	attrs      attrs
 	underline  uint8 // ulNone..ulDashed
 }
 
-// cell is one column of one line. It holds no pointers, so screens and
-// the scrollback cost the garbage collector nothing to scan, and the zero
-// cell is a default blank.
+// cell is one column of one line, 8 bytes. It holds no pointers, so
+// screens and the scrollback cost the garbage collector nothing to scan,
+// and the zero cell is a default blank.
 //
 // A wide character (width 2) occupies its cell (kind cellWide) and the
 // next one (kind cellCont, r == 0). A blank cell has r == 0; a written
 // space is stored as a blank.
 type cell struct {
-	st   style
-	r    rune  // content: 0 blank, > 0 a one-rune grapheme, < 0 ^index into the cluster table
-	kind uint8 // cellNarrow, cellWide or cellCont
+	r    rune   // content: 0 blank, > 0 a one-rune grapheme, < 0 ^index into the cluster table
+	sid  uint16 // style: index into the Screen's style table, 0 the default
+	kind uint8  // cellNarrow, cellWide or cellCont
 }
 
 // Cell kinds.
@@ -88,16 +89,27 @@ func (c cell) width() int {
 	return 1
 }
 
-func blankCell(st style) cell { return cell{st: st} }
+// blankCell returns a blank of style sid.
+func blankCell(sid uint16) cell { return cell{sid: sid} }
 
 // isDefaultBlank reports whether the cell is indistinguishable from a cell
-// of a freshly cleared screen.
-// It compares field by field through the pointer: c == cell{} copies the
-// cell and compares it with a zero value in memory, several times slower
-// in the scrollback's trailing-blank scan.
+// of a freshly cleared screen. (Field by field through the pointer:
+// c == cell{} copies the cell and compares it with a zero value in memory,
+// slower in the scrollback's trailing-blank scan.)
 func (c *cell) isDefaultBlank() bool {
-	return c.r == 0 && c.kind == cellNarrow && c.st.fg == 0 && c.st.bg == 0 &&
-		c.st.ul == 0 && c.st.attrs == 0 && c.st.underline == ulNone
+	return c.r == 0 && c.sid == 0 && c.kind == cellNarrow
+}
+
+// fillBlank sets every cell of cs to a blank of style sid.
+func fillBlank(cs []cell, sid uint16) {
+	if sid == 0 {
+		clear(cs)
+		return
+	}
+	for i := range cs {
+		c := &cs[i]
+		c.r, c.sid, c.kind = 0, sid, cellNarrow
+	}
 }
 
 // line is one row of a buffer.
@@ -108,16 +120,9 @@ type line struct {
 	wrapped bool
 }
 
-// clear fills the whole line with blanks of the given style.
-func (l *line) clear(st style) {
-	if st == (style{}) {
-		clear(l.cells)
-	} else {
-		b := blankCell(st)
-		for i := range l.cells {
-			l.cells[i] = b
-		}
-	}
+// clear fills the whole line with blanks of style sid.
+func (l *line) clear(sid uint16) {
+	fillBlank(l.cells, sid)
 	l.wrapped = false
 }
 
@@ -128,7 +133,7 @@ func (l *line) resize(n int) {
 	case n < len(l.cells):
 		l.cells = l.cells[:n]
 		if n > 0 && l.cells[n-1].kind == cellWide {
-			l.cells[n-1] = blankCell(l.cells[n-1].st)
+			l.cells[n-1] = blankCell(l.cells[n-1].sid)
 		}
 	case n > len(l.cells):
 		l.cells = append(l.cells, make([]cell, n-len(l.cells))...)
@@ -142,35 +147,31 @@ func (l *line) resize(n int) {
 func (l *line) fixWide(x0, x1 int) {
 	n := len(l.cells)
 	if x0 > 0 && x0 < n && l.cells[x0].kind == cellCont {
-		l.cells[x0-1] = blankCell(l.cells[x0-1].st)
+		l.cells[x0-1] = blankCell(l.cells[x0-1].sid)
 	}
 	if x1 > 0 && x1 < n && l.cells[x1].kind == cellCont {
-		l.cells[x1] = blankCell(l.cells[x1].st)
+		l.cells[x1] = blankCell(l.cells[x1].sid)
 	}
 }
 
-// erase blanks cells [x0, x1) with the given style, repairing wide chars
-// cut at the edges. Erasing through the end of the line forgets the soft
-// wrap.
-func (l *line) erase(x0, x1 int, st style) {
+// erase blanks cells [x0, x1) with style sid, repairing wide chars cut at
+// the edges. Erasing through the end of the line forgets the soft wrap.
+func (l *line) erase(x0, x1 int, sid uint16) {
 	n := len(l.cells)
 	x0, x1 = max(x0, 0), min(x1, n)
 	if x0 >= x1 {
 		return
 	}
 	l.fixWide(x0, x1)
-	b := blankCell(st)
-	for i := x0; i < x1; i++ {
-		l.cells[i] = b
-	}
+	fillBlank(l.cells[x0:x1], sid)
 	if x1 == n {
 		l.wrapped = false
 	}
 }
 
 // insertBlanks shifts cells from x right by k (dropping those pushed past
-// the end) and blanks [x, x+k).
-func (l *line) insertBlanks(x, k int, st style) {
+// the end) and blanks [x, x+k) with style sid.
+func (l *line) insertBlanks(x, k int, sid uint16) {
 	n := len(l.cells)
 	if x < 0 || x >= n || k <= 0 {
 		return
@@ -178,18 +179,15 @@ func (l *line) insertBlanks(x, k int, st style) {
 	k = min(k, n-x)
 	l.fixWide(x, x) // a continuation at x loses its left half
 	copy(l.cells[x+k:], l.cells[x:n-k])
-	b := blankCell(st)
-	for i := x; i < x+k; i++ {
-		l.cells[i] = b
-	}
+	fillBlank(l.cells[x:x+k], sid)
 	if l.cells[n-1].kind == cellWide { // right half pushed off the end
-		l.cells[n-1] = blankCell(l.cells[n-1].st)
+		l.cells[n-1] = blankCell(l.cells[n-1].sid)
 	}
 }
 
 // deleteCells removes k cells at x, shifting the rest left and filling the
-// end with blanks.
-func (l *line) deleteCells(x, k int, st style) {
+// end with blanks of style sid.
+func (l *line) deleteCells(x, k int, sid uint16) {
 	n := len(l.cells)
 	if x < 0 || x >= n || k <= 0 {
 		return
@@ -197,17 +195,14 @@ func (l *line) deleteCells(x, k int, st style) {
 	k = min(k, n-x)
 	l.fixWide(x, x+k)
 	copy(l.cells[x:], l.cells[x+k:])
-	b := blankCell(st)
-	for i := n - k; i < n; i++ {
-		l.cells[i] = b
-	}
+	fillBlank(l.cells[n-k:], sid)
 }
 
 // savedCursor is what DECSC (ESC 7, CSI s, mode 1048/1049) saves.
 type savedCursor struct {
 	x, y     int
-	pending  bool // pending-wrap state
-	pen      style
+	pending  bool  // pending-wrap state
+	pen      style // as a style, not an id: it is interned again on restore
 	origin   bool
 	charsets [4]charset
 	gl       uint8
@@ -252,8 +247,9 @@ func (b *buffer) resize(cols, rows, shift int) (gone []line) {
 	return gone
 }
 
-func (b *buffer) clear(st style) {
+// clear blanks the whole buffer with style sid.
+func (b *buffer) clear(sid uint16) {
 	for i := range b.lines {
-		b.lines[i].clear(st)
+		b.lines[i].clear(sid)
 	}
 }

@@ -13,13 +13,9 @@ const maxCluster = 64
 // maxClusters bounds the number of distinct clusters a screen keeps.
 const maxClusters = 4096
 
-type clusterTable struct {
-	list  []string
-	index map[string]int32
-	// degrade counts new clusters still to be stored as their first rune
-	// because the table was mostly live at the last compaction.
-	degrade int
-}
+// clusterTable interns clusters; a cell's content code ^i refers to
+// entry i. New clusters that cannot be stored degrade to their first rune.
+type clusterTable = internTable[string]
 
 // code returns the cell content code for the grapheme g (UTF-8, at least
 // one rune): the rune itself for a single rune (0 for a space), else a
@@ -36,66 +32,33 @@ func (s *Screen) code(g []byte) rune {
 	if i, ok := t.index[string(g)]; ok {
 		return ^rune(i)
 	}
-	if len(t.list) >= maxClusters {
-		if t.degrade > 0 {
-			t.degrade--
-			return r
-		}
-		s.compactClusters()
-		if len(t.list) >= maxClusters*3/4 {
-			t.degrade = maxClusters / 4
-			return r
-		}
+	if !t.room(s.compactClusters) {
+		return r
 	}
-	if t.index == nil {
-		t.index = make(map[string]int32)
-	}
-	t.index[string(g)] = int32(len(t.list))
-	t.list = append(t.list, string(g))
-	return ^rune(len(t.list) - 1)
+	return ^rune(t.add(string(g)))
 }
 
 // compactClusters drops clusters no cell refers to any more and renumbers
 // the rest.
 func (s *Screen) compactClusters() {
-	t := &s.clusters
-	remap := make([]int32, len(t.list))
-	for i := range remap {
-		remap[i] = -1
-	}
-	list := make([]string, 0, len(t.list)/2)
-	index := make(map[string]int32, len(t.list)/2)
+	rn := s.clusters.renumber()
 	visit := func(r *rune) {
 		if *r >= 0 {
 			return
 		}
-		i := int(^*r)
-		if i >= len(remap) {
+		i := ^*r
+		if int(i) >= len(rn.old) {
 			*r = utf8.RuneError
 			return
 		}
-		if remap[i] < 0 {
-			remap[i] = int32(len(list))
-			index[t.list[i]] = remap[i]
-			list = append(list, t.list[i])
-		}
-		*r = ^rune(remap[i])
+		*r = ^rune(rn.id(i))
 	}
-	visitLine := func(l *line) {
+	s.eachLine(func(l *line) {
 		for j := range l.cells {
 			visit(&l.cells[j].r)
 		}
-	}
-	for _, b := range []*buffer{&s.main, &s.alt} {
-		for i := range b.lines {
-			visitLine(&b.lines[i])
-		}
-	}
-	for i := range s.sb.len() {
-		visitLine(s.sb.at(i))
-	}
+	})
 	visit(&s.repeat)
-	t.list, t.index = list, index
 }
 
 // appendText appends the grapheme of c to dst (a space for a blank,

@@ -84,7 +84,7 @@ func (s *Screen) csiPlain(final byte, ps ansi.Params) {
 	switch final {
 	case '@': // ICH
 		s.pending = false
-		s.cur().insertBlanks(s.x, count(ps, 0), s.eraseStyle())
+		s.cur().insertBlanks(s.x, count(ps, 0), s.eraseID)
 	case 'A': // CUU
 		s.cursorUp(count(ps, 0))
 	case 'B', 'e': // CUD, VPR
@@ -124,7 +124,7 @@ func (s *Screen) csiPlain(final byte, ps ansi.Params) {
 		}
 	case 'P': // DCH
 		s.pending = false
-		s.cur().deleteCells(s.x, count(ps, 0), s.eraseStyle())
+		s.cur().deleteCells(s.x, count(ps, 0), s.eraseID)
 	case 'S': // SU
 		s.scrollUp(s.top, s.bottom, count(ps, 0))
 	case 'T': // SD (with more than one parameter it is xterm's mouse highlight)
@@ -133,7 +133,7 @@ func (s *Screen) csiPlain(final byte, ps ansi.Params) {
 		}
 	case 'X': // ECH
 		s.pending = false
-		s.cur().erase(s.x, s.x+count(ps, 0), s.eraseStyle())
+		s.cur().erase(s.x, s.x+count(ps, 0), s.eraseID)
 	case 'Z': // CBT
 		s.tabBackward(count(ps, 0))
 	case 'd': // VPA
@@ -186,10 +186,6 @@ func (s *Screen) csiPlain(final byte, ps ansi.Params) {
 	}
 }
 
-// eraseStyle is what erased and inserted cells get: the current
-// background colour only (xterm's background colour erase).
-func (s *Screen) eraseStyle() style { return style{bg: s.pen.bg} }
-
 func (s *Screen) cursorUp(n int) {
 	s.pending = false
 	lo := 0
@@ -222,21 +218,21 @@ func (s *Screen) moveTo(x, y int) {
 
 func (s *Screen) eraseDisplay(mode int) {
 	s.pending = false
-	st := s.eraseStyle()
+	sid := s.eraseID
 	lines := s.buf.lines
 	switch mode {
 	case 0:
-		lines[s.y].erase(s.x, s.cols, st)
+		lines[s.y].erase(s.x, s.cols, sid)
 		for i := s.y + 1; i < s.rows; i++ {
-			lines[i].clear(st)
+			lines[i].clear(sid)
 		}
 	case 1:
 		for i := 0; i < s.y; i++ {
-			lines[i].clear(st)
+			lines[i].clear(sid)
 		}
-		lines[s.y].erase(0, s.x+1, st)
+		lines[s.y].erase(0, s.x+1, sid)
 	case 2:
-		s.buf.clear(st)
+		s.buf.clear(sid)
 	case 3:
 		s.sb.clear()
 	}
@@ -244,15 +240,15 @@ func (s *Screen) eraseDisplay(mode int) {
 
 func (s *Screen) eraseLine(mode int) {
 	s.pending = false
-	st := s.eraseStyle()
+	sid := s.eraseID
 	l := s.cur()
 	switch mode {
 	case 0:
-		l.erase(s.x, s.cols, st)
+		l.erase(s.x, s.cols, sid)
 	case 1:
-		l.erase(0, s.x+1, st)
+		l.erase(0, s.x+1, sid)
 	case 2:
-		l.erase(0, s.cols, st)
+		l.erase(0, s.cols, sid)
 	}
 }
 
@@ -273,9 +269,9 @@ func (s *Screen) scrollUpNoSave(top, bottom, n int) {
 	region := s.buf.lines[top : bottom+1]
 	n = min(n, len(region))
 	rotate(region, n)
-	st := s.eraseStyle()
+	sid := s.eraseID
 	for i := len(region) - n; i < len(region); i++ {
-		region[i].clear(st)
+		region[i].clear(sid)
 	}
 }
 
@@ -285,9 +281,9 @@ func (s *Screen) scrollDown(top, bottom, n int) {
 	region := s.buf.lines[top : bottom+1]
 	n = min(n, len(region))
 	rotate(region, len(region)-n)
-	st := s.eraseStyle()
+	sid := s.eraseID
 	for i := range n {
-		region[i].clear(st)
+		region[i].clear(sid)
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 // FuzzWrite feeds arbitrary bytes to a Screen. The first three bytes pick
 // the size and the chunk size for a split write. Checked: no panic,
 // structural invariants (cursor in bounds, wide characters whole, bounded
-// strings), split writes equal to one write, Render round trip, and
-// previews of exact width.
+// strings), split writes equal to one write, Render round trip (also
+// with a tiny style table), and previews of exact width.
 func FuzzWrite(f *testing.F) {
 	for _, p := range programOutputs {
 		f.Add(append([]byte{byte(p.cols), byte(p.rows), 7}, p.in...))
@@ -54,6 +54,19 @@ func FuzzWrite(f *testing.F) {
 		}
 
 		roundTrip(t, a)
+
+		// With a tiny style table, compaction and approximation run all
+		// the time; the text is the same and the state still redraws.
+		c := New(cols, rows, WithScrollback(20))
+		c.styles.max = 8
+		c.Write(in)
+		if err := checkInvariants(c); err != nil {
+			t.Fatalf("small style table: %v", err)
+		}
+		if !slices.Equal(c.Lines(), a.Lines()) || !slices.Equal(c.Scrollback(), a.Scrollback()) {
+			t.Fatal("small style table: text differs")
+		}
+		roundTrip(t, c)
 
 		for _, l := range a.StyledLines(1+cols/2, 1+rows/2) {
 			if w := ansi.StringWidth(l); w != 1+cols/2 {

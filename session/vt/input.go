@@ -372,7 +372,7 @@ func (s *Screen) saveCursor() {
 // restoreCursor is DECRC.
 func (s *Screen) restoreCursor() {
 	sc := s.buf.saved
-	s.pen = sc.pen
+	s.setPen(sc.pen)
 	s.modes.Origin = sc.origin
 	s.charsets, s.gl = sc.charsets, sc.gl
 	s.x, s.y = min(max(sc.x, 0), s.cols-1), min(max(sc.y, 0), s.rows-1)

@@ -57,7 +57,7 @@ func (s *Screen) setPrivateMode(n int, on bool) {
 		s.switchScreen(on, false)
 	case 1047:
 		if !on && s.buf == &s.alt {
-			s.alt.clear(s.eraseStyle())
+			s.alt.clear(s.eraseID)
 		}
 		s.switchScreen(on, false)
 	case 1048:
@@ -96,7 +96,7 @@ func (s *Screen) switchScreen(alt, clearAlt bool) {
 	if alt {
 		s.buf = &s.alt
 		if clearAlt {
-			s.alt.clear(s.eraseStyle())
+			s.alt.clear(s.eraseID)
 		}
 	} else {
 		s.buf = &s.main
@@ -110,7 +110,7 @@ func (s *Screen) softReset() {
 	m.Insert, m.Origin, m.AppCursorKeys, m.AppKeypad = false, false, false, false
 	m.CursorVisible = true
 	s.top, s.bottom = 0, s.rows-1
-	s.pen = style{}
+	s.setPen(style{})
 	s.charsets, s.gl = [4]charset{}, 0
 	s.buf.saved = savedCursor{}
 	s.pending = false

@@ -76,28 +76,37 @@ func (s *Screen) printASCII(run []byte) {
 		// insert mode and pending wrap, are plain stores.
 		n := min(len(run)-i, s.cols-1-s.x)
 		if s.pending || s.modes.Insert || n <= 0 {
-			s.put(asciiCode(run[i]), 1)
+			s.put(asciiCode(run[i]), 1, s.penID)
 			i++
 			continue
 		}
 		l, x := s.cur(), s.x
 		l.fixWide(x, x+n)
-		cells := l.cells[x : x+n]
-		// Field stores, not cells[k] = cell{...}: building the cell in a
-		// temporary and copying it stalls on store-to-load forwarding
-		// (the copy's wide load overlaps the narrow store of r), which
-		// cost half of all emulation time on plain text.
-		pen := s.pen
-		for k, b := range run[i : i+n] {
-			c := &cells[k]
-			c.st = pen
-			c.r = asciiCode(b)
-			c.kind = cellNarrow
-		}
+		storeASCII(l.cells[x:x+n], run[i:i+n], s.penID)
 		i += n
 		s.x += n
 		s.lastValid, s.lastX, s.lastY = true, s.x-1, s.y
 		s.repeat, s.repeatW = asciiCode(run[i-1]), 1
+	}
+}
+
+// storeASCII writes the bytes of run, printable ASCII, into cells in
+// style sid.
+//
+// Field stores, not cells[k] = cell{...}: building the cell in a
+// temporary and copying it stalls on store-to-load forwarding (the copy's
+// wide load overlaps the narrow stores of the fields), which cost half of
+// all emulation time on plain text. Not inlined: inside printASCII the
+// loop runs short of registers and reloads a spilled pointer per cell.
+//
+//go:noinline
+func storeASCII(cells []cell, run []byte, sid uint16) {
+	cells = cells[:len(run)]
+	for k, b := range run {
+		c := &cells[k]
+		c.r = asciiCode(b)
+		c.sid = sid
+		c.kind = cellNarrow
 	}
 }
 
@@ -166,7 +175,7 @@ func (s *Screen) printRune(r rune) {
 		r = s.translate(r)
 	}
 	if fastWide(r) && (!s.lastValid || !s.lastJoinable()) {
-		s.put(r, 2)
+		s.put(r, 2, s.penID)
 		return
 	}
 	if s.lastValid {
@@ -192,11 +201,9 @@ func (s *Screen) printRune(r rune) {
 				// Became wide in the last column: move it on like a wide
 				// character printed there, so that a cell's width never
 				// depends on where it was printed.
-				st, pen := c.st, s.pen
-				*c = blankCell(st)
-				s.pen = st
-				s.put(code, 2)
-				s.pen = pen
+				sid := c.sid
+				*c = blankCell(sid)
+				s.put(code, 2, sid)
 				return
 			}
 			s.repeat, s.repeatW = c.r, c.width()
@@ -210,7 +217,7 @@ func (s *Screen) printRune(r rune) {
 	if r == ' ' {
 		r = 0
 	}
-	s.put(r, w)
+	s.put(r, w, s.penID)
 }
 
 // widen turns the last printed cell into a wide one after a join made its
@@ -221,7 +228,7 @@ func (s *Screen) widen() {
 	x := s.lastX
 	l.fixWide(x+1, x+2)
 	l.cells[x].kind = cellWide
-	l.cells[x+1] = cell{st: l.cells[x].st, kind: cellCont}
+	l.cells[x+1] = cell{sid: l.cells[x].sid, kind: cellCont}
 	if s.lastY != s.y {
 		return
 	}
@@ -232,9 +239,10 @@ func (s *Screen) widen() {
 	}
 }
 
-// put writes a new grapheme (content code r) of width w (1 or 2) at the
-// cursor, with autowrap, insert mode and wide-character bookkeeping.
-func (s *Screen) put(r rune, w int) {
+// put writes a new grapheme (content code r) of width w (1 or 2) in style
+// sid at the cursor, with autowrap, insert mode and wide-character
+// bookkeeping.
+func (s *Screen) put(r rune, w int, sid uint16) {
 	if s.pending {
 		s.pending = false
 		if s.modes.Autowrap {
@@ -253,17 +261,17 @@ func (s *Screen) put(r rune, w int) {
 	}
 	l := s.cur()
 	if s.modes.Insert {
-		l.insertBlanks(s.x, w, s.eraseStyle())
+		l.insertBlanks(s.x, w, s.eraseID)
 	}
 	x := s.x
 	if l.cells[x].kind != cellNarrow || (w == 2 && l.cells[x+1].kind != cellNarrow) {
 		l.fixWide(x, x+w)
 	}
 	if w == 2 {
-		l.cells[x] = cell{r: r, kind: cellWide, st: s.pen}
-		l.cells[x+1] = cell{kind: cellCont, st: s.pen}
+		l.cells[x] = cell{r: r, sid: sid, kind: cellWide}
+		l.cells[x+1] = cell{sid: sid, kind: cellCont}
 	} else {
-		l.cells[x] = cell{r: r, st: s.pen}
+		l.cells[x] = cell{r: r, sid: sid}
 	}
 	s.lastValid, s.lastX, s.lastY = true, x, s.y
 	s.repeat, s.repeatW = r, w
@@ -293,7 +301,7 @@ func (s *Screen) repeatLast(n int) {
 	r, w := s.repeat, s.repeatW
 	n = min(n, s.cols*s.rows)
 	for range n {
-		s.put(r, w)
+		s.put(r, w, s.penID)
 	}
 	s.lastValid = false
 }

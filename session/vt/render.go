@@ -200,7 +200,7 @@ func (r *renderer) moveTo(x, y int, next cell) {
 		switch gap := x - r.x; {
 		case gap == 0 && !r.wouldJoin(r.last, next):
 			return
-		case gap > 0 && gap <= 3 && (r.pen == style{} || next.st == style{}) && !r.wouldJoin([]byte{' '}, next):
+		case gap > 0 && gap <= 3 && (r.pen == style{} || next.sid == 0) && !r.wouldJoin([]byte{' '}, next):
 			r.setPen(style{})
 			r.out = append(r.out, "   "[:gap]...)
 			r.x, r.last = x, append(r.last[:0], ' ')
@@ -221,7 +221,7 @@ func (r *renderer) moveTo(x, y int, next cell) {
 
 // print writes a cell at the terminal cursor.
 func (r *renderer) print(c cell) {
-	r.setPen(c.st)
+	r.setPen(r.s.styleOf(c.sid))
 	start := len(r.out)
 	r.out = r.s.appendText(r.out, c)
 	r.last = append(r.last[:0], r.out[start:]...)

@@ -53,8 +53,13 @@ type Screen struct {
 	// grapheme, for REP (CSI b); repeatW == 0: none.
 	repeat  rune
 	repeatW int
-	// clusters interns the multi-rune graphemes cells refer to.
-	clusters clusterTable
+	// clusters interns the multi-rune graphemes cells refer to; styles
+	// the styles (id 0: default). penID and eraseID are the ids of the
+	// pen and of the erase style (style{bg: pen.bg}), kept with the pen
+	// by setPen.
+	clusters       clusterTable
+	styles         styleTable
+	penID, eraseID uint16
 
 	// Input state: escape-sequence parser, a partial UTF-8 character, and
 	// the string (OSC/DCS/APC/PM/SOS) being consumed.
@@ -93,6 +98,8 @@ func New(cols, rows int, opts ...Option) *Screen {
 	cols, rows = clampSize(cols, rows)
 	s := &Screen{cols: cols, rows: rows}
 	s.sb.max = o.scrollback
+	s.clusters.max, s.styles.max = maxClusters, maxStyles
+	s.resetTables()
 	s.parser = new(ansi.Parser)
 	s.parser.SetParamsSize(parser.MaxParamsSize)
 	s.parser.SetDataSize(16) // strings are collected by us, see input.go
@@ -113,7 +120,7 @@ func (s *Screen) reset() {
 	s.alt = newBuffer(s.cols, s.rows)
 	s.buf = &s.main
 	s.x, s.y, s.pending = 0, 0, false
-	s.pen = style{}
+	s.pen, s.penID, s.eraseID = style{}, 0, 0
 	s.charsets = [4]charset{}
 	s.gl = 0
 	s.top, s.bottom = 0, s.rows-1
@@ -134,7 +141,7 @@ func (s *Screen) Reset() {
 	defer s.mu.Unlock()
 	s.reset()
 	s.sb.clear()
-	s.clusters = clusterTable{}
+	s.resetTables()
 	s.title = ""
 	s.parser.Reset()
 	s.utf8n = 0

@@ -18,7 +18,7 @@ func cellAt(s *Screen, x, y int) tcell {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.buf.lines[y].cells[x]
-	return tcell{s: s.text(c), w: c.width(), st: c.st}
+	return tcell{s: s.text(c), w: c.width(), st: s.styleOf(c.sid)}
 }
 
 func penOf(s *Screen) style {

@@ -12,9 +12,12 @@ import (
 // sgr applies SGR parameters to the pen.
 func (s *Screen) sgr(ps ansi.Params) {
 	if len(ps) == 0 {
-		s.pen = style{}
+		s.setPen(style{})
 		return
 	}
+	// Edit the pen in place: a copy built field by field and then copied
+	// whole would stall on store-to-load forwarding (see storeASCII).
+	old := s.pen
 	p := &s.pen
 	for i := 0; i < len(ps); i++ {
 		// The group of colon-separated sub-parameters starting at i.
@@ -102,6 +105,7 @@ func (s *Screen) sgr(ps ansi.Params) {
 		}
 		i = j
 	}
+	s.penChanged(old)
 }
 
 // extColor decodes an extended colour (38/48/58) at ps[i]. sub is the

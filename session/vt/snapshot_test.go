@@ -48,7 +48,7 @@ func snapLines(s *Screen, b *buffer) []snapLine {
 	for i, l := range b.lines {
 		cells := make([]snapCell, len(l.cells))
 		for j, c := range l.cells {
-			cells[j] = snapCell{s: s.text(c), kind: c.kind, st: c.st}
+			cells[j] = snapCell{s: s.text(c), kind: c.kind, st: s.styleOf(c.sid)}
 		}
 		// A soft wrap on the last row leads nowhere; Render cannot (and
 		// need not) reproduce it.
@@ -186,7 +186,38 @@ func checkInvariants(s *Screen) error {
 	if len(s.clusters.list) > maxClusters {
 		return fmt.Errorf("cluster table %d", len(s.clusters.list))
 	}
-	return nil
+	return checkStyles(s)
+}
+
+// checkStyles checks the style table and every style id (s.mu held).
+func checkStyles(s *Screen) error {
+	t := &s.styles
+	if len(t.list) == 0 || t.list[0] != (style{}) {
+		return fmt.Errorf("style 0 is not the default")
+	}
+	if len(t.list) > t.max || t.max > 1<<16 {
+		return fmt.Errorf("style table %d, bound %d", len(t.list), t.max)
+	}
+	if len(t.index) != len(t.list) {
+		return fmt.Errorf("style index %d, list %d", len(t.index), len(t.list))
+	}
+	for i, st := range t.list {
+		if t.index[st] != int32(i) {
+			return fmt.Errorf("style %d indexed as %d", i, t.index[st])
+		}
+	}
+	if int(s.penID) >= len(t.list) || int(s.eraseID) >= len(t.list) {
+		return fmt.Errorf("pen %d, erase %d: dangling style", s.penID, s.eraseID)
+	}
+	var err error
+	s.eachLine(func(l *line) {
+		for _, c := range l.cells {
+			if int(c.sid) >= len(t.list) && err == nil {
+				err = fmt.Errorf("dangling style %d", c.sid)
+			}
+		}
+	})
+	return err
 }
 
 func mustInvariants(t testing.TB, s *Screen) {

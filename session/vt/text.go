@@ -84,7 +84,7 @@ type styler struct {
 // was used.
 func (s *Screen) appendStyled(dst []byte, sc *styler, cells []cell, width int, pad bool) []byte {
 	var (
-		pen  style
+		pen  uint16 // style id
 		n    int
 		join bool
 	)
@@ -96,8 +96,10 @@ func (s *Screen) appendStyled(dst []byte, sc *styler, cells []cell, width int, p
 		if w == 0 {
 			continue
 		}
-		dst = appendSGR(dst, pen, c.st)
-		pen = c.st
+		if c.sid != pen {
+			dst = appendSGR(dst, s.styleOf(pen), s.styleOf(c.sid))
+			pen = c.sid
+		}
 		start := len(dst)
 		if len(last) > 0 {
 			join, tmp = s.wouldJoin(last, c, tmp)
@@ -130,7 +132,7 @@ func (s *Screen) appendStyled(dst []byte, sc *styler, cells []cell, width int, p
 		join = false
 		n += w
 	}
-	if pen != (style{}) {
+	if pen != 0 {
 		dst = append(dst, "\x1b[0m"...)
 	}
 	if pad {
