@@ -208,9 +208,12 @@ type savedCursor struct {
 	gl       uint8
 }
 
-// buffer is one of the two screens (main and alternate).
+// buffer is one of the two screens (main and alternate). Its lines are a
+// ring, so that scrolling the whole screen, by far the most common scroll,
+// moves no lines: row y is ring[(first+y) % len(ring)] (see line).
 type buffer struct {
-	lines []line
+	ring  []line
+	first int // ring index of row 0
 	saved savedCursor
 	// kitty is this screen's stack of kitty keyboard protocol flags
 	// (CSI > flags u pushes, CSI < n u pops); the last entry is current.
@@ -221,35 +224,65 @@ type buffer struct {
 const maxKittyStack = 16
 
 func newBuffer(cols, rows int) buffer {
-	b := buffer{lines: make([]line, rows)}
-	for i := range b.lines {
-		b.lines[i].cells = make([]cell, cols)
+	b := buffer{ring: make([]line, rows)}
+	for i := range b.ring {
+		b.ring[i].cells = make([]cell, cols)
 	}
 	return b
+}
+
+// line returns row y (0-based, 0 <= y < rows).
+func (b *buffer) line(y int) *line {
+	i := b.first + y
+	if i >= len(b.ring) {
+		i -= len(b.ring)
+	}
+	return &b.ring[i]
+}
+
+// lines returns the rows in order, top first, as a slice of the ring:
+// it first rotates the ring so that row 0 is ring[0]. For operations on a
+// range of rows (scroll regions, resize); the slice is valid until the
+// next whole-screen scroll.
+func (b *buffer) lines() []line {
+	if b.first != 0 {
+		rotate(b.ring, b.first)
+		b.first = 0
+	}
+	return b.ring
+}
+
+// advance scrolls the whole buffer up by n (< rows) lines without moving
+// any: the top n rows become the bottom n, still holding their old
+// content, which the caller clears.
+func (b *buffer) advance(n int) {
+	b.first = (b.first + n) % len(b.ring)
 }
 
 // resize changes the buffer to cols×rows. shift lines are first removed
 // from the top (returned to the caller, in order, for the scrollback);
 // then lines are cut from or added at the bottom.
 func (b *buffer) resize(cols, rows, shift int) (gone []line) {
-	shift = max(0, min(shift, len(b.lines)))
-	gone = b.lines[:shift:shift]
-	b.lines = b.lines[shift:]
-	if len(b.lines) > rows {
-		b.lines = b.lines[:rows]
+	ls := b.lines()
+	shift = max(0, min(shift, len(ls)))
+	gone = ls[:shift:shift]
+	ls = ls[shift:]
+	if len(ls) > rows {
+		ls = ls[:rows]
 	}
-	for len(b.lines) < rows {
-		b.lines = append(b.lines, line{cells: make([]cell, 0, cols)})
+	for len(ls) < rows {
+		ls = append(ls, line{cells: make([]cell, 0, cols)})
 	}
-	for i := range b.lines {
-		b.lines[i].resize(cols)
+	for i := range ls {
+		ls[i].resize(cols)
 	}
+	b.ring = ls
 	return gone
 }
 
 // clear blanks the whole buffer with style sid.
 func (b *buffer) clear(sid uint16) {
-	for i := range b.lines {
-		b.lines[i].clear(sid)
+	for i := range b.ring {
+		b.ring[i].clear(sid)
 	}
 }

@@ -219,18 +219,18 @@ func (s *Screen) moveTo(x, y int) {
 func (s *Screen) eraseDisplay(mode int) {
 	s.pending = false
 	sid := s.eraseID
-	lines := s.buf.lines
+	b := s.buf
 	switch mode {
 	case 0:
-		lines[s.y].erase(s.x, s.cols, sid)
+		b.line(s.y).erase(s.x, s.cols, sid)
 		for i := s.y + 1; i < s.rows; i++ {
-			lines[i].clear(sid)
+			b.line(i).clear(sid)
 		}
 	case 1:
 		for i := 0; i < s.y; i++ {
-			lines[i].clear(sid)
+			b.line(i).clear(sid)
 		}
-		lines[s.y].erase(0, s.x+1, sid)
+		b.line(s.y).erase(0, s.x+1, sid)
 	case 2:
 		s.buf.clear(sid)
 	case 3:
@@ -259,14 +259,23 @@ func (s *Screen) scrollUp(top, bottom, n int) {
 	if s.buf == &s.main && top == 0 && bottom == s.rows-1 {
 		n = min(n, bottom-top+1)
 		for i := range n {
-			s.sb.push(&s.buf.lines[i])
+			s.sb.push(s.buf.line(i))
 		}
 	}
 	s.scrollUpNoSave(top, bottom, n)
 }
 
 func (s *Screen) scrollUpNoSave(top, bottom, n int) {
-	region := s.buf.lines[top : bottom+1]
+	if top == 0 && bottom == s.rows-1 && n < s.rows {
+		// The whole screen: turn the ring, clear what enters at the bottom.
+		s.buf.advance(n)
+		sid := s.eraseID
+		for i := s.rows - n; i < s.rows; i++ {
+			s.buf.line(i).clear(sid)
+		}
+		return
+	}
+	region := s.buf.lines()[top : bottom+1]
 	n = min(n, len(region))
 	rotate(region, n)
 	sid := s.eraseID
@@ -278,7 +287,7 @@ func (s *Screen) scrollUpNoSave(top, bottom, n int) {
 // scrollDown scrolls rows top..bottom down by n, blank lines entering at
 // the top and lines pushed past the bottom discarded.
 func (s *Screen) scrollDown(top, bottom, n int) {
-	region := s.buf.lines[top : bottom+1]
+	region := s.buf.lines()[top : bottom+1]
 	n = min(n, len(region))
 	rotate(region, len(region)-n)
 	sid := s.eraseID

@@ -296,8 +296,8 @@ func (s *Screen) handleESC(cmd ansi.Cmd) {
 
 // alignmentTest is DECALN: fill the screen with E, reset margins, home.
 func (s *Screen) alignmentTest() {
-	for i := range s.buf.lines {
-		l := &s.buf.lines[i]
+	for i := range s.buf.ring {
+		l := &s.buf.ring[i]
 		for x := range l.cells {
 			l.cells[x] = cell{r: 'E'}
 		}

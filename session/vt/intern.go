@@ -91,8 +91,8 @@ func (r *renumbering[K]) keep(i int32) int32 {
 // scrollback. It is the walk of compaction.
 func (s *Screen) eachLine(f func(*line)) {
 	for _, b := range [...]*buffer{&s.main, &s.alt} {
-		for i := range b.lines {
-			f(&b.lines[i])
+		for i := range b.ring {
+			f(&b.ring[i])
 		}
 	}
 	for i := range s.sb.len() {

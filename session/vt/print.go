@@ -123,7 +123,7 @@ func asciiCode(b byte) rune {
 // fastWide rune). Only a Prepend character (all >= U+0600) at the end of
 // the cell can do that.
 func (s *Screen) lastJoinable() bool {
-	r := s.buf.lines[s.lastY].cells[s.lastX].r
+	r := s.buf.line(s.lastY).cells[s.lastX].r
 	return r < 0 || (r >= 0x600 && !fastWide(r))
 }
 
@@ -179,7 +179,7 @@ func (s *Screen) printRune(r rune) {
 		return
 	}
 	if s.lastValid {
-		c := &s.buf.lines[s.lastY].cells[s.lastX]
+		c := &s.buf.line(s.lastY).cells[s.lastX]
 		prev := s.appendText(s.scratch[:0], *c)
 		n := len(prev)
 		ok, w, buf := joins(prev, r)
@@ -224,7 +224,7 @@ func (s *Screen) printRune(r rune) {
 // cluster wide: the cell to its right becomes the continuation and the
 // cursor moves past it.
 func (s *Screen) widen() {
-	l := &s.buf.lines[s.lastY]
+	l := s.buf.line(s.lastY)
 	x := s.lastX
 	l.fixWide(x+1, x+2)
 	l.cells[x].kind = cellWide

@@ -130,10 +130,10 @@ func (r *renderer) render() {
 // the next line by itself and records the soft wrap too.
 func (r *renderer) draw(b *buffer) {
 	s := r.s
-	for y := range b.lines {
-		l := &b.lines[y]
+	for y := range s.rows {
+		l := b.line(y)
 		wrapped := l.wrapped && y < s.rows-1
-		cont := y > 0 && b.lines[y-1].wrapped // continue through the wrap
+		cont := y > 0 && b.line(y-1).wrapped // continue through the wrap
 		end := len(l.cells)
 		if !wrapped {
 			for end > 0 && l.cells[end-1].isDefaultBlank() {
@@ -283,11 +283,11 @@ func (r *renderer) placeCursor(b *buffer, x, y int, pending, origin bool) {
 		return
 	}
 	xs := s.cols - 1
-	if xs > 0 && b.lines[y].cells[xs].kind == cellCont {
+	if xs > 0 && b.line(y).cells[xs].kind == cellCont {
 		xs--
 	}
 	r.csi(row+1, xs+1, 'H')
-	r.print(b.lines[y].cells[xs])
+	r.print(b.line(y).cells[xs])
 	r.known, r.last = false, r.last[:0]
 }
 

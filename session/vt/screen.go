@@ -236,4 +236,4 @@ func (s *Screen) Resize(cols, rows int) {
 }
 
 // cur returns the line the cursor is on.
-func (s *Screen) cur() *line { return &s.buf.lines[s.y] }
+func (s *Screen) cur() *line { return s.buf.line(s.y) }

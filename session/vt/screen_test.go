@@ -17,7 +17,7 @@ func (c tcell) isBlank() bool { return c.s == " " }
 func cellAt(s *Screen, x, y int) tcell {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.buf.lines[y].cells[x]
+	c := s.buf.line(y).cells[x]
 	return tcell{s: s.text(c), w: c.width(), st: s.styleOf(c.sid)}
 }
 
@@ -30,7 +30,7 @@ func penOf(s *Screen) style {
 func wrappedAt(s *Screen, y int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.buf.lines[y].wrapped
+	return s.buf.line(y).wrapped
 }
 
 // trimLines drops trailing empty lines, for compact expectations.

@@ -44,15 +44,16 @@ type snapshot struct {
 }
 
 func snapLines(s *Screen, b *buffer) []snapLine {
-	out := make([]snapLine, len(b.lines))
-	for i, l := range b.lines {
+	out := make([]snapLine, len(b.ring))
+	for i := range out {
+		l := b.line(i)
 		cells := make([]snapCell, len(l.cells))
 		for j, c := range l.cells {
 			cells[j] = snapCell{s: s.text(c), kind: c.kind, st: s.styleOf(c.sid)}
 		}
 		// A soft wrap on the last row leads nowhere; Render cannot (and
 		// need not) reproduce it.
-		out[i] = snapLine{cells: cells, wrapped: l.wrapped && i < len(b.lines)-1}
+		out[i] = snapLine{cells: cells, wrapped: l.wrapped && i < len(b.ring)-1}
 	}
 	return out
 }
@@ -153,10 +154,11 @@ func checkInvariants(s *Screen) error {
 		return fmt.Errorf("unbounded strings")
 	}
 	for bi, b := range []*buffer{&s.main, &s.alt} {
-		if len(b.lines) != s.rows {
-			return fmt.Errorf("buffer %d has %d lines", bi, len(b.lines))
+		if len(b.ring) != s.rows || b.first < 0 || b.first >= s.rows {
+			return fmt.Errorf("buffer %d has %d lines, first %d", bi, len(b.ring), b.first)
 		}
-		for y, l := range b.lines {
+		for y := range s.rows {
+			l := b.line(y)
 			if len(l.cells) != s.cols {
 				return fmt.Errorf("buffer %d line %d has %d cells", bi, y, len(l.cells))
 			}

@@ -102,7 +102,7 @@ func TestStyleCompaction(t *testing.T) {
 				t.Error("degraded with few styles in use")
 			}
 			for y := range s.rows {
-				checkWords(t, fmt.Sprintf("row %d", y), s, s.main.lines[y].cells)
+				checkWords(t, fmt.Sprintf("row %d", y), s, s.main.line(y).cells)
 			}
 			if s.sb.len() != 20 {
 				t.Errorf("scrollback %d lines", s.sb.len())

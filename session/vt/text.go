@@ -24,9 +24,9 @@ func (s *Screen) plain(cells []cell) string {
 func (s *Screen) Lines() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]string, len(s.buf.lines))
-	for i := range s.buf.lines {
-		out[i] = s.plain(s.buf.lines[i].cells)
+	out := make([]string, s.rows)
+	for i := range out {
+		out[i] = s.plain(s.buf.line(i).cells)
 	}
 	return out
 }
@@ -66,7 +66,7 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 	for i := range out {
 		var cells []cell
 		if y := start + i; y < s.rows {
-			cells = s.buf.lines[y].cells
+			cells = s.buf.line(y).cells
 		}
 		st.buf = s.appendStyled(st.buf[:0], &st, cells, cols, true)
 		out[i] = string(st.buf)
