@@ -71,7 +71,7 @@ func openConnect(b *testing.B, f *sshdFixture, command string) *benchStream {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return &benchStream{w: ptmx, r: ptmx, close: func() {
+	return &benchStream{w: ptmx, r: ptmx, pid: cmd.Process.Pid, close: func() {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the guard and its child
 		cmd.Process.Kill()
 		cmd.Wait()

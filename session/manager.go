@@ -66,28 +66,25 @@ func (m *Manager) Open(opts Options) *Session {
 
 	ctx, cancel := context.WithCancelCause(context.Background())
 	s := &Session{
-		id:           id,
-		opts:         opts,
-		clock:        opts.Clock,
-		log:          opts.Logger,
-		pub:          publisher{ch: m.events, ctx: m.ctx},
-		ctx:          ctx,
-		cancel:       cancel,
-		done:         make(chan struct{}),
-		remoteName:   newRemoteName(),
-		retryNow:     make(chan struct{}, 1),
-		outKick:      make(chan struct{}, 1),
-		screen:       vt.New(opts.Cols, opts.Rows),
-		screenQ:      make(chan screenOp, screenQueueLen),
-		emulatorDone: make(chan struct{}),
-		cols:         opts.Cols,
-		rows:         opts.Rows,
+		id:         id,
+		opts:       opts,
+		clock:      opts.Clock,
+		log:        opts.Logger,
+		pub:        publisher{ch: m.events, ctx: m.ctx},
+		ctx:        ctx,
+		cancel:     cancel,
+		done:       make(chan struct{}),
+		remoteName: newRemoteName(),
+		retryNow:   make(chan struct{}, 1),
+		outKick:    make(chan struct{}, 1),
+		screen:     vt.New(opts.Cols, opts.Rows),
+		cols:       opts.Cols,
+		rows:       opts.Rows,
 	}
 	s.status = Status{ID: id, Alias: opts.Alias, Target: opts.Target, State: Resolving, Since: s.clock.Now(), TunnelOnly: opts.TunnelOnly}
 	m.mu.Lock()
 	m.sessions = append(m.sessions, s)
 	m.mu.Unlock()
-	go s.emulate(s.screenQ, s.emulatorDone)
 	go s.run()
 	return s
 }

@@ -28,7 +28,6 @@ const markerWait = 10 * time.Second
 // goroutine tree and closes done last.
 func (s *Session) run() {
 	defer close(s.done)
-	defer s.stopEmulator() // after the output pumps have ended
 	announceDone := make(chan struct{})
 	go func() { defer close(announceDone); s.announceOutput() }()
 	defer func() { <-announceDone }()

@@ -77,16 +77,14 @@ type Session struct {
 	retryNow   chan struct{} // buffered 1: "reconnect now" requests
 	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
 
-	// outMu guards attached and screenQ, and orders everything that goes
-	// to the emulator: output is written to the attached terminal and
-	// queued for the emulator under it, so Attach's redraw (after a
-	// barrier) and switch to live output are atomic.
-	outMu        sync.Mutex
-	screen       *vt.Screen
-	attached     io.Writer
-	screenQ      chan screenOp // to the emulator goroutine; nil once it has ended
-	emulatorDone chan struct{} // closed when the emulator goroutine ends
-	pace         pacer
+	// outMu guards attached and orders everything that reaches the
+	// emulator: output is written to the attached terminal and then to the
+	// screen under it, so Attach's redraw and switch to live output are
+	// atomic and an overlay always matches the screen.
+	outMu    sync.Mutex
+	screen   *vt.Screen
+	attached io.Writer
+	pace     pacer
 
 	// mu guards the fields below.
 	mu          sync.Mutex
@@ -154,7 +152,6 @@ func (s *Session) ScreenText() []string { return s.screen.Lines() }
 // live output to w until the returned function is called.
 func (s *Session) Attach(w io.Writer) (stop func()) {
 	s.outMu.Lock()
-	s.syncScreen()
 	_, _ = w.Write(s.screen.Render())
 	s.attached = w
 	s.outMu.Unlock()
@@ -184,7 +181,6 @@ func (s *Session) WriteOverlay(p []byte) bool {
 	if pw, ok := s.attached.(interface{ Pending() bool }); ok && pw.Pending() {
 		return false
 	}
-	s.syncScreen() // the overlay restores the cursor the screen has now
 	_, _ = s.attached.Write(s.screen.Overlay(p))
 	return true
 }
@@ -221,7 +217,7 @@ func (s *Session) Resize(cols, rows int) {
 		return
 	}
 	s.outMu.Lock()
-	s.queueScreen(screenOp{cols: cols, rows: rows})
+	s.screen.Resize(cols, rows)
 	s.outMu.Unlock()
 	if l != nil && l.shell != nil {
 		_ = l.shell.Resize(cols, rows)
