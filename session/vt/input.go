@@ -1,6 +1,7 @@
 package vt
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -53,6 +54,28 @@ func (s *Screen) Write(p []byte) (int, error) {
 }
 
 func (s *Screen) write(p []byte) {
+	for len(p) > 0 {
+		if s.canDefer() {
+			if n := plainPrefix(p); n > 0 {
+				s.deferText(p[:n])
+				p = p[n:]
+				continue
+			}
+		}
+		s.settle()
+		// Emulate through the end of the line, then look again: plain
+		// text after escape sequences may be deferred from the next line.
+		n := len(p)
+		if i := bytes.IndexByte(p, '\n'); i >= 0 {
+			n = i + 1
+		}
+		s.process(p[:n])
+		p = p[n:]
+	}
+}
+
+// process emulates p, byte by byte in effect (see write for deferral).
+func (s *Screen) process(p []byte) {
 	for i := 0; i < len(p); {
 		if s.str == strNone && s.utf8n == 0 && s.parser.State() == parser.GroundState {
 			i += s.writeGround(p[i:])
@@ -124,7 +147,7 @@ func (s *Screen) writeStep(p []byte) int {
 		s.utf8n = 0
 		s.printRune(r)
 		if n > 0 { // bytes that turned out not to belong: reprocess
-			s.write(rest[:n])
+			s.process(rest[:n])
 		}
 		return 1
 	default: // in an escape sequence

@@ -15,6 +15,7 @@ const overlayBegin = "\x1b[?6l\x1b(B\x0f\x1b[0m"
 func (s *Screen) Overlay(p []byte) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	r := renderer{s: s, out: make([]byte, 0, len(p)+len(overlayBegin)+64)}
 	r.out = append(r.out, overlayBegin...)
 	r.out = append(r.out, p...)

@@ -21,6 +21,7 @@ import (
 func (s *Screen) Render() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	r := renderer{s: s, out: make([]byte, 0, s.cols*s.rows*2+512)}
 	r.render()
 	return r.out

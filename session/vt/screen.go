@@ -69,6 +69,13 @@ type Screen struct {
 	str     strKind
 	strBuf  []byte
 	scratch []byte
+
+	// Deferred plain text (lazy.go): not yet emulated, the oldest
+	// possibly dropped (lazyCut). noLazy turns deferral off (tests).
+	lazy    []byte
+	lazyLFs int
+	lazyCut bool
+	noLazy  bool
 }
 
 // Option configures a Screen.
@@ -76,6 +83,7 @@ type Option func(*options)
 
 type options struct {
 	scrollback int
+	noLazy     bool // emulate every byte as it comes (tests compare against this)
 }
 
 // WithScrollback sets how many lines of scrollback the Screen keeps
@@ -98,6 +106,7 @@ func New(cols, rows int, opts ...Option) *Screen {
 	cols, rows = clampSize(cols, rows)
 	s := &Screen{cols: cols, rows: rows}
 	s.sb.max = o.scrollback
+	s.noLazy = o.noLazy
 	s.clusters.max, s.styles.max = maxClusters, maxStyles
 	s.resetTables()
 	s.parser = new(ansi.Parser)
@@ -139,6 +148,7 @@ func (s *Screen) reset() {
 func (s *Screen) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.lazy, s.lazyLFs, s.lazyCut = nil, 0, false
 	s.reset()
 	s.sb.clear()
 	s.resetTables()
@@ -161,6 +171,7 @@ func (s *Screen) Size() (cols, rows int) {
 func (s *Screen) Cursor() (x, y int, visible bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	return s.x, s.y, s.modes.CursorVisible
 }
 
@@ -204,6 +215,7 @@ func (s *Screen) Resize(cols, rows int) {
 	cols, rows = clampSize(cols, rows)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	if cols == s.cols && rows == s.rows {
 		return
 	}

@@ -61,6 +61,7 @@ func snapLines(s *Screen, b *buffer) []snapLine {
 func takeSnapshot(s *Screen) snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	sn := snapshot{
 		cols: s.cols, rows: s.rows,
 		main: snapLines(s, &s.main),
@@ -129,6 +130,7 @@ func diffSnapshots(a, b snapshot) string {
 func checkInvariants(s *Screen) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	if s.x < 0 || s.x >= s.cols || s.y < 0 || s.y >= s.rows {
 		return fmt.Errorf("cursor (%d,%d) outside %dx%d", s.x, s.y, s.cols, s.rows)
 	}

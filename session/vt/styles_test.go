@@ -84,6 +84,7 @@ func TestStyleCompaction(t *testing.T) {
 					s.Write([]byte(line.String()))
 					line.Reset()
 					s.mu.Lock()
+					s.settle()
 					if n := len(s.styles.list); n < size {
 						compactions++
 					}
@@ -98,6 +99,7 @@ func TestStyleCompaction(t *testing.T) {
 
 			// What is on screen and in the scrollback has its styles.
 			s.mu.Lock()
+			s.settle()
 			if s.styles.degrade > 0 {
 				t.Error("degraded with few styles in use")
 			}
@@ -129,6 +131,7 @@ func TestStyleCompaction(t *testing.T) {
 				t.Errorf("RenderScrollback: %q, want %q", got, want)
 			}
 			history.mu.Lock()
+			history.settle()
 			for i := range history.sb.len() {
 				checkWords(t, fmt.Sprintf("rendered scrollback %d", i), history, history.sb.at(i).cells)
 			}
@@ -174,6 +177,7 @@ func TestStyleCompactionRoots(t *testing.T) {
 		r, g, b := bg.rgb()
 		s.Write(fmt.Appendf(nil, "\x1b[38;2;%d;1;2;48;2;%d;%d;%dm", i, r, g, b))
 		s.mu.Lock()
+		s.settle()
 		ok := s.styleOf(s.penID) == style{fg: fg, bg: bg} && s.styleOf(s.eraseID) == style{bg: bg}
 		s.mu.Unlock()
 		if !ok {
@@ -285,6 +289,7 @@ func TestStyledREPAndErase(t *testing.T) {
 			in: "\x1b[44m\x1b[2Ja\r\n\x1b[45m\x1b[S\x1b[46m\x1b[T\x1b[m", x: 0, y: 1,
 			check: func(t *testing.T, s *Screen) {
 				s.mu.Lock()
+				s.settle()
 				if s.sb.len() != 1 || len(s.sb.at(0).cells) != 4 || s.styleOf(s.sb.at(0).cells[3].sid) != blue {
 					t.Errorf("scrollback: %+v", s.sb.lines)
 				}

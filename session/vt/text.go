@@ -24,6 +24,7 @@ func (s *Screen) plain(cells []cell) string {
 func (s *Screen) Lines() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	out := make([]string, s.rows)
 	for i := range out {
 		out[i] = s.plain(s.buf.line(i).cells)
@@ -35,6 +36,7 @@ func (s *Screen) Lines() []string {
 func (s *Screen) Scrollback() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	out := make([]string, s.sb.len())
 	for i := range out {
 		out[i] = s.plain(s.sb.at(i).cells)
@@ -57,6 +59,7 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 	cols, rows = min(cols, MaxCols), min(rows, MaxRows)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	start := 0
 	if s.y >= rows {
 		start = s.y - rows + 1
@@ -151,6 +154,7 @@ func (s *Screen) appendStyled(dst []byte, sc *styler, cells []cell, width int, p
 func (s *Screen) RenderScrollback() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settle()
 	if s.sb.len() == 0 {
 		return nil
 	}

@@ -1,0 +1,137 @@
+package vt
+
+import (
+	"bytes"
+
+	"github.com/charmbracelet/x/ansi/parser"
+)
+
+// Deferred text: the emulator's answer to `cat` of a huge file.
+//
+// Plain text (printable ASCII, CR, LF, HT) written while the whole screen
+// is the scroll region only moves the cursor and fills lines, and lines
+// that scroll far enough are gone: past the screen and the bounded
+// scrollback. So such text is not emulated as it arrives; it is kept in
+// s.lazy, and once it holds more than twice the lines that can survive,
+// the oldest are dropped unseen. Anything else written, and every method
+// that reads the screen, first emulates what is kept (settle).
+//
+// Why dropping is exact. Cut the text right after a CR LF: the cursor is
+// then in column 0 with no pending wrap, whatever came before, and the
+// text after the cut is what decides everything from there on. If at
+// least keepLines() LFs follow the cut (twice the rows plus the
+// scrollback), then every line on the screen or in the scrollback at the
+// cut, and every line the first rows LFs after the cut write into
+// (possibly over old content, when the cursor was not on the last row),
+// is pushed out of the screen and then out of the scrollback before the
+// text ends. So settle may start the kept text from a blank screen with
+// the cursor on the last row: the result is the same, cell for cell,
+// scrollback included, as emulating every byte. FuzzLazy checks this
+// against a screen that emulates everything.
+
+// maxLazy bounds the deferred bytes: text that cannot be cut (very long
+// lines, no CR LF) is emulated once it reaches this size.
+const maxLazy = 1 << 20
+
+// plainBytes marks the bytes that may be deferred: printable ASCII, CR,
+// LF and HT. None of them changes the pen, modes, margins or charsets. It
+// is never written after initialisation.
+var plainBytes = func() (t [256]bool) {
+	for b := 0x20; b < 0x7f; b++ {
+		t[b] = true
+	}
+	t['\r'], t['\n'], t['\t'] = true, true, true
+	return t
+}()
+
+// plainPrefix returns the length of the plain text p starts with.
+func plainPrefix(p []byte) int {
+	for i, b := range p {
+		if !plainBytes[b] {
+			return i
+		}
+	}
+	return len(p)
+}
+
+// canDefer reports whether plain text written now may be deferred: in the
+// ground state, with the whole screen as the scroll region and neither
+// insert nor new-line mode (which would make LF or printing depend on
+// more than the cursor column).
+func (s *Screen) canDefer() bool {
+	return !s.noLazy && s.str == strNone && s.utf8n == 0 && s.parser.State() == parser.GroundState &&
+		s.top == 0 && s.bottom == s.rows-1 && !s.modes.Insert && !s.modes.NewLine
+}
+
+// keepLines is how many LFs must follow a cut for the text before it to
+// be dropped (see the top of this file).
+func (s *Screen) keepLines() int {
+	n := 2 * s.rows
+	if s.buf == &s.main {
+		n += s.sb.max
+	}
+	return n
+}
+
+// deferText keeps plain text p for later, dropping what can no longer be
+// seen.
+func (s *Screen) deferText(p []byte) {
+	s.lazyLFs += bytes.Count(p, []byte{'\n'})
+	s.lazy = append(s.lazy, p...)
+	if keep := s.keepLines(); s.lazyLFs >= 2*keep {
+		s.cutLazy(keep)
+	}
+	if len(s.lazy) >= maxLazy {
+		s.settle()
+	}
+}
+
+// cutLazy drops deferred text up to the last CR LF that keep or more
+// LFs follow.
+func (s *Screen) cutLazy(keep int) {
+	cut, left := -1, 0
+	after := s.lazyLFs
+	for i := 0; ; {
+		j := bytes.IndexByte(s.lazy[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j
+		if after--; after < keep {
+			break
+		}
+		if i > 0 && s.lazy[i-1] == '\r' {
+			cut, left = i+1, after
+		}
+		i++
+	}
+	if cut < 0 {
+		return
+	}
+	s.lazy = s.lazy[:copy(s.lazy, s.lazy[cut:])]
+	s.lazyLFs = left
+	s.lazyCut = true
+}
+
+// settle emulates the deferred text, if any. Every method that reads or
+// changes the screen other than by plain text calls it first.
+func (s *Screen) settle() {
+	if len(s.lazy) == 0 {
+		return
+	}
+	p := s.lazy
+	if s.lazyCut {
+		// Start from a blank screen, cursor on the last row, column 0:
+		// what was there is pushed out by the kept text (see above).
+		for y := range s.rows {
+			s.buf.line(y).clear(0)
+		}
+		s.x, s.y, s.pending = 0, s.rows-1, false
+		s.lastValid, s.repeatW = false, 0
+	}
+	s.lazy, s.lazyLFs, s.lazyCut = nil, 0, false
+	s.process(p)
+	if cap(p) <= 64<<10 { // keep a small buffer; let a big one go
+		s.lazy = p[:0]
+	}
+}

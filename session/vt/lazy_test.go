@@ -1,0 +1,124 @@
+package vt
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// lazyProgram turns fuzz bytes into output rich in plain text, so that
+// deferred text is cut often, with the things that stop or disturb
+// deferral mixed in: escape sequences (scroll regions, insert and
+// new-line mode, the alternate screen, colours, cursor moves), UTF-8,
+// bare LFs, tabs, long lines that wrap, and reads of the screen between
+// writes. It returns the writes, and for each whether to read the screen
+// after it.
+func lazyProgram(data []byte) (writes [][]byte, reads []bool) {
+	escapes := []string{
+		"\x1b[2;4r", "\x1b[r", "\x1b[4h", "\x1b[4l", "\x1b[20h", "\x1b[20l",
+		"\x1b[?1049h", "\x1b[?1049l", "\x1b[1;31m", "\x1b[0m", "\x1b[44m",
+		"\x1b[H", "\x1b[5;3H", "\x1b[2J", "\x1b[K", "\x1bM", "\x1b[?7l", "\x1b[?7h",
+		"\x1b(0", "\x1b(B", "\x1b[3b", "漢字", "e\u0301", "\b", "\x1b[10S",
+	}
+	var cur bytes.Buffer
+	flush := func(read bool) {
+		writes = append(writes, bytes.Clone(cur.Bytes()))
+		reads = append(reads, read)
+		cur.Reset()
+	}
+	for i, b := range data {
+		switch {
+		case b < 150: // lines of text, CR LF
+			for k := range 1 + int(b)%9 {
+				fmt.Fprintf(&cur, "line %d.%d %s\r\n", i, k, strings.Repeat("x", int(b)%23))
+			}
+		case b < 170:
+			cur.WriteString(strings.Repeat("w", int(b)%90) + "\n") // bare LF, maybe wrapping
+		case b < 180:
+			cur.WriteString("\tcol\t\r\n")
+		case b < 220:
+			cur.WriteString(escapes[int(b)%len(escapes)])
+		case b < 240:
+			flush(false)
+		default:
+			flush(true)
+		}
+	}
+	flush(true)
+	return writes, reads
+}
+
+// FuzzLazy checks deferred text against a screen that emulates every byte:
+// the same screen, cursor, pen, modes, scrollback and redraw, after any
+// mix of writes and reads. The first two bytes pick the size and the
+// scrollback.
+func FuzzLazy(f *testing.F) {
+	f.Add([]byte{10, 4, 100, 100, 100, 100, 100, 100, 100, 100, 100, 255})
+	f.Add([]byte{5, 3, 200, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 201, 8, 8, 8, 8, 8, 8, 8})
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 30 {
+		data := make([]byte, 2+r.IntN(80))
+		for i := range data {
+			data[i] = byte(r.IntN(256))
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 {
+			return
+		}
+		cols, rows, sb := 1+int(data[0])%30, 1+int(data[0]/30)%8, int(data[1])%12
+		lazy := New(cols, rows, WithScrollback(sb))
+		eager := New(cols, rows, WithScrollback(sb), func(o *options) { o.noLazy = true })
+		writes, reads := lazyProgram(data[2:])
+		for i, w := range writes {
+			lazy.Write(w)
+			eager.Write(w)
+			if !reads[i] {
+				continue
+			}
+			if d := diffSnapshots(takeSnapshot(eager), takeSnapshot(lazy)); d != "" {
+				t.Fatalf("after write %d: deferred differs from eager:\n%s", i, d)
+			}
+			if !slices.Equal(eager.Scrollback(), lazy.Scrollback()) {
+				t.Fatalf("after write %d: scrollback differs:\n%q\n%q", i, eager.Scrollback(), lazy.Scrollback())
+			}
+			if !bytes.Equal(eager.Render(), lazy.Render()) {
+				t.Fatalf("after write %d: Render differs", i)
+			}
+		}
+	})
+}
+
+// Plain text is really deferred and cut: a long stream keeps at most about
+// twice what can survive, and reading gives what emulating every byte
+// gives.
+func TestLazyCutsLongText(t *testing.T) {
+	lazy := New(80, 24, WithScrollback(100))
+	eager := New(80, 24, WithScrollback(100), func(o *options) { o.noLazy = true })
+	var in bytes.Buffer
+	for i := range 20000 {
+		fmt.Fprintf(&in, "%6d the quick brown fox jumps over the lazy dog\r\n", i)
+	}
+	for p := in.Bytes(); len(p) > 0; {
+		n := min(4096, len(p))
+		lazy.Write(p[:n])
+		eager.Write(p[:n])
+		p = p[n:]
+	}
+	lazy.mu.Lock()
+	kept, cut := lazy.lazyLFs, lazy.lazyCut
+	lazy.mu.Unlock()
+	if !cut || kept > 2*(2*24+100) {
+		t.Fatalf("deferred %d lines (cut %v) of 20000", kept, cut)
+	}
+	if !slices.Equal(eager.Lines(), lazy.Lines()) || !slices.Equal(eager.Scrollback(), lazy.Scrollback()) {
+		t.Fatal("deferred text reads back differently")
+	}
+	if got := lazy.Lines()[22]; !strings.HasPrefix(got, " 19999 ") {
+		t.Fatalf("last line %q", got)
+	}
+}
