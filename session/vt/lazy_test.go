@@ -122,3 +122,22 @@ func TestLazyCutsLongText(t *testing.T) {
 		t.Fatalf("last line %q", got)
 	}
 }
+
+func TestPlainPrefix(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{"", 0},
+		{"hello world, this is text\r\n\tand more", 36},
+		{"0123456789abcdef\x1b[m", 16},
+		{"0123456\x00", 7},
+		{"01234567\x7f", 8},
+		{"abc\u00e9", 3},
+		{strings.Repeat("x", 100) + "\x1b", 100},
+	} {
+		if got := plainPrefix([]byte(tc.in)); got != tc.want {
+			t.Errorf("plainPrefix(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
