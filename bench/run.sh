@@ -25,10 +25,11 @@ what=${1:-all}
     run -bench Lab -benchtime 1x -timeout 30m ./internal/labtest/
   fi
   if [ "$what" = all ]; then
-    # Keystroke echo latency and bulk throughput: the session layer, the
-    # real binary through a PTY, and OpenSSH ssh through a PTY, same sshd.
+    # Keystroke echo latency and bulk throughput (zeros and text lines, with
+    # the client's CPU per MB): the session layer, the real binary through a
+    # PTY, and OpenSSH ssh through a PTY, same sshd.
     run -bench KeystrokeEcho -benchtime 500x -count 3 ./session/
-    run -bench BulkOutput -benchtime 5x -count 3 ./session/
+    run -bench 'BulkOutput|BulkText' -benchtime 5x -count 3 ./session/
     # Memory and CPU of 100 idle sessions beside idle ssh processes.
     run -bench IdleSessions -benchtime 1x ./session/
     # Listing 5,000 hosts over 10 included files vs one ssh -G call.
