@@ -18,6 +18,12 @@
 // the real terminal attached later does. All methods are safe for
 // concurrent use; one mutex per Screen guards all of its state.
 //
+// Storage is compact (8-byte cells, styles and graphemes interned per
+// Screen) and bulk plain text is cheap: it is kept unemulated until the
+// screen is read, and lines that could no longer be seen by then are
+// dropped unseen (lazy.go). Every read sees exactly the state emulating
+// every byte would give.
+//
 // Escape sequences are parsed by github.com/charmbracelet/x/ansi's Parser;
 // text is decoded here (UTF-8 only, no 8-bit C1 controls) and segmented
 // into grapheme clusters with the widths ansi.StringWidth uses, so previews
