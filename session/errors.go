@@ -114,17 +114,22 @@ func (e *HostKeyUnknownError) Error() string {
 func (e *HostKeyUnknownError) Permanent() bool { return true }
 
 // HostKeyRevokedError is returned when the server's key (or the CA that
-// signed its certificate) is marked @revoked in known_hosts.
+// signed its certificate) is marked @revoked in known_hosts, or listed in
+// the RevokedHostKeys file.
 type HostKeyRevokedError struct {
 	Host        string
 	File        string
-	Line        int
+	Line        int // 0 for a RevokedHostKeys file
 	KeyType     string
 	Fingerprint string
+	Reason      string // what in a RevokedHostKeys file revokes it
 }
 
 // Error implements error.
 func (e *HostKeyRevokedError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("host key for %s (%s %s) is REVOKED by %s (%s); refusing to connect", e.Host, e.KeyType, e.Fingerprint, e.File, e.Reason)
+	}
 	return fmt.Sprintf("host key for %s (%s %s) is REVOKED by %s:%d; refusing to connect", e.Host, e.KeyType, e.Fingerprint, e.File, e.Line)
 }
 

@@ -16,16 +16,17 @@ import (
 // keys. It is the connection's ssh.HostKeyCallback; on re-keys it only
 // checks that the key is the one accepted first.
 type hostKeyChecker struct {
-	name      string    // lookup name: host, [host]:port or HostKeyAlias
-	principal string    // name a host certificate must be issued for
-	display   string    // how the host is named in prompts
-	policy    string    // normalized StrictHostKeyChecking
-	addTo     string    // first UserKnownHostsFile, "" if none
-	hash      bool      // HashKnownHosts
-	known     []khEntry // entries matching name, all markers
-	prompt    *prompter
-	log       func(string)
-	onStage   func(Stage) // called with StageHostKey and, once accepted, StageAuth; may be nil
+	name        string       // lookup name: host, [host]:port or HostKeyAlias
+	principal   string       // name a host certificate must be issued for
+	display     string       // how the host is named in prompts
+	policy      string       // normalized StrictHostKeyChecking
+	addTo       string       // first UserKnownHostsFile, "" if none
+	hash        bool         // HashKnownHosts
+	known       []khEntry    // entries matching name, all markers
+	revokedKeys *revocations // RevokedHostKeys; nil: none
+	prompt      *prompter
+	log         func(string)
+	onStage     func(Stage) // called with StageHostKey and, once accepted, StageAuth; may be nil
 
 	mu       sync.Mutex    // guards accepted
 	accepted ssh.PublicKey // key accepted at the first key exchange
@@ -60,6 +61,14 @@ func newHostKeyChecker(t Target, ex pathExpander, p *prompter, log func(string),
 	}
 	if len(user) > 0 {
 		c.addTo = user[0]
+	}
+	if v := strings.TrimSpace(t.RevokedHostKeys); v != "" && !strings.EqualFold(v, "none") {
+		// As in ssh, a list that cannot be read refuses every host key.
+		rv, err := loadRevocations(ex.expand(v))
+		if err != nil {
+			return nil, &ConfigError{Setting: "RevokedHostKeys", Value: v, Err: err}
+		}
+		c.revokedKeys = rv
 	}
 	c.known = db.lookup(c.name)
 	return c, nil
@@ -114,6 +123,11 @@ func (c *hostKeyChecker) check(_ string, _ net.Addr, key ssh.PublicKey) error {
 
 // verify applies the rules for a first key exchange.
 func (c *hostKeyChecker) verify(key ssh.PublicKey) error {
+	if c.revokedKeys != nil {
+		if why := c.revokedKeys.check(key); why != "" {
+			return &HostKeyRevokedError{Host: c.name, File: c.revokedKeys.path, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key), Reason: why}
+		}
+	}
 	if cert, ok := key.(*ssh.Certificate); ok {
 		done, err := c.verifyCert(cert)
 		if done || err != nil {

@@ -44,6 +44,7 @@ type Target struct {
 	HostKeyAlias          string   // name to look host keys up and store them under, instead of [host]:port
 	HashKnownHosts        bool     // hash host names of new entries
 	HostKeyAlgorithms     []string // as configured (may start with +, - or ^); empty: ordered by what is known
+	RevokedHostKeys       string   // KRL or key list of refused host keys; "" or "none": none (~ and % tokens expanded by Dial)
 
 	BatchMode                    bool     // never prompt
 	TCPKeepAlive                 bool     // kernel keepalive on the socket (when Dial makes the net.Dialer)

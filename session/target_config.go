@@ -39,6 +39,7 @@ func TargetFromResolved(r *config.Resolved) Target {
 		HostKeyAlias:                 r.HostKeyAlias(),
 		HashKnownHosts:               r.HashKnownHosts(),
 		HostKeyAlgorithms:            splitList(r.HostKeyAlgorithms()),
+		RevokedHostKeys:              r.Get("revokedhostkeys"), // ssh -G prints it unexpanded: Dial expands it
 		BatchMode:                    r.BatchMode(),
 		TCPKeepAlive:                 r.TCPKeepAlive(),
 		PreferredAuthentications:     splitList(r.PreferredAuthentications()),

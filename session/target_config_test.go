@@ -27,6 +27,7 @@ func TestTargetFromResolved(t *testing.T) {
   UserKnownHostsFile ~/kh1 ~/kh2
   HostKeyAlias webalias
   HashKnownHosts yes
+  RevokedHostKeys ~/.ssh/revoked_%h
   BatchMode yes
   PreferredAuthentications publickey,password
   KbdInteractiveAuthentication no
@@ -70,6 +71,7 @@ func TestTargetFromResolved(t *testing.T) {
 	check("UserKnownHostsFiles", tg.UserKnownHostsFiles, []string{"/home/me/kh1", "/home/me/kh2"})
 	check("HostKeyAlias", tg.HostKeyAlias, "webalias")
 	check("HashKnownHosts", tg.HashKnownHosts, true)
+	check("RevokedHostKeys", tg.RevokedHostKeys, "~/.ssh/revoked_%h") // expanded by Dial, as ssh does at use
 	check("BatchMode", tg.BatchMode, true)
 	check("PreferredAuthentications", tg.PreferredAuthentications, []string{"publickey", "password"})
 	check("KbdInteractiveAuthentication", tg.KbdInteractiveAuthentication, false)
