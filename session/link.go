@@ -126,7 +126,6 @@ func (s *Session) pumpOutput(l *link, method chan<- string) {
 	scanning := true
 	for {
 		n, err := l.stdout.Read(buf)
-		full := n == len(buf)
 		if n > 0 {
 			s.bytesIn.Add(uint64(n))
 			p := buf[:n]
@@ -142,9 +141,7 @@ func (s *Session) pumpOutput(l *link, method chan<- string) {
 			}
 			s.output(p)
 		}
-		if full && len(buf) < readBufMax {
-			buf = make([]byte, 2*len(buf)) // output keeps no reference to the old one
-		}
+		buf = growReadBuf(buf, n) // output keeps no reference to the old one
 		if err != nil {
 			if scanning {
 				method <- ""

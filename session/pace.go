@@ -84,10 +84,9 @@ func (p *pacer) wait() {
 type pacedConn struct {
 	net.Conn
 	pace *pacer
-	buf  []byte // buf[r:w] is unread
+	buf  []byte // buf[r:w] is unread; w is also the size of the last refill
 	r, w int
 	err  error // the error of the read that filled buf, returned once buf is drained
-	grow bool  // the last refill filled buf: double it at the next one
 }
 
 func newPacedConn(c net.Conn, p *pacer) *pacedConn {
@@ -99,36 +98,39 @@ func (c *pacedConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	if c.r == c.w {
-		if c.err != nil {
-			err := c.err
-			c.err = nil
-			return 0, err
-		}
+	if c.r == c.w && c.err == nil {
 		c.refill()
 	}
-	n := copy(p, c.buf[c.r:c.w])
-	c.r += n
-	if n == 0 && c.err != nil {
+	if c.r == c.w {
 		err := c.err
 		c.err = nil
 		return 0, err
 	}
+	n := copy(p, c.buf[c.r:c.w])
+	c.r += n
 	return n, nil
 }
 
 // refill waits for the pacer, then reads once into the (empty) buffer.
 func (c *pacedConn) refill() {
-	switch {
-	case c.buf == nil:
+	if c.buf == nil {
 		c.buf = make([]byte, readBufMin)
-	case c.grow && len(c.buf) < readBufMax:
-		c.buf = make([]byte, 2*len(c.buf))
+	} else {
+		c.buf = growReadBuf(c.buf, c.w)
 	}
 	c.pace.wait()
 	n, err := c.Conn.Read(c.buf)
 	c.r, c.w, c.err = 0, n, err
-	c.grow = n == len(c.buf)
+}
+
+// growReadBuf returns a buffer twice the size of buf, up to readBufMax,
+// when the last read into buf (of n bytes) filled it; else buf. Callers
+// keep no reference to the old buffer's content.
+func growReadBuf(buf []byte, n int) []byte {
+	if n == len(buf) && len(buf) < readBufMax {
+		return make([]byte, 2*len(buf))
+	}
+	return buf
 }
 
 // NetConn returns the wrapped connection (keepalive.SetUserTimeout looks
