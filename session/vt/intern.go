@@ -78,10 +78,6 @@ func (r *renumbering[K]) id(i int32) int32 {
 	if n := r.remap[i]; n >= 0 {
 		return n
 	}
-	return r.keep(i)
-}
-
-func (r *renumbering[K]) keep(i int32) int32 {
 	n := r.t.add(r.old[i])
 	r.remap[i] = n
 	return n

@@ -113,8 +113,16 @@ func (s *Screen) cutLazy(keep int) {
 	s.lazyCut = true
 }
 
-// settle emulates the deferred text, if any. Every method that reads or
-// changes the screen other than by plain text calls it first.
+// lockSettled locks the screen and emulates the deferred text: what every
+// method that reads the screen, or changes it other than by writing,
+// starts with. The caller unlocks s.mu.
+func (s *Screen) lockSettled() {
+	s.mu.Lock()
+	s.settle()
+}
+
+// settle emulates the deferred text, if any (see lockSettled; write calls
+// it before anything but plain text).
 func (s *Screen) settle() {
 	if len(s.lazy) == 0 {
 		return

@@ -13,9 +13,8 @@ const overlayBegin = "\x1b[?6l\x1b(B\x0f\x1b[0m"
 // pending wrap), SGR pen and cursor visibility. p must leave SGR reset.
 // The caller writes the result between complete output writes.
 func (s *Screen) Overlay(p []byte) []byte {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	r := renderer{s: s, out: make([]byte, 0, len(p)+len(overlayBegin)+64)}
 	r.out = append(r.out, overlayBegin...)
 	r.out = append(r.out, p...)

@@ -19,9 +19,8 @@ import (
 // Screen of the same size yields the same state (see the round-trip
 // tests); the scrollback is not included (see RenderScrollback).
 func (s *Screen) Render() []byte {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	r := renderer{s: s, out: make([]byte, 0, s.cols*s.rows*2+512)}
 	r.render()
 	return r.out

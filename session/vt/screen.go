@@ -169,9 +169,8 @@ func (s *Screen) Size() (cols, rows int) {
 // Cursor returns the cursor position (0-based column and row) and whether
 // the remote program wants it visible.
 func (s *Screen) Cursor() (x, y int, visible bool) {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	return s.x, s.y, s.modes.CursorVisible
 }
 
@@ -213,9 +212,8 @@ func (s *Screen) modesLocked() Modes {
 // reset and the cursor kept in bounds.
 func (s *Screen) Resize(cols, rows int) {
 	cols, rows = clampSize(cols, rows)
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	if cols == s.cols && rows == s.rows {
 		return
 	}

@@ -15,24 +15,21 @@ type tcell struct {
 func (c tcell) isBlank() bool { return c.s == " " }
 
 func cellAt(s *Screen, x, y int) tcell {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	c := s.buf.line(y).cells[x]
 	return tcell{s: s.text(c), w: c.width(), st: s.styleOf(c.sid)}
 }
 
 func penOf(s *Screen) style {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	return s.pen
 }
 
 func wrappedAt(s *Screen, y int) bool {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	return s.buf.line(y).wrapped
 }
 

@@ -59,9 +59,8 @@ func snapLines(s *Screen, b *buffer) []snapLine {
 }
 
 func takeSnapshot(s *Screen) snapshot {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	sn := snapshot{
 		cols: s.cols, rows: s.rows,
 		main: snapLines(s, &s.main),
@@ -128,9 +127,8 @@ func diffSnapshots(a, b snapshot) string {
 
 // checkInvariants reports broken structural invariants of s.
 func checkInvariants(s *Screen) error {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	if s.x < 0 || s.x >= s.cols || s.y < 0 || s.y >= s.rows {
 		return fmt.Errorf("cursor (%d,%d) outside %dx%d", s.x, s.y, s.cols, s.rows)
 	}

@@ -83,8 +83,7 @@ func TestStyleCompaction(t *testing.T) {
 					line.WriteString("\r\n")
 					s.Write([]byte(line.String()))
 					line.Reset()
-					s.mu.Lock()
-					s.settle()
+					s.lockSettled()
 					if n := len(s.styles.list); n < size {
 						compactions++
 					}
@@ -98,8 +97,7 @@ func TestStyleCompaction(t *testing.T) {
 			mustInvariants(t, s)
 
 			// What is on screen and in the scrollback has its styles.
-			s.mu.Lock()
-			s.settle()
+			s.lockSettled()
 			if s.styles.degrade > 0 {
 				t.Error("degraded with few styles in use")
 			}
@@ -130,8 +128,7 @@ func TestStyleCompaction(t *testing.T) {
 			if got, want := trimBlank(history.Scrollback()), s.Scrollback(); !slices.Equal(got, want) {
 				t.Errorf("RenderScrollback: %q, want %q", got, want)
 			}
-			history.mu.Lock()
-			history.settle()
+			history.lockSettled()
 			for i := range history.sb.len() {
 				checkWords(t, fmt.Sprintf("rendered scrollback %d", i), history, history.sb.at(i).cells)
 			}
@@ -176,8 +173,7 @@ func TestStyleCompactionRoots(t *testing.T) {
 		}
 		r, g, b := bg.rgb()
 		s.Write(fmt.Appendf(nil, "\x1b[38;2;%d;1;2;48;2;%d;%d;%dm", i, r, g, b))
-		s.mu.Lock()
-		s.settle()
+		s.lockSettled()
 		ok := s.styleOf(s.penID) == style{fg: fg, bg: bg} && s.styleOf(s.eraseID) == style{bg: bg}
 		s.mu.Unlock()
 		if !ok {
@@ -288,8 +284,7 @@ func TestStyledREPAndErase(t *testing.T) {
 		{name: "scroll in with background", cols: 4, rows: 3,
 			in: "\x1b[44m\x1b[2Ja\r\n\x1b[45m\x1b[S\x1b[46m\x1b[T\x1b[m", x: 0, y: 1,
 			check: func(t *testing.T, s *Screen) {
-				s.mu.Lock()
-				s.settle()
+				s.lockSettled()
 				if s.sb.len() != 1 || len(s.sb.at(0).cells) != 4 || s.styleOf(s.sb.at(0).cells[3].sid) != blue {
 					t.Errorf("scrollback: %+v", s.sb.lines)
 				}

@@ -22,9 +22,8 @@ func (s *Screen) plain(cells []cell) string {
 // Lines returns the plain text of the visible screen, one string per row,
 // with trailing spaces trimmed and wide characters appearing once.
 func (s *Screen) Lines() []string {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	out := make([]string, s.rows)
 	for i := range out {
 		out[i] = s.plain(s.buf.line(i).cells)
@@ -34,9 +33,8 @@ func (s *Screen) Lines() []string {
 
 // Scrollback returns the plain text of the scrollback, oldest line first.
 func (s *Screen) Scrollback() []string {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	out := make([]string, s.sb.len())
 	for i := range out {
 		out[i] = s.plain(s.sb.at(i).cells)
@@ -57,9 +55,8 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 		return nil
 	}
 	cols, rows = min(cols, MaxCols), min(rows, MaxRows)
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	start := 0
 	if s.y >= rows {
 		start = s.y - rows + 1
@@ -152,9 +149,8 @@ func (s *Screen) appendStyled(dst []byte, sc *styler, cells []cell, width int, p
 // session's history into the terminal's own scrollback. Lines wider than
 // the screen are cut.
 func (s *Screen) RenderScrollback() []byte {
-	s.mu.Lock()
+	s.lockSettled()
 	defer s.mu.Unlock()
-	s.settle()
 	if s.sb.len() == 0 {
 		return nil
 	}
