@@ -125,39 +125,10 @@ type krlReader struct {
 
 func (r *krlReader) fail() { r.err, r.b = errors.New("truncated or malformed KRL"), nil }
 
-func (r *krlReader) u64() uint64 {
-	if len(r.b) < 8 {
-		r.fail()
-		return 0
-	}
-	v := binary.BigEndian.Uint64(r.b)
-	r.b = r.b[8:]
-	return v
-}
-
-func (r *krlReader) u32() uint32 {
-	if len(r.b) < 4 {
-		r.fail()
-		return 0
-	}
-	v := binary.BigEndian.Uint32(r.b)
-	r.b = r.b[4:]
-	return v
-}
-
-func (r *krlReader) byte1() byte {
-	if len(r.b) < 1 {
-		r.fail()
-		return 0
-	}
-	v := r.b[0]
-	r.b = r.b[1:]
-	return v
-}
-
-func (r *krlReader) str() []byte {
-	n := r.u32()
-	if r.err != nil || uint64(n) > uint64(len(r.b)) {
+// take returns the next n bytes, or nil (and the error set) if there are
+// not that many.
+func (r *krlReader) take(n uint64) []byte {
+	if r.err != nil || n > uint64(len(r.b)) {
 		r.fail()
 		return nil
 	}
@@ -165,6 +136,29 @@ func (r *krlReader) str() []byte {
 	r.b = r.b[n:]
 	return v
 }
+
+func (r *krlReader) u64() uint64 {
+	if b := r.take(8); b != nil {
+		return binary.BigEndian.Uint64(b)
+	}
+	return 0
+}
+
+func (r *krlReader) u32() uint32 {
+	if b := r.take(4); b != nil {
+		return binary.BigEndian.Uint32(b)
+	}
+	return 0
+}
+
+func (r *krlReader) byte1() byte {
+	if b := r.take(1); b != nil {
+		return b[0]
+	}
+	return 0
+}
+
+func (r *krlReader) str() []byte { return r.take(uint64(r.u32())) }
 
 // parseKRL reads a binary KRL.
 func (rv *revocations) parseKRL(data []byte) error {
