@@ -145,13 +145,13 @@ func TestRevokedHostKeysKRL(t *testing.T) {
 	}
 }
 
-// certSigner is a host certificate for hk signed by ca with a serial and
-// key ID.
-func certSigner(t *testing.T, hk, ca ssh.Signer, serial uint64, id string) ssh.Signer {
+// certSigner is a host certificate for hk signed by ca with a serial, a
+// key ID and principals, valid for the hour around now.
+func certSigner(t *testing.T, hk, ca ssh.Signer, serial uint64, id string, principals ...string) ssh.Signer {
 	t.Helper()
 	cert := &ssh.Certificate{
 		Key: hk.PublicKey(), CertType: ssh.HostCert, KeyId: id, Serial: serial,
-		ValidPrincipals: []string{"127.0.0.1"},
+		ValidPrincipals: principals,
 		ValidAfter:      uint64(time.Now().Add(-time.Hour).Unix()),
 		ValidBefore:     uint64(time.Now().Add(time.Hour).Unix()),
 	}
@@ -169,7 +169,7 @@ func TestRevokedHostKeysKRLCertificates(t *testing.T) {
 	checkLeaks(t)
 	hk, _ := sshtest.NewSigner()
 	ca, _ := sshtest.NewSigner()
-	f := newHostKeyFixture(t, sshtest.Options{HostSigner: certSigner(t, hk, ca, 42, "web-42")})
+	f := newHostKeyFixture(t, sshtest.Options{HostSigner: certSigner(t, hk, ca, 42, "web-42", "127.0.0.1")})
 	trust := "@cert-authority * " + keyLine("", ca.PublicKey()) + "\n"
 	caPub := writePub(t, f.dir, "ca.pub", ca.PublicKey())
 

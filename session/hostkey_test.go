@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sshdash/sshdash/internal/sshtest"
 	"golang.org/x/crypto/ssh"
@@ -236,20 +235,7 @@ func TestHostKeyRevoked(t *testing.T) {
 // hostCertSigner signs host key hk with ca for principals.
 func hostCertSigner(t *testing.T, hk, ca ssh.Signer, principals ...string) ssh.Signer {
 	t.Helper()
-	cert := &ssh.Certificate{
-		Key: hk.PublicKey(), CertType: ssh.HostCert, KeyId: "test-host",
-		ValidPrincipals: principals,
-		ValidAfter:      uint64(time.Now().Add(-time.Hour).Unix()),
-		ValidBefore:     uint64(time.Now().Add(time.Hour).Unix()),
-	}
-	if err := cert.SignCert(rand.Reader, ca); err != nil {
-		t.Fatal(err)
-	}
-	s, err := ssh.NewCertSigner(cert, hk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return certSigner(t, hk, ca, 0, "test-host", principals...)
 }
 
 func TestHostKeyCertAuthority(t *testing.T) {
