@@ -25,8 +25,9 @@ type link struct {
 	stdin  io.WriteCloser
 	stdout io.Reader
 
-	tcpMu        sync.Mutex // guards tcp
+	tcpMu        sync.Mutex // guards tcp and paced
 	tcp          net.Conn   // the TCP socket when the transport is one (for live TCP settings)
+	paced        *pacedConn // the transport as the SSH layer reads it
 	tcpKeepAlive bool       // kernel keepalive per ssh_config TCPKeepAlive
 
 	once    sync.Once
@@ -41,17 +42,31 @@ func (l *link) err() error {
 	return l.cause
 }
 
-// wrap is the session's DialHooks.WrapConn: it remembers the TCP socket for
-// live TCP settings and reports every byte received to the heartbeat.
+// wrap is the session's DialHooks.WrapConn: it remembers the TCP socket
+// (under the dialer's own wrappers) for live TCP settings and reports
+// every byte received to the heartbeat.
 func (l *link) wrap(c net.Conn) net.Conn {
+	pc := newPacedConn(keepalive.WatchConn(c, l.act), l.pace)
 	l.tcpMu.Lock()
 	if l.tcp == nil {
-		if _, ok := c.(*net.TCPConn); ok {
-			l.tcp = c
+		if tc := tcpOf(c); tc != nil {
+			l.tcp = tc
 		}
 	}
+	l.paced = pc
 	l.tcpMu.Unlock()
-	return newPacedConn(keepalive.WatchConn(c, l.act), l.pace)
+	return pc
+}
+
+// established is called once the link is up: from now on bulk output is
+// read in batches (see batch.go).
+func (l *link) established() {
+	l.tcpMu.Lock()
+	pc := l.paced
+	l.tcpMu.Unlock()
+	if pc != nil {
+		pc.startBatching()
+	}
 }
 
 // close tears the link down with a cause; only the first cause counts.

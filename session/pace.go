@@ -3,6 +3,7 @@ package session
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -83,10 +84,15 @@ func (p *pacer) wait() {
 // SSH transport reads from one goroutine).
 type pacedConn struct {
 	net.Conn
-	pace *pacer
-	buf  []byte // buf[r:w] is unread; w is also the size of the last refill
-	r, w int
-	err  error // the error of the read that filled buf, returned once buf is drained
+	pace     *pacer
+	batching atomic.Bool // set once the link is established (see batch.go)
+
+	// Used only by the reading goroutine:
+	batch *batcher // created at the first refill after batching was set; nil when not TCP
+	tried bool     // batch was created (or found impossible)
+	buf   []byte   // buf[r:w] is unread; w is also the size of the last refill
+	r, w  int
+	err   error // the error of the read that filled buf, returned once buf is drained
 }
 
 func newPacedConn(c net.Conn, p *pacer) *pacedConn {
@@ -119,8 +125,30 @@ func (c *pacedConn) refill() {
 		c.buf = growReadBuf(c.buf, c.w)
 	}
 	c.pace.wait()
+	if b := c.batcher(); b != nil {
+		if c.w >= batchFrom {
+			if n, err, ok := b.read(c.Conn, c.buf); ok {
+				c.r, c.w, c.err = 0, n, err
+				return
+			}
+		} else {
+			b.off()
+		}
+	}
 	n, err := c.Conn.Read(c.buf)
 	c.r, c.w, c.err = 0, n, err
+}
+
+// startBatching lets bulk output be read in batches from now on.
+func (c *pacedConn) startBatching() { c.batching.Store(true) }
+
+// batcher returns the batcher once batching has started, nil before or
+// when the transport cannot batch.
+func (c *pacedConn) batcher() *batcher {
+	if !c.tried && c.batching.Load() {
+		c.batch, c.tried = newBatcher(c.Conn), true
+	}
+	return c.batch
 }
 
 // growReadBuf returns a buffer twice the size of buf, up to readBufMax,

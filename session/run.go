@@ -167,6 +167,7 @@ func (s *Session) connect(reconnecting bool, attempt int) (*link, error) {
 	}
 	l.client, l.closer = client, closer
 	l.setTCP(hb)
+	l.established()
 	return l, nil
 }
 

@@ -1,0 +1,41 @@
+package session
+
+import (
+	"net"
+	"syscall"
+)
+
+// canBatch: Linux honours SO_RCVLOWAT in epoll, which the runtime's
+// poller uses, so a waiting read is woken only once the mark is reached.
+const canBatch = true
+
+// setRcvLowat sets SO_RCVLOWAT on c.
+func setRcvLowat(c *net.TCPConn, n int) error {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVLOWAT, n)
+	}); err != nil {
+		return err
+	}
+	return serr
+}
+
+// rcvBuf returns SO_RCVBUF of c.
+func rcvBuf(c *net.TCPConn) (int, error) {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		n, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF)
+	}); err != nil {
+		return 0, err
+	}
+	return n, serr
+}
