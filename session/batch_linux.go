@@ -2,7 +2,8 @@ package session
 
 import (
 	"net"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // canBatch: Linux honours SO_RCVLOWAT in epoll, which the runtime's
@@ -17,7 +18,7 @@ func setRcvLowat(c *net.TCPConn, n int) error {
 	}
 	var serr error
 	if err := rc.Control(func(fd uintptr) {
-		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVLOWAT, n)
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVLOWAT, n)
 	}); err != nil {
 		return err
 	}
@@ -33,9 +34,16 @@ func rcvBuf(c *net.TCPConn) (int, error) {
 	var n int
 	var serr error
 	if err := rc.Control(func(fd uintptr) {
-		n, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF)
+		n, serr = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF)
 	}); err != nil {
 		return 0, err
 	}
 	return n, serr
+}
+
+// batchReady reports whether socket fd has want bytes queued (or cannot
+// tell: the read that follows reports the error).
+func batchReady(fd uintptr, want int) bool {
+	n, err := unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	return err != nil || n >= want
 }

@@ -14,3 +14,5 @@ const canBatch = false
 func setRcvLowat(*net.TCPConn, int) error { return errors.ErrUnsupported }
 
 func rcvBuf(*net.TCPConn) (int, error) { return 0, errors.ErrUnsupported }
+
+func batchReady(uintptr, int) bool { return true }

@@ -127,10 +127,9 @@ func (c *pacedConn) refill() {
 	c.pace.wait()
 	if b := c.batcher(); b != nil {
 		if c.w >= batchFrom {
-			if n, err, ok := b.read(c.Conn, c.buf); ok {
-				c.r, c.w, c.err = 0, n, err
-				return
-			}
+			n, err := b.read(c.Conn, c.buf)
+			c.r, c.w, c.err = 0, n, err
+			return
 		} else {
 			b.off()
 		}
