@@ -25,6 +25,9 @@ import (
 // replies and other channels are at most that much later even when the
 // terminal stops reading (XOFF, a suspended terminal). With nothing
 // attached nothing waits.
+//
+// Pacing covers a slow terminal; batching (batch.go) covers the other
+// case, output that arrives slowly, and applies whether attached or not.
 
 // paceMax bounds how long a transport read waits for a terminal write.
 // Heartbeat thresholds are hundreds of milliseconds at the least.
