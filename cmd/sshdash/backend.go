@@ -147,7 +147,7 @@ func (b *backend) Attach(id int) tea.Cmd {
 			return ui.AttachResult{ID: id, Err: fmt.Errorf("cannot attach session %d: no terminal", id)}
 		}
 	}
-	x := &attachExec{s: s, tty: b.tty, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
+	x := &attachExec{s: s, tty: b.tty, getenv: b.a.e.getenv, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
 	return tea.Exec(x, func(err error) tea.Msg {
 		if err != nil {
 			return ui.AttachResult{ID: id, Err: err}
@@ -195,10 +195,11 @@ func (b *backend) SaveHostSettings(pattern string, hs ui.HostSettings) error {
 // released the terminal (cooked mode, main screen) when Run is called and
 // takes it back afterwards.
 type attachExec struct {
-	s    *session.Session
-	tty  *os.File
-	opts attach.Options
-	res  attach.Result
+	s      *session.Session
+	tty    *os.File
+	getenv func(string) string
+	opts   attach.Options
+	res    attach.Result
 }
 
 // SetStdin, SetStdout and SetStderr implement tea.ExecCommand; attaching
@@ -211,7 +212,7 @@ func (x *attachExec) SetStderr(io.Writer) {}
 func (x *attachExec) Run() error {
 	o := x.opts
 	o.In, o.Out = x.tty, x.tty
-	res, err := attach.Run(context.Background(), x.s, o)
+	res, err := runAttach(context.Background(), x.getenv, x.s, o)
 	x.res = res
 	return err
 }

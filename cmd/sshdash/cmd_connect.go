@@ -62,7 +62,7 @@ func runConnect(args []string, e *env) int {
 		return code
 	}
 	for {
-		res, err := attach.Run(context.Background(), s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true})
+		res, err := runAttach(context.Background(), e.getenv, s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 			return 255

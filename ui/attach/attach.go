@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/muesli/cancelreader"
 	"golang.org/x/term"
 
 	"github.com/sshdash/sshdash/session"
@@ -118,7 +117,7 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 	}
 	defer restore()
 
-	in, err := cancelreader.NewReader(o.In)
+	in, err := openInput(o.In)
 	if err != nil {
 		return Result{}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
 	}

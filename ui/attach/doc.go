@@ -5,5 +5,7 @@
 //
 // It owns the input reader (a cancellable reader, never os.Stdin handed to a
 // session: golang/go#41390) so attaching ends cleanly, and it always leaves
-// the terminal as it found it.
+// the terminal as it found it. On Linux the reader waits for keys in the Go
+// runtime's poller (input_linux.go), so no thread sits in a blocking system
+// call while attached.
 package attach
