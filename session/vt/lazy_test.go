@@ -141,3 +141,29 @@ func TestPlainPrefix(t *testing.T) {
 		}
 	}
 }
+
+// plainPrefix's eight-byte test agrees with the table for every byte in
+// every lane, beside plain and non-plain neighbours.
+func TestPlainPrefixEveryByte(t *testing.T) {
+	for _, fill := range []byte{'a', '\r', '\n', '\t', 0x00, 0x7f, 0xff, 0x1f, 0x20} {
+		for lane := range 16 {
+			for b := range 256 {
+				p := bytes.Repeat([]byte{'x'}, 16)
+				for i := lane + 1; i < 16; i++ {
+					p[i] = fill
+				}
+				p[lane] = byte(b)
+				want := len(p)
+				for i, c := range p {
+					if !plainBytes[c] {
+						want = i
+						break
+					}
+				}
+				if got := plainPrefix(p); got != want {
+					t.Fatalf("plainPrefix(%q) = %d, want %d", p, got, want)
+				}
+			}
+		}
+	}
+}
