@@ -125,28 +125,46 @@ func (s *Screen) deferText(p []byte) {
 // cutLazy drops deferred text up to the last CR LF that keep or more
 // LFs follow.
 func (s *Screen) cutLazy(keep int) {
-	cut, left := -1, 0
-	after := s.lazyLFs
-	for i := 0; ; {
-		j := bytes.IndexByte(s.lazy[i:], '\n')
-		if j < 0 {
-			break
-		}
-		i += j
-		if after--; after < keep {
-			break
-		}
-		if i > 0 && s.lazy[i-1] == '\r' {
-			cut, left = i+1, after
-		}
-		i++
-	}
-	if cut < 0 {
+	k := s.lazyLFs - keep // LFs 1..k may end the cut; keep or more follow them
+	pos := nthLF(s.lazy, k)
+	if pos < 0 {
 		return
+	}
+	crlf := bytes.LastIndex(s.lazy[:pos+1], []byte("\r\n"))
+	if crlf < 0 {
+		return
+	}
+	cut, left := crlf+2, s.lazyLFs-k
+	if cut != pos+1 {
+		left = s.lazyLFs - bytes.Count(s.lazy[:cut], []byte{'\n'})
 	}
 	s.lazy = s.lazy[:copy(s.lazy, s.lazy[cut:])]
 	s.lazyLFs = left
 	s.lazyCut = true
+}
+
+// nthLF returns the index of the k-th LF in p (k from 1), or -1. It counts
+// whole blocks first: a search per line cost a call per 80 bytes.
+func nthLF(p []byte, k int) int {
+	if k <= 0 {
+		return -1
+	}
+	const block = 4096
+	for i := 0; i < len(p); i += block {
+		b := p[i:min(i+block, len(p))]
+		c := bytes.Count(b, []byte{'\n'})
+		if c < k {
+			k -= c
+			continue
+		}
+		for j := 0; ; j++ {
+			j += bytes.IndexByte(b[j:], '\n')
+			if k--; k == 0 {
+				return i + j
+			}
+		}
+	}
+	return -1
 }
 
 // lockSettled locks the screen and emulates the deferred text: what every
