@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -195,6 +196,27 @@ func (f *fakeBackend) update(id int, fn func(*session.Status)) session.Status {
 		}
 	}
 	panic(fmt.Sprintf("no session %d", id))
+}
+
+// waitSession waits until the backend has opened session id.
+func (f *fakeBackend) waitSession(t *testing.T, id int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		f.mu.Lock()
+		found := false
+		for _, s := range f.sessions {
+			found = found || s.ID == id
+		}
+		f.mu.Unlock()
+		if found {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the backend never opened session %d", id)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // setState moves session id to state to and returns the event saying so.

@@ -77,6 +77,8 @@ func TestProgramFlow(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // apply the filter
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter}) // connect
 	waitText(t, tm, last, "connecting")
+	// The screen may say so before the backend's Open command has run.
+	f.waitSession(t, 1)
 
 	// The session comes up: the row changes and the dashboard attaches.
 	f.emit(f.setState(1, session.Up, nil))
