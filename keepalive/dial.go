@@ -68,8 +68,9 @@ func Dialer(s Settings, tcpKeepAlive bool) *net.Dialer {
 // WatchConn's result and *tls.Conn do.
 type netConner interface{ NetConn() net.Conn }
 
-// tcpConn unwraps c down to a *net.TCPConn, or returns nil.
-func tcpConn(c net.Conn) *net.TCPConn {
+// TCPConn unwraps c (through NetConn methods, as of WatchConn's result)
+// down to its *net.TCPConn, or returns nil when c is not a TCP socket.
+func TCPConn(c net.Conn) *net.TCPConn {
 	for range 8 { // bounded: wrappers never nest deeply
 		switch v := c.(type) {
 		case *net.TCPConn:
@@ -94,7 +95,7 @@ var ErrNotTCP = errors.New("keepalive: not a TCP connection")
 // systems without TCP_USER_TIMEOUT it returns an error wrapping
 // errors.ErrUnsupported.
 func SetUserTimeout(c net.Conn, d time.Duration) error {
-	tc := tcpConn(c)
+	tc := TCPConn(c)
 	if tc == nil {
 		return ErrNotTCP
 	}
@@ -116,7 +117,7 @@ func SetUserTimeout(c net.Conn, d time.Duration) error {
 // have: kernel keepalive and TCP_USER_TIMEOUT. A missing TCP_USER_TIMEOUT
 // (non-Linux) is not an error here.
 func SetTCP(c net.Conn, s Settings, tcpKeepAlive bool) error {
-	tc := tcpConn(c)
+	tc := TCPConn(c)
 	if tc == nil {
 		return ErrNotTCP
 	}

@@ -40,7 +40,7 @@ func TestTCPKeepAliveConfig(t *testing.T) {
 // readUserTimeout reads TCP_USER_TIMEOUT back from a conn.
 func readUserTimeout(t *testing.T, c net.Conn) time.Duration {
 	t.Helper()
-	raw, err := tcpConn(c).SyscallConn()
+	raw, err := TCPConn(c).SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package session
 import (
 	"net"
 	"time"
+
+	"github.com/sshdash/sshdash/keepalive"
 )
 
 // Batching: while bulk output flows, the transport reads what the kernel
@@ -49,7 +51,7 @@ type batcher struct {
 // newBatcher returns a batcher for the TCP socket under c, or nil when c
 // is not over TCP (ProxyCommand, ProxyJump) or the platform cannot batch.
 func newBatcher(c net.Conn) *batcher {
-	tc := tcpOf(c)
+	tc := keepalive.TCPConn(c)
 	if tc == nil || !canBatch {
 		return nil
 	}
@@ -113,19 +115,4 @@ func (b *batcher) rcvbuf() int {
 		return 0
 	}
 	return n
-}
-
-// tcpOf unwraps c (through NetConn methods) to its TCP socket, or nil.
-func tcpOf(c net.Conn) *net.TCPConn {
-	for c != nil {
-		switch v := c.(type) {
-		case *net.TCPConn:
-			return v
-		case interface{ NetConn() net.Conn }:
-			c = v.NetConn()
-		default:
-			return nil
-		}
-	}
-	return nil
 }

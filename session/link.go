@@ -49,7 +49,7 @@ func (l *link) wrap(c net.Conn) net.Conn {
 	pc := newPacedConn(keepalive.WatchConn(c, l.act), l.pace)
 	l.tcpMu.Lock()
 	if l.tcp == nil {
-		if tc := tcpOf(c); tc != nil {
+		if tc := keepalive.TCPConn(c); tc != nil {
 			l.tcp = tc
 		}
 	}
