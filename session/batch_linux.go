@@ -1,7 +1,7 @@
 package session
 
 import (
-	"net"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -10,12 +10,8 @@ import (
 // poller uses, so a waiting read is woken only once the mark is reached.
 const canBatch = true
 
-// setRcvLowat sets SO_RCVLOWAT on c.
-func setRcvLowat(c *net.TCPConn, n int) error {
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return err
-	}
+// setRcvLowat sets SO_RCVLOWAT on the socket rc controls.
+func setRcvLowat(rc syscall.RawConn, n int) error {
 	var serr error
 	if err := rc.Control(func(fd uintptr) {
 		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVLOWAT, n)
@@ -25,12 +21,8 @@ func setRcvLowat(c *net.TCPConn, n int) error {
 	return serr
 }
 
-// rcvBuf returns SO_RCVBUF of c.
-func rcvBuf(c *net.TCPConn) (int, error) {
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return 0, err
-	}
+// rcvBuf returns SO_RCVBUF of the socket rc controls.
+func rcvBuf(rc syscall.RawConn) (int, error) {
 	var n int
 	var serr error
 	if err := rc.Control(func(fd uintptr) {

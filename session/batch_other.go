@@ -4,15 +4,15 @@ package session
 
 import (
 	"errors"
-	"net"
+	"syscall"
 )
 
 // canBatch: elsewhere the poller's treatment of SO_RCVLOWAT is not
 // relied on; reads are not batched.
 const canBatch = false
 
-func setRcvLowat(*net.TCPConn, int) error { return errors.ErrUnsupported }
+func setRcvLowat(syscall.RawConn, int) error { return errors.ErrUnsupported }
 
-func rcvBuf(*net.TCPConn) (int, error) { return 0, errors.ErrUnsupported }
+func rcvBuf(syscall.RawConn) (int, error) { return 0, errors.ErrUnsupported }
 
 func batchReady(uintptr, int) bool { return true }

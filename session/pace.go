@@ -133,9 +133,8 @@ func (c *pacedConn) refill() {
 			n, err := b.read(c.Conn, c.buf)
 			c.r, c.w, c.err = 0, n, err
 			return
-		} else {
-			b.off()
 		}
+		b.off()
 	}
 	n, err := c.Conn.Read(c.buf)
 	c.r, c.w, c.err = 0, n, err

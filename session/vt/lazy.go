@@ -134,10 +134,10 @@ func (s *Screen) cutLazy(keep int) {
 	if crlf < 0 {
 		return
 	}
-	cut, left := crlf+2, s.lazyLFs-k
-	if cut != pos+1 {
-		left = s.lazyLFs - bytes.Count(s.lazy[:cut], []byte{'\n'})
-	}
+	// The LFs after the cut: those after LF k, and any between the last
+	// CR LF and LF k.
+	cut := crlf + 2
+	left := s.lazyLFs - k + bytes.Count(s.lazy[cut:pos+1], []byte{'\n'})
 	s.lazy = s.lazy[:copy(s.lazy, s.lazy[cut:])]
 	s.lazyLFs = left
 	s.lazyCut = true
