@@ -37,7 +37,14 @@ func tcpPair(t *testing.T) (client, server *net.TCPConn) {
 	return c.(*net.TCPConn), s.(*net.TCPConn)
 }
 
+// sockInt reads an integer SOL_SOCKET option from c.
 func sockInt(t *testing.T, c *net.TCPConn, opt int) int {
+	t.Helper()
+	return sockOpt(t, c, syscall.SOL_SOCKET, opt)
+}
+
+// sockOpt reads an integer socket option from c.
+func sockOpt(t *testing.T, c *net.TCPConn, level, opt int) int {
 	t.Helper()
 	rc, err := c.SyscallConn()
 	if err != nil {
@@ -45,7 +52,7 @@ func sockInt(t *testing.T, c *net.TCPConn, opt int) int {
 	}
 	var v int
 	var serr error
-	rc.Control(func(fd uintptr) { v, serr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, opt) })
+	rc.Control(func(fd uintptr) { v, serr = syscall.GetsockoptInt(int(fd), level, opt) })
 	if serr != nil {
 		t.Fatal(serr)
 	}

@@ -15,17 +15,7 @@ import (
 // userTimeout reads TCP_USER_TIMEOUT from c.
 func userTimeout(t *testing.T, c net.Conn) time.Duration {
 	t.Helper()
-	rc, err := c.(*net.TCPConn).SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ms int
-	var serr error
-	rc.Control(func(fd uintptr) { ms, serr = unix.GetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_USER_TIMEOUT) })
-	if serr != nil {
-		t.Fatal(serr)
-	}
-	return time.Duration(ms) * time.Millisecond
+	return time.Duration(sockOpt(t, c.(*net.TCPConn), unix.IPPROTO_TCP, unix.TCP_USER_TIMEOUT)) * time.Millisecond
 }
 
 // The heartbeat's TCP settings reach the session's socket, under the
