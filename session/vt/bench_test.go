@@ -97,3 +97,20 @@ func BenchmarkCompactStyles(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(s.styles.list)), "styles")
 }
+
+// BenchmarkPlainPrefix is the scan that decides what text may be
+// deferred, over a MiB of 80-column lines: most of the emulator's time on
+// plain text.
+func BenchmarkPlainPrefix(b *testing.B) {
+	p := plainOutput()
+	b.SetBytes(int64(len(p)))
+	for b.Loop() {
+		if n := plainPrefix(p); n != len(p) {
+			b.Fatalf("plainPrefix = %d, want %d", n, len(p))
+		}
+	}
+}
+
+// BenchmarkWriteZeros is a MiB of NUL fill (`head -c … /dev/zero`, the
+// end-to-end BenchmarkBulkOutput's payload) at 80×24.
+func BenchmarkWriteZeros(b *testing.B) { benchWriteSize(b, make([]byte, 1<<20), 80, 24) }

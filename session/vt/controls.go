@@ -1,6 +1,10 @@
 package vt
 
-import "github.com/charmbracelet/x/ansi"
+import (
+	"encoding/binary"
+
+	"github.com/charmbracelet/x/ansi"
+)
 
 // Controls: C0 controls, escape sequences and the cursor movements they
 // share with CSI sequences (csi.go).
@@ -14,6 +18,32 @@ const inertC0 = 0xF7FF00FF
 // screen (see execute) other than ending the last grapheme.
 func inert(b byte) bool {
 	return b == ansi.DEL || (b < 0x20 && inertC0>>b&1 == 1)
+}
+
+// inertRun returns the length of the run of inert controls p starts with.
+// NUL fill (`head -c … /dev/zero`, padding) is skipped 32 and 8 bytes at
+// a time: byte by byte it cost more than the rest of the path.
+func inertRun(p []byte) int {
+	i := 0
+	for i < len(p) {
+		switch {
+		case i+32 <= len(p) && nul32(p[i:i+32]):
+			i += 32
+		case i+8 <= len(p) && binary.LittleEndian.Uint64(p[i:]) == 0:
+			i += 8
+		case inert(p[i]):
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// nul32 reports whether the 32 bytes of q are all NUL.
+func nul32(q []byte) bool {
+	return binary.LittleEndian.Uint64(q[0:])|binary.LittleEndian.Uint64(q[8:])|
+		binary.LittleEndian.Uint64(q[16:])|binary.LittleEndian.Uint64(q[24:]) == 0
 }
 
 // execute performs a C0 control.

@@ -107,12 +107,8 @@ func (s *Screen) writeGround(p []byte) int {
 		case inert(b):
 			// A run of controls that change nothing on a passive screen
 			// (NUL fill, BEL, ...) is one step, not one call per byte.
-			j := i + 1
-			for j < len(p) && inert(p[j]) {
-				j++
-			}
 			s.lastValid, s.repeatW = false, 0
-			i = j
+			i += inertRun(p[i:])
 		case b < 0x20 || b == ansi.DEL:
 			s.execute(b)
 			i++

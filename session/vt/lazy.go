@@ -48,16 +48,34 @@ var plainBytes = func() (t [256]bool) {
 
 // plainPrefix returns the length of the plain text p starts with.
 //
-// It tests eight bytes at a time, exactly: no carry or borrow crosses a
-// byte, so the lowest lane notPlain marks is the first byte that is not
-// plain. This scan is most of the emulator's time on plain text; over the
-// table alone it is about a fifth faster (same-process comparison).
+// It tests sixteen bytes at a time with outside, which marks the bytes
+// that are not printable ASCII exactly (no carry or borrow crosses a
+// byte). Text has a CR LF every line or so and nothing else outside, so
+// only the few marked bytes are looked up in plainBytes. This scan is
+// most of the emulator's time on plain text; the table alone is about
+// four times slower (BenchmarkPlainPrefix).
 func plainPrefix(p []byte) int {
 	i := 0
-	for ; i+8 <= len(p); i += 8 {
-		w := binary.LittleEndian.Uint64(p[i:])
-		if bad := notPlain(w); bad != 0 {
-			return i + bits.TrailingZeros64(bad)/8
+	for ; i+32 <= len(p); i += 32 {
+		q := p[i : i+32]
+		a := outside(binary.LittleEndian.Uint64(q[0:]))
+		b := outside(binary.LittleEndian.Uint64(q[8:]))
+		c := outside(binary.LittleEndian.Uint64(q[16:]))
+		d := outside(binary.LittleEndian.Uint64(q[24:]))
+		if a|b|c|d == 0 {
+			continue
+		}
+		if k := firstNotPlain(q[0:], a); k < 8 {
+			return i + k
+		}
+		if k := firstNotPlain(q[8:], b); k < 8 {
+			return i + 8 + k
+		}
+		if k := firstNotPlain(q[16:], c); k < 8 {
+			return i + 16 + k
+		}
+		if k := firstNotPlain(q[24:], d); k < 8 {
+			return i + 24 + k
 		}
 	}
 	for ; i < len(p); i++ {
@@ -68,26 +86,30 @@ func plainPrefix(p []byte) int {
 	return len(p)
 }
 
-// Byte-lane constants for notPlain.
+// Byte-lane constants for outside.
 const (
 	lanes1  = 0x0101010101010101
 	lanesHi = 0x8080808080808080
 	lanesLo = 0x7f7f7f7f7f7f7f7f
 )
 
-// notPlain returns w's lanes (bytes, little-endian) that are not plain,
-// each marked by its high bit: under 0x20 and not CR, LF or HT, or at or
-// over 0x7f.
-func notPlain(w uint64) uint64 {
-	high := (w&lanesLo + lanes1 | w) & lanesHi          // at or over 0x7f
-	ctrl := ^(w | lanesHi - 0x20*lanes1) & lanesHi &^ w // under 0x20
-	allowed := zeroLanes(w^'\r'*lanes1) | zeroLanes(w^'\n'*lanes1) | zeroLanes(w^'\t'*lanes1)
-	return high | ctrl&^allowed
+// outside marks w's lanes (bytes, little-endian) that are not printable
+// ASCII (under 0x20, or at or over 0x7f) by their high bit.
+func outside(w uint64) uint64 {
+	atLeast20 := (w | lanesHi) - 0x20*lanes1 // high bit: low seven bits ≥ 0x20
+	is7f := w&lanesLo + lanes1               // high bit: low seven bits = 0x7f
+	return (^atLeast20 | is7f | w) & lanesHi
 }
 
-// zeroLanes marks the zero bytes of x by their high bit.
-func zeroLanes(x uint64) uint64 {
-	return ^(x | lanesHi - lanes1) &^ x & lanesHi
+// firstNotPlain returns the first lane marked in m whose byte in p is not
+// plain (CR, LF and HT are outside printable ASCII but plain), or 8.
+func firstNotPlain(p []byte, m uint64) int {
+	for ; m != 0; m &= m - 1 {
+		if k := bits.TrailingZeros64(m) >> 3; !plainBytes[p[k]] {
+			return k
+		}
+	}
+	return 8
 }
 
 // canDefer reports whether plain text written now may be deferred: in the

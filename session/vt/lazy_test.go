@@ -142,14 +142,15 @@ func TestPlainPrefix(t *testing.T) {
 	}
 }
 
-// plainPrefix's eight-byte test agrees with the table for every byte in
+// plainPrefix's word tests agree with the table for every byte in
 // every lane, beside plain and non-plain neighbours.
 func TestPlainPrefixEveryByte(t *testing.T) {
 	for _, fill := range []byte{'a', '\r', '\n', '\t', 0x00, 0x7f, 0xff, 0x1f, 0x20} {
-		for lane := range 16 {
+		// 40 bytes: a 32-byte block, one lane of it or the tail wrong.
+		for lane := range 40 {
 			for b := range 256 {
-				p := bytes.Repeat([]byte{'x'}, 16)
-				for i := lane + 1; i < 16; i++ {
+				p := bytes.Repeat([]byte{'x'}, 40)
+				for i := lane + 1; i < 40; i++ {
 					p[i] = fill
 				}
 				p[lane] = byte(b)

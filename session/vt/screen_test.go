@@ -1,6 +1,7 @@
 package vt
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 )
@@ -273,5 +274,40 @@ func TestInertControls(t *testing.T) {
 	b.Write([]byte("e\x00\u0301x"))
 	if ga, gb := a.Lines(), b.Lines(); ga[0] != gb[0] {
 		t.Errorf("run of inert controls: %q, one control: %q", ga[0], gb[0])
+	}
+}
+
+// TestInertRunEveryByte checks inertRun's word skips against the byte
+// test: every byte in every position of NUL fill and of other inert fill,
+// with NUL or active bytes after it, and the screen after a long run.
+func TestInertRunEveryByte(t *testing.T) {
+	for _, fill := range []byte{0x00, 0x07, 0x7f} {
+		for _, after := range []byte{0x00, 'x', '\n'} {
+			for pos := range 72 {
+				for b := range 256 {
+					p := bytes.Repeat([]byte{fill}, 72)
+					for i := pos + 1; i < len(p); i++ {
+						p[i] = after
+					}
+					p[pos] = byte(b)
+					want := len(p)
+					for i, c := range p {
+						if !inert(c) {
+							want = i
+							break
+						}
+					}
+					if got := inertRun(p); got != want {
+						t.Fatalf("inertRun(%q) = %d, want %d", p, got, want)
+					}
+				}
+			}
+		}
+	}
+	s := New(10, 2)
+	s.Write([]byte("ab"))
+	s.Write(append(make([]byte, 1000), "c\x00\x00d"...))
+	if got := s.Lines()[0]; got != "abcd" {
+		t.Errorf("after a run of NULs: %q, want %q", got, "abcd")
 	}
 }
