@@ -12,7 +12,7 @@ import (
 // inertC0 has bit b set for the C0 controls execute does nothing with
 // but end a grapheme and REP: all but BS, HT, LF, VT, FF, CR, SO, SI (8-15)
 // and ESC (27).
-const inertC0 = 0xF7FF00FF
+const inertC0 uint32 = 0xF7FF00FF
 
 // inert reports whether b is a control that changes nothing on a passive
 // screen (see execute) other than ending the last grapheme.

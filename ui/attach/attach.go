@@ -147,6 +147,12 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 		_ = in.Close()
 	}()
 
+	// One writer for the session's output and ours (see output.go),
+	// closed after both are done with it.
+	out := openOutput(o.Out)
+	defer out.Close()
+	o.Out = out
+
 	a := &attached{s: s, o: o, parser: keyParser{prefix: o.Prefix}}
 	a.resize()
 	a.stop = s.Attach(a.output())
