@@ -39,7 +39,7 @@ import (
 // interrupted by a signal whose handler has SA_RESTART, as the runtime
 // installs all of them, so stallSignal's handler is modified to lack it.
 
-// stallSignal is the real-time signal (SIGRTMIN+29) that ends a raw
+// stallSignal is the real-time signal (SIGRTMAX-3) that ends a raw
 // terminal write held for rawBudget. The runtime installs its handler for
 // it at start-up and ignores it when it arrives, as nothing asks for it
 // with os/signal; nothing else sends it.
