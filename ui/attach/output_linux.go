@@ -151,7 +151,9 @@ func (o *rawOutput) Write(p []byte) (int, error) {
 			break
 		}
 		n, _, e := unix.RawSyscall(unix.SYS_WRITE, o.fd, uintptr(unsafe.Pointer(&p[done])), uintptr(len(p)-done))
-		o.arm(0)
+		if o.arm(0) != nil {
+			o.deleteTimer() // a repeating timer must not outlive the write
+		}
 		if e == unix.EINTR || e == unix.EAGAIN {
 			break // stalled past the budget, or a non-blocking terminal
 		}
