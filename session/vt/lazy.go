@@ -48,12 +48,13 @@ var plainBytes = func() (t [256]bool) {
 
 // plainPrefix returns the length of the plain text p starts with.
 //
-// It tests sixteen bytes at a time with outside, which marks the bytes
-// that are not printable ASCII exactly (no carry or borrow crosses a
-// byte). Text has a CR LF every line or so and nothing else outside, so
-// only the few marked bytes are looked up in plainBytes. This scan is
-// most of the emulator's time on plain text; the table alone is about
-// four times slower (BenchmarkPlainPrefix).
+// It tests 32 bytes at a time with outside, which marks the bytes that
+// are not printable ASCII exactly (no carry or borrow crosses a byte).
+// Text has a CR LF every line or so and nothing else outside, so only the
+// few marked bytes are looked up in plainBytes. This scan is most of the
+// emulator's time on plain text: 5–6 GB/s (BenchmarkPlainPrefix), against
+// about 4.4 for 16 bytes at a time; with the exact eight-byte test it
+// replaces, the emulator wrote plain text at 1.5 GB/s, with this at 2.6.
 func plainPrefix(p []byte) int {
 	i := 0
 	for ; i+32 <= len(p); i += 32 {
@@ -65,17 +66,10 @@ func plainPrefix(p []byte) int {
 		if a|b|c|d == 0 {
 			continue
 		}
-		if k := firstNotPlain(q[0:], a); k < 8 {
-			return i + k
-		}
-		if k := firstNotPlain(q[8:], b); k < 8 {
-			return i + 8 + k
-		}
-		if k := firstNotPlain(q[16:], c); k < 8 {
-			return i + 16 + k
-		}
-		if k := firstNotPlain(q[24:], d); k < 8 {
-			return i + 24 + k
+		for j, m := range [4]uint64{a, b, c, d} {
+			if k := firstNotPlain(q[8*j:], m); k < 8 {
+				return i + 8*j + k
+			}
 		}
 	}
 	for ; i < len(p); i++ {
