@@ -15,7 +15,7 @@ type output interface {
 
 // openOutput returns the writer for the terminal w: on Linux (amd64 and
 // arm64) a rawOutput when w is the terminal's *os.File (see
-// output_linux.go), otherwise w itself.
+// output_linux.go), otherwise w as it is, with nothing to close.
 func openOutput(w io.Writer) output {
 	if f, ok := w.(*os.File); ok {
 		if o := openRaw(f); o != nil {
