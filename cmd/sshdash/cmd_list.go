@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -156,7 +157,9 @@ func runList(args []string, e *env) int {
 		rows = append(rows, row)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
+		bw := bufio.NewWriterSize(e.stdout, 64<<10)
+		defer bw.Flush()
+		enc := json.NewEncoder(bw)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rows); err != nil {
 			fmt.Fprintf(e.stderr, "sshdash list: %v\n", err)
@@ -168,9 +171,13 @@ func runList(args []string, e *env) int {
 	return 0
 }
 
-// writeListTable prints rows as an aligned table.
+// writeListTable prints rows as an aligned table. The table goes through one
+// buffer: tabwriter writes each cell and its padding separately, which for
+// thousands of hosts meant tens of thousands of write(2) calls.
 func writeListTable(w io.Writer, rows []listRow) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	defer bw.Flush()
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	cols := listColumns()
 	for i, c := range cols {
 		if i > 0 {
