@@ -89,3 +89,78 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLargeConfig builds configurations far larger than byte-level
+// fuzzing reaches: up to 5,000 blocks whose Host lines carry a
+// fuzzer-chosen number of names, a line with up to 20,000 arguments placed
+// anywhere among them, and a fuzzer-chosen directive (line) repeated in
+// every block. Load and Resolve must not panic, must report well-formed
+// errors, and a host named on the long line must still resolve (its
+// arguments survived the parser's buffer growth).
+func FuzzLargeConfig(f *testing.F) {
+	f.Add(uint16(335), uint8(1), uint16(20), uint16(335), "HostName 10.0.0.1")
+	f.Add(uint16(0), uint8(0), uint16(1025), uint16(0), "User x")
+	f.Add(uint16(5000), uint8(3), uint16(5000), uint16(2500), "LocalForward 1 h:2")
+	f.Add(uint16(100), uint8(40), uint16(1), uint16(7), "Match host \"a b\" exec true")
+	f.Add(uint16(2000), uint8(2), uint16(20000), uint16(1999), "IdentityFile ~/%h/%r")
+	f.Fuzz(func(t *testing.T, blocks uint16, names uint8, longArgs uint16, at uint16, line string) {
+		blocks %= 5001
+		longArgs %= 20001
+		if strings.ContainsAny(line, "\n\r") || len(line) > 200 {
+			return
+		}
+		var b strings.Builder
+		writeLong := func() {
+			b.WriteString("Host")
+			for i := 0; i < int(longArgs); i++ {
+				fmt.Fprintf(&b, " l%d", i)
+			}
+			b.WriteString(" longlast\n  User longuser\n")
+		}
+		for i := 0; i < int(blocks); i++ {
+			if i == int(at) {
+				writeLong()
+			}
+			fmt.Fprintf(&b, "Host h%d", i)
+			for j := 0; j < int(names); j++ {
+				fmt.Fprintf(&b, " h%d-%d", i, j)
+			}
+			fmt.Fprintf(&b, "\n  %s\n  User u%d\n", line, i)
+		}
+		if int(at) >= int(blocks) {
+			writeLong()
+		}
+		const path = "/home/me/.ssh/config"
+		start := time.Now()
+		c, err := Load(memOptions(memFS{path: b.String()}))
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		for _, e := range c.Errors() {
+			if e.File == "" || e.Msg == "" || (e.File == path && e.Line < 1) {
+				t.Fatalf("malformed error %#v", e)
+			}
+		}
+		r, err := c.Resolve("longlast", ResolveOptions{})
+		// Unless the fuzzer's line opens a block, includes a file or
+		// sets the user itself, nothing before the long block applies
+		// to longlast.
+		kw, _, _, _ := splitLine(line)
+		switch lowerASCII(kw) {
+		case "host", "match", "include", "user":
+		default:
+			if err != nil {
+				t.Fatalf("Resolve(longlast): %v", err)
+			}
+			if r.User() != "longuser" {
+				t.Fatalf("longlast resolved to user %q, want longuser", r.User())
+			}
+		}
+		if blocks > 0 {
+			_, _ = c.Resolve(fmt.Sprintf("h%d", blocks-1), ResolveOptions{})
+		}
+		if d := time.Since(start); d > 30*time.Second {
+			t.Fatalf("took %v", d)
+		}
+	})
+}

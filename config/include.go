@@ -285,10 +285,38 @@ func ignoredUnknown(lists []string, name string) bool {
 	return false
 }
 
-// listHosts records the concrete aliases of a Host line.
+// listHosts records the concrete aliases of a Host line. A concrete
+// alias matches itself, so it is listed unless a negated pattern of the
+// line excludes it; the negations are indexed once per line so that a line
+// with thousands of names costs linear, not quadratic, time.
 func (l *loader) listHosts(f *file, it *item, w *walkState) {
+	var negLiteral map[string]bool
+	var negWild []string
 	for _, a := range it.args {
-		if !IsConcreteAlias(a) || l.hosts[a] {
+		if p, ok := strings.CutPrefix(a, "!"); ok {
+			if strings.ContainsAny(p, "*?") {
+				negWild = append(negWild, p)
+				continue
+			}
+			if negLiteral == nil {
+				negLiteral = make(map[string]bool)
+			}
+			negLiteral[p] = true
+		}
+	}
+	excluded := func(a string) bool {
+		if negLiteral[a] {
+			return true
+		}
+		for _, p := range negWild {
+			if MatchPattern(p, a) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, a := range it.args {
+		if !IsConcreteAlias(a) || l.hosts[a] || excluded(a) {
 			continue
 		}
 		ok := true
@@ -298,7 +326,7 @@ func (l *loader) listHosts(f *file, it *item, w *walkState) {
 				break
 			}
 		}
-		if !ok || !matchHostLine(it.args, a) {
+		if !ok {
 			continue
 		}
 		l.hosts[a] = true
