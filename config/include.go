@@ -190,7 +190,7 @@ func (l *loader) walk(f *file, w *walkState) {
 		it := &f.items[i]
 		if it.kw == nil {
 			if !it.bad && !ignoredUnknown(w.ignored, it.name) {
-				l.addErr(&LineError{File: f.path, Line: int(it.line), Msg: fmt.Sprintf("unknown keyword %q", it.name)})
+				l.addErr(&LineError{File: f.path, Line: int(it.line), Msg: fmt.Sprintf("unknown keyword %q", it.name), unknown: true})
 			}
 			continue
 		}
