@@ -3,7 +3,6 @@ package settings
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -48,15 +47,26 @@ func (f *File) SetHost(h Host) error {
 		return fmt.Errorf("settings: host entry: %w", err)
 	}
 	h.Match, h.Line = pattern, 0
-	vals, err := hostValues(h)
-	if err != nil {
+	if _, err := hostValues(h); err != nil {
 		return fmt.Errorf("settings: host entry %q: %w", pattern, err)
 	}
 	if h.empty() {
 		_, err := f.RemoveHost(pattern)
 		return err
 	}
+	if err := f.setHost(pattern, h); err != nil {
+		return err
+	}
+	f.edits = append(f.edits, hostEdit{pattern: pattern, h: &h})
+	return nil
+}
 
+// setHost is SetHost's edit of f.text, for a checked, non-empty h.
+func (f *File) setHost(pattern string, h Host) error {
+	vals, err := hostValues(h)
+	if err != nil {
+		return fmt.Errorf("settings: host entry %q: %w", pattern, err)
+	}
 	lay := scan(f.text)
 	lines := strings.Split(f.text, "\n")
 	var out []string
@@ -79,6 +89,15 @@ func (f *File) RemoveHost(pattern string) (bool, error) {
 		return false, nil
 	}
 	pattern = normalizeMatch(pattern)
+	ok, err := f.removeHost(pattern)
+	if ok && err == nil {
+		f.edits = append(f.edits, hostEdit{pattern: pattern})
+	}
+	return ok, err
+}
+
+// removeHost is RemoveHost's edit of f.text.
+func (f *File) removeHost(pattern string) (bool, error) {
 	path, ok := f.hostPath(pattern)
 	if !ok {
 		return false, nil
@@ -102,9 +121,20 @@ func (f *File) RemoveHost(pattern string) (bool, error) {
 }
 
 // Save writes the file to path (f.Path() when empty) atomically: a
-// temporary file in the same directory, mode 0600, renamed over the old
-// one. Missing directories are created with mode 0700. A symlink at path is
-// followed, so the file it points to is replaced, not the link.
+// temporary file in the same directory, renamed over the old one. An
+// existing file keeps its permission bits; a new one gets mode 0600, and
+// missing directories are created with mode 0700. A symlink at path is
+// followed, so the file it points to is written, not the link; a dangling
+// symlink stays a symlink and its target is created.
+//
+// Save never loses an edit made to the file since it was loaded (by hand,
+// or by another sshdash): it takes a lock (a ".NAME.lock" file next to the
+// target, so two sshdash instances save one after the other), re-reads the
+// file and, if it changed, replays this File's SetHost and RemoveHost calls
+// on the new content, so only the entries edited here change; f then holds
+// the merged content. If the new content cannot be edited (it is no longer
+// valid TOML, or the entry was reshaped by hand), Save refuses with an
+// error saying so and writes nothing.
 func (f *File) Save(path string) error {
 	if f == nil {
 		return errors.New("settings: Save on a nil *File")
@@ -115,47 +145,43 @@ func (f *File) Save(path string) error {
 	if path == "" {
 		return errors.New("settings: Save: no path")
 	}
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("settings: saving: %w", err)
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("settings: saving: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".config.toml.*.tmp")
+	target, err := resolveLinks(path)
 	if err != nil {
-		return fmt.Errorf("settings: saving: %w", err)
+		return fmt.Errorf("settings: saving %s: %w", path, err)
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	// Edits are merged when saving to the file they were loaded from.
+	merge := f.path != "" && (f.path == path || sameTarget(f.path, target))
+	dir := filepath.Dir(target)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("settings: saving %s: %w", path, err)
+	}
+	unlock, err := lockFile(filepath.Join(dir, "."+filepath.Base(target)+".lock"))
+	if err != nil {
+		return fmt.Errorf("settings: saving %s: %w", path, err)
+	}
+	defer unlock()
+
+	text := f.text
+	disk, diskOK, mode, err := readCurrent(target)
+	if err != nil {
+		return fmt.Errorf("settings: saving %s: %w", path, err)
+	}
+	var merged *File
+	if merge && (disk != f.base || diskOK != f.baseOK) {
+		merged, err = f.rebase(target, disk)
+		if err != nil {
+			return fmt.Errorf("settings: %s changed since sshdash read it, and your change could not be merged into it: %w; nothing was saved (reopen the settings to see the file as it is now)", path, err)
 		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
+		text = merged.text
+	}
+	if err := writeAtomic(target, text, mode); err != nil {
 		return fmt.Errorf("settings: saving %s: %w", path, err)
 	}
-	if _, err := tmp.WriteString(f.text); err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
+	if merged != nil {
+		*f = *merged
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("settings: saving: %w", err)
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil { // make the rename durable; best effort
-		d.Sync()
-		d.Close()
-	}
-	f.path = path
+	f.path = target
+	f.base, f.baseOK, f.edits = text, true, nil
 	return nil
 }
 
@@ -185,6 +211,7 @@ func (f *File) replace(text, pattern string, want *Host) error {
 		got.Count != want.Count || got.Reattach != want.Reattach):
 		return fmt.Errorf("settings: could not edit host entry %q in place (it reads back as %+v); edit the file by hand", pattern, got)
 	}
+	nf.base, nf.baseOK, nf.edits = f.base, f.baseOK, f.edits
 	*f = *nf
 	return nil
 }
