@@ -1,9 +1,11 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +79,27 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		for _, h := range hosts {
+			// Strict: refuses whenever a problem other than an
+			// unknown keyword was found while loading, and only for
+			// those or for unknown keywords (which IgnoreUnknown in an
+			// inactive block does not cover, so they may be new).
+			_, serr := c.Resolve(h, ResolveOptions{Strict: true})
+			var refused *RefusedError
+			if errors.As(serr, &refused) {
+				if len(refused.Problems) == 0 || !errors.Is(serr, ErrFatal) {
+					t.Fatalf("malformed refusal %#v", refused)
+				}
+				for _, p := range refused.Problems {
+					if !p.unknown && !slices.Contains(c.Errors(), p) {
+						t.Fatalf("strict Resolve(%s) refused for %v, not a load error", h, p)
+					}
+				}
+			}
+			for _, e := range c.Errors() {
+				if !e.unknown && serr == nil {
+					t.Fatalf("strict Resolve(%s) accepted a configuration with %v", h, e)
+				}
+			}
 			r, err := c.Resolve(h, ResolveOptions{})
 			if err != nil {
 				continue
