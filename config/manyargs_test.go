@@ -107,3 +107,59 @@ func TestManyArgumentsSSHG(t *testing.T) {
 		})
 	}
 }
+
+// TestHostLineMatchesLikeMatchHostLine: the indexed matcher used to list
+// hosts agrees with matchHostLine on random lines of literal, wildcard and
+// negated patterns.
+func TestHostLineMatchesLikeMatchHostLine(t *testing.T) {
+	atoms := []string{"a", "b", "ab", "a*", "*b", "?", "a?", "*", "web1", "web*", "", "A"}
+	names := []string{"a", "b", "ab", "abc", "web1", "web12", "A", "x", ""}
+	rng := uint64(1)
+	next := func(n int) int {
+		rng = rng*6364136223846793005 + 1442695040888963407
+		return int(rng>>33) % n
+	}
+	for i := 0; i < 5000; i++ {
+		var line []string
+		for j := 0; j < 1+next(6); j++ {
+			p := atoms[next(len(atoms))]
+			if next(3) == 0 {
+				p = "!" + p
+			}
+			line = append(line, p)
+		}
+		h := compileHostLine(line)
+		for _, n := range names {
+			if got, want := h.match(n), matchHostLine(line, n); got != want {
+				t.Fatalf("line %q, name %q: hostLine %v, matchHostLine %v", line, n, got, want)
+			}
+		}
+	}
+}
+
+// TestListHostsHugeGuard: an Include inside a Host block of 20,000 names
+// that itself names 20,000 hosts lists the ones both lines allow.
+func TestListHostsHugeGuard(t *testing.T) {
+	var outer, inner strings.Builder
+	outer.WriteString("Host")
+	inner.WriteString("Host")
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&outer, " n%d", i)
+		fmt.Fprintf(&inner, " n%d", i+10000)
+	}
+	outer.WriteString(" !n5\n  Include ~/.ssh/inner\n")
+	inner.WriteString("\n  User inner\n")
+	cfg := loadMem(t, memFS{"/home/me/.ssh/config": outer.String(), "/home/me/.ssh/inner": inner.String()})
+	if errs := cfg.Errors(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	listed := make(map[string]bool)
+	for _, h := range cfg.Hosts() {
+		listed[h.Alias] = true
+	}
+	// n0..n19999 (less n5) from the outer line, n20000.. not (the
+	// outer guard does not allow them).
+	if len(listed) != 19999 || listed["n5"] || !listed["n19999"] || listed["n20000"] {
+		t.Errorf("%d hosts listed; n5 %v n19999 %v n20000 %v", len(listed), listed["n5"], listed["n19999"], listed["n20000"])
+	}
+}
