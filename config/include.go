@@ -156,8 +156,8 @@ func (l *loader) expandInclude(f *file, it *item, arg string) *include {
 
 // walkState carries what the load-time walk needs along the include graph.
 type walkState struct {
-	stack    []*file    // files being walked, outermost first
-	ignored  []string   // IgnoreUnknown values seen so far
+	stack    []*file     // files being walked, outermost first
+	ignored  []string    // IgnoreUnknown values seen so far
 	guards   []*hostLine // Host patterns of enclosing Host blocks
 	depth    int
 	exceeded bool
