@@ -161,29 +161,57 @@ func (f *File) Save(path string) error {
 	}
 	defer unlock()
 
-	text := f.text
-	disk, diskOK, mode, err := readCurrent(target)
-	if err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
-	}
-	var merged *File
-	if merge && (disk != f.base || diskOK != f.baseOK) {
-		merged, err = f.rebase(target, disk)
+	// The lock keeps other sshdash instances out; an editor does not
+	// take it, so the file is compared again just before the rename and
+	// the merge redone if it changed meanwhile.
+	for range maxSaveTries {
+		text := f.text
+		disk, diskOK, mode, err := readCurrent(target)
 		if err != nil {
-			return fmt.Errorf("settings: %s changed since sshdash read it, and your change could not be merged into it: %w; nothing was saved (reopen the settings to see the file as it is now)", path, err)
+			return fmt.Errorf("settings: saving %s: %w", path, err)
 		}
-		text = merged.text
+		var merged *File
+		if merge && (disk != f.base || diskOK != f.baseOK) {
+			merged, err = f.rebase(target, disk)
+			if err != nil {
+				return fmt.Errorf("settings: %s changed since sshdash read it, and your change could not be merged into it: %w; nothing was saved (reopen the settings to see the file as it is now)", path, err)
+			}
+			text = merged.text
+		}
+		unchanged := func() error {
+			now, nowOK, _, err := readCurrent(target)
+			if err != nil {
+				return err
+			}
+			if now != disk || nowOK != diskOK {
+				return errChangedWhileSaving
+			}
+			return nil
+		}
+		err = writeAtomic(target, text, mode, unchanged)
+		if errors.Is(err, errChangedWhileSaving) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("settings: saving %s: %w", path, err)
+		}
+		if merged != nil {
+			*f = *merged
+		}
+		f.path = target
+		f.base, f.baseOK, f.edits = text, true, nil
+		return nil
 	}
-	if err := writeAtomic(target, text, mode); err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
-	}
-	if merged != nil {
-		*f = *merged
-	}
-	f.path = target
-	f.base, f.baseOK, f.edits = text, true, nil
-	return nil
+	return fmt.Errorf("settings: saving %s: the file kept changing while sshdash saved it (%d tries); nothing was saved", path, maxSaveTries)
 }
+
+// maxSaveTries bounds Save's merge-and-write attempts against a file that
+// keeps changing under it.
+const maxSaveTries = 3
+
+// errChangedWhileSaving is writeAtomic's check failing: the file changed
+// between Save reading it and the rename.
+var errChangedWhileSaving = errors.New("the file changed while saving")
 
 // hostPath returns the layout path ("host[3]") of the first usable entry
 // whose match is pattern.

@@ -87,8 +87,9 @@ func (f *File) rebase(path, disk string) (*File, error) {
 }
 
 // writeAtomic writes text to a temporary file next to path, with mode,
-// and renames it over path.
-func writeAtomic(path, text string, mode fs.FileMode) error {
+// and renames it over path if check, run just before the rename, allows
+// it (otherwise the temporary file is removed and check's error returned).
+func writeAtomic(path, text string, mode fs.FileMode, check func() error) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".config.toml.*.tmp")
 	if err != nil {
@@ -111,6 +112,9 @@ func writeAtomic(path, text string, mode fs.FileMode) error {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := check(); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {

@@ -320,3 +320,23 @@ func TestSaveKeepsTargetMode(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteAtomicCheck: when the file changed between reading and the
+// rename (the check fails), nothing replaces it and no temporary file is
+// left; Save then merges again.
+func TestWriteAtomicCheck(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	writeFile(t, path, "theme = \"dark\"\n", 0o600)
+	err := writeAtomic(path, "theme = \"light\"\n", 0o600, func() error { return errChangedWhileSaving })
+	if err != errChangedWhileSaving {
+		t.Fatalf("writeAtomic: %v", err)
+	}
+	if got := readFile(t, path); got != "theme = \"dark\"\n" {
+		t.Errorf("file replaced despite the failed check: %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left behind: %v", entries)
+	}
+}
