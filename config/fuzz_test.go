@@ -126,6 +126,7 @@ func FuzzLargeConfig(f *testing.F) {
 	f.Add(uint16(5000), uint8(3), uint16(5000), uint16(2500), "LocalForward 1 h:2")
 	f.Add(uint16(100), uint8(40), uint16(1), uint16(7), "Match host \"a b\" exec true")
 	f.Add(uint16(2000), uint8(2), uint16(20000), uint16(1999), "IdentityFile ~/%h/%r")
+	f.Add(uint16(3000), uint8(5), uint16(3000), uint16(10), "Include inc")
 	f.Fuzz(func(t *testing.T, blocks uint16, names uint8, longArgs uint16, at uint16, line string) {
 		blocks %= 5001
 		longArgs %= 20001
@@ -155,7 +156,10 @@ func FuzzLargeConfig(f *testing.F) {
 		}
 		const path = "/home/me/.ssh/config"
 		start := time.Now()
-		c, err := Load(memOptions(memFS{path: b.String()}))
+		// "Include inc" (relative: ~/.ssh/inc) reaches a file of its
+		// own, included from every block.
+		c, err := Load(memOptions(memFS{path: b.String(),
+			"/home/me/.ssh/inc": "Host inc1 inc2 h1\n  Port 2222\nBogus 1\n"}))
 		if err != nil {
 			t.Fatalf("Load: %v", err)
 		}
@@ -181,6 +185,7 @@ func FuzzLargeConfig(f *testing.F) {
 		}
 		if blocks > 0 {
 			_, _ = c.Resolve(fmt.Sprintf("h%d", blocks-1), ResolveOptions{})
+			_, _ = c.Resolve(fmt.Sprintf("h%d", blocks/2), ResolveOptions{Strict: true})
 		}
 		if d := time.Since(start); d > 30*time.Second {
 			t.Fatalf("took %v", d)
