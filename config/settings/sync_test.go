@@ -3,6 +3,7 @@ package settings
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
@@ -338,5 +339,57 @@ func TestWriteAtomicCheck(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("left behind: %v", entries)
+	}
+}
+
+// TestSaveHelperProcess is run by TestSaveTwoProcesses as a separate
+// sshdash-like process: it loads the file, sets one entry and saves.
+func TestSaveHelperProcess(t *testing.T) {
+	path, match := os.Getenv("SSHDASH_SETTINGS_HELPER_PATH"), os.Getenv("SSHDASH_SETTINGS_HELPER_MATCH")
+	if path == "" {
+		t.Skip("helper process for TestSaveTwoProcesses")
+	}
+	f := mustLoad(t, path)
+	if err := f.SetHost(Host{Match: match, Count: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSaveTwoProcesses: separate processes (as two sshdash instances
+// are) save their own entries at the same time; none is lost.
+func TestSaveTwoProcesses(t *testing.T) {
+	watchdog(t, 120*time.Second)
+	path := filepath.Join(t.TempDir(), "config.toml")
+	writeFile(t, path, handWritten, 0o600)
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestSaveHelperProcess$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "SSHDASH_SETTINGS_HELPER_PATH="+path, fmt.Sprintf("SSHDASH_SETTINGS_HELPER_MATCH=p%d", i))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs <- fmt.Errorf("helper %d: %v\n%s", i, err, out)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	g := mustLoad(t, path)
+	for i := range n {
+		if h, ok := g.Host(fmt.Sprintf("p%d", i)); !ok || h.Count != 7 {
+			t.Errorf("process p%d's entry lost:\n%s", i, g.Bytes())
+		}
+	}
+	if g.Theme() != "light" {
+		t.Errorf("original content lost")
 	}
 }
