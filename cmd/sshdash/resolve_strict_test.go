@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,5 +115,72 @@ func TestResolveRefusalsMatchSSHG(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// generatedConfig is issue 13's "ordinary generated config" that made
+// every command panic: 335 three-line Host blocks, then a 20-name Host
+// line; plus a Host line of 5,000 names.
+func generatedConfig() string {
+	var b strings.Builder
+	for i := 0; i < 335; i++ {
+		fmt.Fprintf(&b, "Host h%d\n  HostName 10.0.%d.%d\n  User u%d\n", i, i/256, i%256, i)
+	}
+	b.WriteString("Host")
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&b, " n%d", i)
+	}
+	b.WriteString("\n  User twenty\nHost")
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&b, " l%d", i)
+	}
+	b.WriteString("\n  User longuser\n")
+	return b.String()
+}
+
+// TestBinaryGeneratedConfigAndRefusals runs the real binary, as a user
+// would: list and resolve on the generated configuration exit 0 with the
+// same user as ssh -G (no panic), and resolve exits with ssh -G's status
+// on every refusal case.
+func TestBinaryGeneratedConfigAndRefusals(t *testing.T) {
+	ssh := testenv.Need(t, "ssh")[0]
+	bin := buildBinary(t)
+	path := writeCfg(t, generatedConfig())
+	run := func(name string, args ...string) (string, string, int) {
+		cmd := exec.Command(name, args...)
+		cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return out.String(), errb.String(), code
+	}
+	if out, errs, code := run(bin, "list", "-F", path); code != 0 || strings.Contains(errs, "panic") || !strings.Contains(out, "n19") || !strings.Contains(out, "l4999") {
+		t.Errorf("list: exit %d\nstderr: %s", code, errs)
+	}
+	for _, host := range []string{"h0", "h334", "n19", "l4999"} {
+		got, errs, code := run(bin, "resolve", "-F", path, host)
+		want, _, wcode := run(ssh, "-G", "-F", path, host)
+		if code != 0 || wcode != 0 {
+			t.Errorf("%s: resolve exit %d (%s), ssh -G exit %d", host, code, errs, wcode)
+			continue
+		}
+		if got != want {
+			t.Errorf("%s: sshdash resolve and ssh -G differ", host)
+		}
+	}
+	for _, c := range refusalCases {
+		p := writeRefusalCase(t, c)
+		_, errs, code := run(bin, "resolve", "-F", p, "web")
+		_, serrs, scode := run(ssh, "-G", "-F", p, "web")
+		if code != 255 || scode != 255 {
+			t.Errorf("%s: sshdash resolve exit %d (%s), ssh -G exit %d (%s)", c.name, code, strings.TrimSpace(errs), scode, strings.TrimSpace(serrs))
+		}
 	}
 }
