@@ -149,8 +149,11 @@ func (f *File) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("settings: saving %s: %w", path, err)
 	}
-	// Edits are merged when saving to the file they were loaded from.
-	merge := f.path != "" && (f.path == path || sameTarget(f.path, target))
+	// Edits are merged into the file they were loaded from, and into
+	// whatever file a File that was never loaded (Empty, used when the
+	// file could not be read) is saved to: it must not replace the
+	// user's file with only its own entries.
+	merge := f.path == "" || f.path == path || sameTarget(f.path, target)
 	dir := filepath.Dir(target)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("settings: saving %s: %w", path, err)
@@ -173,6 +176,9 @@ func (f *File) Save(path string) error {
 		var merged *File
 		if merge && (disk != f.base || diskOK != f.baseOK) {
 			merged, err = f.rebase(target, disk)
+			if err != nil && f.path == "" {
+				return fmt.Errorf("settings: your change could not be added to %s: %w; nothing was saved (fix or remove the file, then save again)", path, err)
+			}
 			if err != nil {
 				return fmt.Errorf("settings: %s changed since sshdash read it, and your change could not be merged into it: %w; nothing was saved (reopen the settings to see the file as it is now)", path, err)
 			}

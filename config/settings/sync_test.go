@@ -393,3 +393,33 @@ func TestSaveTwoProcesses(t *testing.T) {
 		t.Errorf("original content lost")
 	}
 }
+
+// TestSaveEmptyKeepsExistingFile: when the settings file could not be
+// read, sshdash runs on Empty(); a save from the form must not replace
+// the user's file with the form's entry alone. A valid file gets the
+// entry added; an invalid one is left alone and Save says why.
+func TestSaveEmptyKeepsExistingFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	broken := "theme = \"dark\"\n[[host]\n"
+	writeFile(t, path, broken, 0o600)
+	f := Empty()
+	if err := f.SetHost(Host{Match: "x", Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	err := f.Save(path)
+	if err == nil || !strings.Contains(err.Error(), "nothing was saved") {
+		t.Fatalf("Save over an invalid file: %v", err)
+	}
+	if got := readFile(t, path); got != broken {
+		t.Errorf("invalid file replaced:\n%s", got)
+	}
+	writeFile(t, path, handWritten, 0o600)
+	if err := f.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	g := mustLoad(t, path)
+	if _, ok := g.Host("x"); !ok || g.Theme() != "light" || len(g.Hosts()) != 3 {
+		t.Errorf("after saving Empty() over a valid file:\n%s", g.Bytes())
+	}
+}
