@@ -132,9 +132,11 @@ func (f *File) removeHost(pattern string) (bool, error) {
 // target, so two sshdash instances save one after the other), re-reads the
 // file and, if it changed, replays this File's SetHost and RemoveHost calls
 // on the new content, so only the entries edited here change; f then holds
-// the merged content. If the new content cannot be edited (it is no longer
-// valid TOML, or the entry was reshaped by hand), Save refuses with an
-// error saying so and writes nothing.
+// the merged content. A File that was never loaded (Empty) is merged the
+// same way into a file that exists. If the new content cannot be edited
+// (it is no longer valid TOML, or the entry was reshaped by hand), Save
+// refuses with an error saying so and writes nothing. For the entries it
+// edits, this File's values win over hand edits to the same entry.
 func (f *File) Save(path string) error {
 	if f == nil {
 		return errors.New("settings: Save on a nil *File")
