@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 )
 
-// This file holds Save and what it needs to write safely next to other writers:
-// symlink resolution that keeps dangling links, the re-read and merge of a
-// file that changed since it was loaded, and the atomic write.
+// This file holds Save and what it needs to write safely next to other
+// writers: symlink resolution that keeps dangling links, the re-read and
+// merge of a file that changed since it was loaded, and the atomic write.
 
 // Save writes the file to path (f.Path() when empty) atomically: a
 // temporary file in the same directory, renamed over the old one. An
