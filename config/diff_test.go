@@ -188,14 +188,27 @@ func TestDifferentialSSHG(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg := loadCase(t, c)
+			refused := 0
+			defer func() {
+				// A "refuse" case must keep meaning it: ssh refuses
+				// at least one of its destinations.
+				if strings.Contains(name, "-refuse-") && refused == 0 {
+					t.Errorf("ssh -G refused none of the destinations of a refusal case")
+				}
+			}()
 			for _, d := range parseDestinations(t, string(hosts)) {
 				total++
 				want, stderr, ok := sshG(t, ssh, c, d)
-				res, rerr := cfg.Resolve(d.host, ResolveOptions{RunExec: true, User: d.user, Port: d.port})
+				// Strict, as sshdash resolve runs it: the exit
+				// status must agree with ssh's.
+				res, rerr := cfg.Resolve(d.host, ResolveOptions{RunExec: true, Strict: true, User: d.user, Port: d.port})
 				label := strings.Join(d.args, " ")
 				if !ok {
+					refused++
 					if rerr == nil {
 						t.Errorf("%s: ssh -G refused (%s) but Resolve succeeded", label, strings.TrimSpace(stderr))
+					} else if !errors.Is(rerr, ErrFatal) {
+						t.Errorf("%s: ssh -G refused; Resolve's error %v does not wrap ErrFatal (exit 255)", label, rerr)
 					}
 					continue
 				}

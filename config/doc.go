@@ -15,7 +15,9 @@
 // Deliberate differences from ssh: a broken line (unknown keyword, bad
 // value, unreadable Include) does not make the whole configuration
 // unusable; it is reported as a *LineError and skipped, and a broken Host
-// or Match line starts a block that never applies. Match exec commands run
+// or Match line starts a block that never applies. ResolveOptions.Strict
+// restores ssh's verdict (a *RefusedError) for callers that must agree with
+// ssh -G, such as "sshdash resolve". Match exec commands run
 // only with ResolveOptions.RunExec, and DNS lookups for host name
 // canonicalisation only with ResolveOptions.Lookup.
 package config

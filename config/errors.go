@@ -14,6 +14,10 @@ type LineError struct {
 	Msg  string // plain reason, without the position
 	// Err is the underlying error, if any (for example from reading a file).
 	Err error
+	// unknown marks an unknown keyword found while loading. Whether ssh
+	// rejects it depends on the IgnoreUnknown in force for the host, so a
+	// strict resolution decides it again (see ResolveOptions.Strict).
+	unknown bool
 }
 
 // Error returns "file:line: msg" (or "file: msg" for a whole-file problem).
@@ -61,3 +65,36 @@ func fatalf(format string, args ...any) error {
 func fatalAt(file string, line int, format string, args ...any) error {
 	return &fatalError{pos: &LineError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}}
 }
+
+// RefusedError is what Resolve returns, with ResolveOptions.Strict set,
+// when ssh would refuse the configuration: some line of a file ssh reads
+// for the host is broken (an unknown keyword not covered by the
+// IgnoreUnknown in force, a bad value, an Include loop, an unreadable or
+// badly owned file). It wraps ErrFatal.
+type RefusedError struct {
+	// Problems are the broken lines, grouped by file in the order the
+	// files were first met, each file's lines in order.
+	Problems []*LineError
+}
+
+// Error names the first file with problems and how many it has, as ssh's
+// "FILE: terminating, N bad configuration options".
+func (e *RefusedError) Error() string {
+	if len(e.Problems) == 0 {
+		return "bad configuration"
+	}
+	file := e.Problems[0].File
+	n := 0
+	for _, p := range e.Problems {
+		if p.File == file {
+			n++
+		}
+	}
+	if n == 1 {
+		return fmt.Sprintf("%s: terminating, 1 bad configuration option", file)
+	}
+	return fmt.Sprintf("%s: terminating, %d bad configuration options", file, n)
+}
+
+// Unwrap returns ErrFatal: ssh exits with status 255 on such a file.
+func (e *RefusedError) Unwrap() error { return ErrFatal }

@@ -45,9 +45,15 @@ func (c *Config) Resolve(host string, opts ResolveOptions) (*Resolved, error) {
 	if opts.Port > 0 {
 		st.port = opts.Port
 	}
-	r := &resolver{c: c, opts: opts, st: st, hostArg: host, host: host, res: res}
+	r := &resolver{c: c, opts: opts, st: st, hostArg: host, host: host, res: res, strict: opts.Strict}
 	if err := r.run(); err != nil {
 		return nil, err
+	}
+	if r.strict {
+		if err := r.refusal(); err != nil {
+			return nil, err
+		}
+		r.strict = false // the final pass reads the same lines again
 	}
 	// The host name from HostName, with %h, as ssh takes it into use.
 	h := host

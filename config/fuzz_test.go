@@ -1,9 +1,11 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +79,27 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		for _, h := range hosts {
+			// Strict: refuses whenever a problem other than an
+			// unknown keyword was found while loading, and only for
+			// those or for unknown keywords (which IgnoreUnknown in an
+			// inactive block does not cover, so they may be new).
+			_, serr := c.Resolve(h, ResolveOptions{Strict: true})
+			var refused *RefusedError
+			if errors.As(serr, &refused) {
+				if len(refused.Problems) == 0 || !errors.Is(serr, ErrFatal) {
+					t.Fatalf("malformed refusal %#v", refused)
+				}
+				for _, p := range refused.Problems {
+					if !p.unknown && !slices.Contains(c.Errors(), p) {
+						t.Fatalf("strict Resolve(%s) refused for %v, not a load error", h, p)
+					}
+				}
+			}
+			for _, e := range c.Errors() {
+				if !e.unknown && serr == nil {
+					t.Fatalf("strict Resolve(%s) accepted a configuration with %v", h, e)
+				}
+			}
 			r, err := c.Resolve(h, ResolveOptions{})
 			if err != nil {
 				continue
@@ -86,6 +109,86 @@ func FuzzParse(f *testing.F) {
 			_ = r.ProxyCommand()
 			_ = r.LocalForwards()
 			_, _ = r.ServerAliveInterval()
+		}
+	})
+}
+
+// FuzzLargeConfig builds configurations far larger than byte-level
+// fuzzing reaches: up to 5,000 blocks whose Host lines carry a
+// fuzzer-chosen number of names, a line with up to 20,000 arguments placed
+// anywhere among them, and a fuzzer-chosen directive (line) repeated in
+// every block. Load and Resolve must not panic, must report well-formed
+// errors, and a host named on the long line must still resolve (its
+// arguments survived the parser's buffer growth).
+func FuzzLargeConfig(f *testing.F) {
+	f.Add(uint16(335), uint8(1), uint16(20), uint16(335), "HostName 10.0.0.1")
+	f.Add(uint16(0), uint8(0), uint16(1025), uint16(0), "User x")
+	f.Add(uint16(5000), uint8(3), uint16(5000), uint16(2500), "LocalForward 1 h:2")
+	f.Add(uint16(100), uint8(40), uint16(1), uint16(7), "Match host \"a b\" exec true")
+	f.Add(uint16(2000), uint8(2), uint16(20000), uint16(1999), "IdentityFile ~/%h/%r")
+	f.Add(uint16(3000), uint8(5), uint16(3000), uint16(10), "Include inc")
+	f.Fuzz(func(t *testing.T, blocks uint16, names uint8, longArgs uint16, at uint16, line string) {
+		blocks %= 5001
+		longArgs %= 20001
+		if strings.ContainsAny(line, "\n\r") || len(line) > 200 {
+			return
+		}
+		var b strings.Builder
+		writeLong := func() {
+			b.WriteString("Host")
+			for i := 0; i < int(longArgs); i++ {
+				fmt.Fprintf(&b, " l%d", i)
+			}
+			b.WriteString(" longlast\n  User longuser\n")
+		}
+		for i := 0; i < int(blocks); i++ {
+			if i == int(at) {
+				writeLong()
+			}
+			fmt.Fprintf(&b, "Host h%d", i)
+			for j := 0; j < int(names); j++ {
+				fmt.Fprintf(&b, " h%d-%d", i, j)
+			}
+			fmt.Fprintf(&b, "\n  %s\n  User u%d\n", line, i)
+		}
+		if int(at) >= int(blocks) {
+			writeLong()
+		}
+		const path = "/home/me/.ssh/config"
+		start := time.Now()
+		// "Include inc" (relative: ~/.ssh/inc) reaches a file of its
+		// own, included from every block.
+		c, err := Load(memOptions(memFS{path: b.String(),
+			"/home/me/.ssh/inc": "Host inc1 inc2 h1\n  Port 2222\nBogus 1\n"}))
+		if err != nil {
+			t.Fatalf("Load: %v", err)
+		}
+		for _, e := range c.Errors() {
+			if e.File == "" || e.Msg == "" || (e.File == path && e.Line < 1) {
+				t.Fatalf("malformed error %#v", e)
+			}
+		}
+		r, err := c.Resolve("longlast", ResolveOptions{})
+		// Unless the fuzzer's line opens a block, includes a file or
+		// sets the user itself, nothing before the long block applies
+		// to longlast.
+		kw, _, _, _ := splitLine(line)
+		switch lowerASCII(kw) {
+		case "host", "match", "include", "user":
+		default:
+			if err != nil {
+				t.Fatalf("Resolve(longlast): %v", err)
+			}
+			if r.User() != "longuser" {
+				t.Fatalf("longlast resolved to user %q, want longuser", r.User())
+			}
+		}
+		if blocks > 0 {
+			_, _ = c.Resolve(fmt.Sprintf("h%d", blocks-1), ResolveOptions{})
+			_, _ = c.Resolve(fmt.Sprintf("h%d", blocks/2), ResolveOptions{Strict: true})
+		}
+		if d := time.Since(start); d > 30*time.Second {
+			t.Fatalf("took %v", d)
 		}
 	})
 }

@@ -156,9 +156,9 @@ func (l *loader) expandInclude(f *file, it *item, arg string) *include {
 
 // walkState carries what the load-time walk needs along the include graph.
 type walkState struct {
-	stack    []*file    // files being walked, outermost first
-	ignored  []string   // IgnoreUnknown values seen so far
-	guards   [][]string // Host patterns of enclosing Host blocks
+	stack    []*file     // files being walked, outermost first
+	ignored  []string    // IgnoreUnknown values seen so far
+	guards   []*hostLine // Host patterns of enclosing Host blocks
 	depth    int
 	exceeded bool
 }
@@ -190,7 +190,7 @@ func (l *loader) walk(f *file, w *walkState) {
 		it := &f.items[i]
 		if it.kw == nil {
 			if !it.bad && !ignoredUnknown(w.ignored, it.name) {
-				l.addErr(&LineError{File: f.path, Line: int(it.line), Msg: fmt.Sprintf("unknown keyword %q", it.name)})
+				l.addErr(&LineError{File: f.path, Line: int(it.line), Msg: fmt.Sprintf("unknown keyword %q", it.name), unknown: true})
 			}
 			continue
 		}
@@ -236,9 +236,11 @@ func (l *loader) walkInclude(f *file, it *item, block *item, w *walkState) {
 	// Hosts in the included files only apply when the enclosing Host
 	// block does; a broken header never applies.
 	if block != nil && (block.kw.kind == kHost || block.bad) {
-		guard := block.args
+		var guard *hostLine
 		if block.bad {
-			guard = nil
+			guard = compileHostLine(nil)
+		} else {
+			guard = compileHostLine(block.args)
 		}
 		w.guards = append(w.guards, guard)
 		defer func() { w.guards = w.guards[:len(w.guards)-1] }()
@@ -285,23 +287,78 @@ func ignoredUnknown(lists []string, name string) bool {
 	return false
 }
 
-// listHosts records the concrete aliases of a Host line.
+// listHosts records the concrete aliases of a Host line: those the line
+// itself and the enclosing Host lines of the Includes that led here match.
 func (l *loader) listHosts(f *file, it *item, w *walkState) {
+	self := compileHostLine(it.args)
 	for _, a := range it.args {
-		if !IsConcreteAlias(a) || l.hosts[a] {
+		if !IsConcreteAlias(a) || l.hosts[a] || !self.match(a) {
 			continue
 		}
 		ok := true
 		for _, g := range w.guards {
-			if !matchHostLine(g, a) {
+			if !g.match(a) {
 				ok = false
 				break
 			}
 		}
-		if !ok || !matchHostLine(it.args, a) {
+		if !ok {
 			continue
 		}
 		l.hosts[a] = true
 		l.c.hosts = append(l.c.hosts, HostEntry{Alias: a, File: f.path, Line: int(it.line)})
 	}
+}
+
+// hostLine is a Host line's patterns indexed for matching many names: the
+// literal ones in sets, so that listing a line of thousands of names (or
+// the names of an Include inside such a block) costs linear, not
+// quadratic, time. match agrees with matchHostLine.
+type hostLine struct {
+	pos, neg         map[string]bool
+	posWild, negWild []string
+}
+
+func compileHostLine(patterns []string) *hostLine {
+	h := &hostLine{pos: make(map[string]bool), neg: make(map[string]bool)}
+	for _, p := range patterns {
+		neg := strings.HasPrefix(p, "!")
+		if neg {
+			p = p[1:]
+		}
+		wild := strings.ContainsAny(p, "*?")
+		switch {
+		case neg && wild:
+			h.negWild = append(h.negWild, p)
+		case neg:
+			h.neg[p] = true
+		case wild:
+			h.posWild = append(h.posWild, p)
+		default:
+			h.pos[p] = true
+		}
+	}
+	return h
+}
+
+// match is matchHostLine(patterns, name): a positive pattern matches and
+// no negated one does.
+func (h *hostLine) match(name string) bool {
+	if h.neg[name] {
+		return false
+	}
+	for _, p := range h.negWild {
+		if MatchPattern(p, name) {
+			return false
+		}
+	}
+	if h.pos[name] {
+		return true
+	}
+	for _, p := range h.posWild {
+		if MatchPattern(p, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -311,10 +311,8 @@ var (
 	idVerifyHostKeyDNS  = kw("verifyhostkeydns").id
 	idUpdateHostKeys    = kw("updatehostkeys").id
 	idRemoteCommand     = kw("remotecommand").id
-	idLocalCommand      = kw("localcommand").id
 	idControlPath       = kw("controlpath").id
 	idIdentityAgent     = kw("identityagent").id
-	idRevokedHostKeys   = kw("revokedhostkeys").id
 	idClearForwardings  = kw("clearallforwardings").id
 	idTunnel            = kw("tunnel").id
 	idConnectionAttempt = kw("connectionattempts").id
@@ -327,7 +325,5 @@ var (
 	idSyslogFacility    = kw("syslogfacility").id
 	idStreamLocalMask   = kw("streamlocalbindmask").id
 	idSecurityKeyProv   = kw("securitykeyprovider").id
-	idPKCS11Provider    = kw("pkcs11provider").id
-	idKnownHostsCommand = kw("knownhostscommand").id
 	idForwardAgent      = kw("forwardagent").id
 )

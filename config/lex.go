@@ -72,13 +72,19 @@ func trimLeftSpace(s string) string {
 // single or double quotes group, a backslash escapes a quote, a backslash
 // or (outside quotes) a space, and a '#' at the start of an argument ends
 // the line. It reports false for an unterminated quote.
-func argvSplit(s string) ([]string, bool) { return argvSplitInto(nil, s) }
+func argvSplit(s string) ([]string, bool) {
+	_, args, ok := argvSplitInto(nil, s)
+	return args, ok
+}
 
 // argvSplitInto is argvSplit appending to buf (whose unused capacity is
-// reused between lines); the result is a full slice of buf's new part.
-func argvSplitInto(buf []string, s string) ([]string, bool) {
+// reused between lines). It returns buf extended by the arguments (a new
+// array when they did not fit; any number of arguments is accepted) and
+// the arguments alone, as a slice capped at its length so that appending
+// to it never writes into buf.
+func argvSplitInto(buf []string, s string) (grown, args []string, ok bool) {
 	start := len(buf)
-	args := buf
+	args = buf
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -132,11 +138,11 @@ func argvSplitInto(buf []string, s string) ([]string, bool) {
 			break
 		}
 		if i >= len(s) && quote != 0 {
-			return nil, false
+			return buf, nil, false
 		}
 		args = append(args, b.String())
 	}
-	return args[start:len(args):len(args)], true
+	return args, args[start:len(args):len(args)], true
 }
 
 // splitLine separates a raw configuration line into its keyword (as

@@ -64,8 +64,15 @@ func (it *item) x() *itemExt {
 // expansions ssh performs while reading some keywords.
 type parser struct {
 	lookupEnv func(string) (string, bool)
-	argBuf    []string // shared backing store for the lines' arguments
+	// argBuf is the backing store the lines' arguments are carved from
+	// (one allocation for many lines); its used part is never written
+	// again, since each line's args are capped at their length.
+	argBuf []string
 }
+
+// argChunk is the size of a fresh argBuf: room for the arguments of many
+// ordinary lines. It is not a limit: a longer line grows the buffer.
+const argChunk = 1024
 
 // parseFile splits data into items and reports each broken line.
 func (p *parser) parseFile(path string, user bool, data string) (*file, []*LineError) {
@@ -168,11 +175,16 @@ func (p *parser) parseLine(line string, user bool) (it item, msg string, skip bo
 		return it, fmt.Sprintf("no argument after keyword %q", it.name), false
 	}
 	if cap(p.argBuf)-len(p.argBuf) < 16 {
-		p.argBuf = make([]string, 0, 1024)
+		// A fresh chunk; a line with more arguments than fit grows
+		// it (argvSplitInto appends), so there is no fixed limit.
+		p.argBuf = make([]string, 0, argChunk)
 	}
-	args, ok := argvSplitInto(p.argBuf, rest)
+	buf, args, ok := argvSplitInto(p.argBuf, rest)
 	if ok {
-		p.argBuf = p.argBuf[:len(p.argBuf)+len(args)]
+		// buf may be a new, larger array: later lines continue in it.
+		// The arguments of earlier lines stay in the old one, which
+		// nothing writes to again.
+		p.argBuf = buf
 	}
 	if it.kw == nil {
 		// Whether this is an error depends on IgnoreUnknown; decided

@@ -32,6 +32,10 @@ var randomLines = []string{
 	"Match host c.example final", "Match originalhost A", "ProxyJump u@j2:22,j3",
 	"IdentityFile ~/.ssh/k1", "Host C.Example", "HostName %h", "LocalForward 8000 h:80",
 	"UpdateHostKeys ask", "ControlPersist 5m", "Tunnel yes", "RemoteForward 9001",
+	// Lines ssh refuses, or refuses depending on the IgnoreUnknown in
+	// force (Resolve runs strict, as sshdash resolve does).
+	"Bogus 1", "BogusTwo x", "IgnoreUnknown bogus", "IgnoreUnknown bog*,other",
+	"Port abc", "Include @DIR@/bad.conf", "Include @DIR@/ign.conf",
 }
 
 func TestRandomConfigsAgainstSSHG(t *testing.T) {
@@ -51,9 +55,17 @@ func TestRandomConfigsAgainstSSHG(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "inc.conf"), []byte(inc), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	for name, text := range map[string]string{
+		"bad.conf": "Host zz\n  BogusTwo 2\n",
+		"ign.conf": "IgnoreUnknown bogustwo\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	c := diffCase{name: "random", dir: dir, home: home}
 	hosts := []string{"a", "b", "c", "c.example", "zz", "u1@a", "A"}
-	compared := 0
+	compared, refused := 0, 0
 	for n := 0; n < 60; n++ {
 		var b strings.Builder
 		for i := 0; i < 4+rng.Intn(14); i++ {
@@ -68,12 +80,15 @@ func TestRandomConfigsAgainstSSHG(t *testing.T) {
 		for _, h := range hosts {
 			d := parseDestinations(t, h)[0]
 			want, stderr, ok := sshG(t, ssh, c, d)
-			res, err := cfg.Resolve(d.host, ResolveOptions{RunExec: true, User: d.user})
+			res, err := cfg.Resolve(d.host, ResolveOptions{RunExec: true, Strict: true, User: d.user})
 			label := fmt.Sprintf("config #%d, host %s:\n%s", n, h, text)
 			switch {
-			case !ok && err == nil:
-				t.Errorf("%s\nssh refused (%s), Resolve did not", label, strings.TrimSpace(stderr))
-			case ok && err != nil:
+			case !ok:
+				refused++
+				if err == nil {
+					t.Errorf("%s\nssh refused (%s), Resolve did not", label, strings.TrimSpace(stderr))
+				}
+			case err != nil:
 				t.Errorf("%s\nResolve: %v", label, err)
 			case ok:
 				compared++
@@ -83,5 +98,5 @@ func TestRandomConfigsAgainstSSHG(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d random resolutions compared", compared)
+	t.Logf("%d random resolutions compared, %d refused by both", compared, refused)
 }

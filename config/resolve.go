@@ -29,6 +29,13 @@ type ResolveOptions struct {
 	// ExecStderr receives the standard error of Match exec commands;
 	// nil discards it.
 	ExecStderr io.Writer
+	// Strict makes Resolve refuse the configuration where ssh would:
+	// when any line of the files ssh reads is broken, whether or not it
+	// applies to the host, Resolve returns a *RefusedError (wrapping
+	// ErrFatal). Unknown keywords are judged against the IgnoreUnknown
+	// in force at that line for this host, as ssh judges them. Without
+	// Strict, broken lines are skipped (Config.Errors lists them).
+	Strict bool
 }
 
 // setting is the line that set a keyword (first one wins in ssh).
@@ -139,6 +146,11 @@ type resolver struct {
 	execSkipped bool
 	visits      int
 	res         *Resolved // the result being built
+	// strict is set for the first pass of a strict resolution: every
+	// line is visited (no Host-run jumps, inactive Includes read) and
+	// unknown keywords not ignored at that point are collected.
+	strict  bool
+	unknown []*LineError
 }
 
 // apply applies one directive of an active block.
@@ -282,11 +294,14 @@ func (r *resolver) walkFile(f *file, depth int, active bool) error {
 	for i := 0; i < len(items); i++ {
 		it := &items[i]
 		if it.kw == nil {
-			continue // unknown keyword: reported when loading
+			// Unknown keyword: reported when loading; a strict
+			// resolution judges it here.
+			r.checkUnknown(f, it)
+			continue
 		}
 		switch it.kw.kind {
 		case kHost:
-			if run := f.runs[i]; run != nil {
+			if run := f.runs[i]; run != nil && !r.strict {
 				// Only the blocks naming the host can apply.
 				for _, h := range run.index[r.host] {
 					if err := r.walkBody(f, h+1, int(items[h].end), depth); err != nil {
@@ -312,6 +327,9 @@ func (r *resolver) walkFile(f *file, depth int, active bool) error {
 			continue
 		}
 		if !active || it.bad {
+			if r.strict && !it.bad && it.kw.kind == kInclude {
+				r.scanInclude(it, depth)
+			}
 			continue
 		}
 		if it.kw.kind == kInclude {

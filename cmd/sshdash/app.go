@@ -78,7 +78,7 @@ func newLogger(e *env) *slog.Logger {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return discard
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "sshdash.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := openLogFile(filepath.Join(dir, "sshdash.log"))
 	if err != nil {
 		return discard
 	}

@@ -11,9 +11,12 @@ const resolveUsage = `usage: sshdash resolve [-F FILE] [-l USER] [-p PORT] [user
 
 Prints the options ssh would use for HOST, in the format of "ssh -G":
 Host and Match blocks, Includes, tokens and defaults applied. Match exec
-commands are run, as ssh runs them. Problems in the configuration are
-reported on stderr as "file:line: reason"; an error that would make ssh
-refuse to connect exits with status 255, as ssh does.
+commands are run, as ssh runs them. Like "ssh -G", resolve is strict: a
+broken line anywhere in the files ssh reads (an unknown keyword, a bad
+value, an Include loop, a badly owned file), whether or not it applies to
+HOST, is reported on stderr as "file:line: reason" and the command exits
+with status 255, as ssh does. ("sshdash list" and the dashboard skip such
+lines instead.)
 `
 
 func runResolve(args []string, e *env) int {
@@ -55,15 +58,25 @@ func runResolve(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "sshdash resolve: %v\n", err)
 		return 255
 	}
-	printConfigErrors(e.stderr, cfg)
 	r, err := cfg.Resolve(host, config.ResolveOptions{
 		RunExec:    true,
+		Strict:     true,
 		User:       user,
 		Port:       destPort,
 		Lookup:     config.SystemLookup,
 		ExecStderr: e.stderr,
 	})
 	if err != nil {
+		var refused *config.RefusedError
+		if errors.As(err, &refused) {
+			// The lines ssh would reject for this host (an unknown
+			// keyword may be ignored for one host and not another).
+			for _, p := range refused.Problems {
+				fmt.Fprintln(e.stderr, p.Error())
+			}
+		} else {
+			printConfigErrors(e.stderr, cfg)
+		}
 		fmt.Fprintf(e.stderr, "sshdash resolve: %v\n", err)
 		if errors.Is(err, config.ErrFatal) {
 			return 255

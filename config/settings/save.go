@@ -3,9 +3,6 @@ package settings
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,15 +45,26 @@ func (f *File) SetHost(h Host) error {
 		return fmt.Errorf("settings: host entry: %w", err)
 	}
 	h.Match, h.Line = pattern, 0
-	vals, err := hostValues(h)
-	if err != nil {
+	if _, err := hostValues(h); err != nil {
 		return fmt.Errorf("settings: host entry %q: %w", pattern, err)
 	}
 	if h.empty() {
 		_, err := f.RemoveHost(pattern)
 		return err
 	}
+	if err := f.setHost(pattern, h); err != nil {
+		return err
+	}
+	f.edits = append(f.edits, hostEdit{pattern: pattern, h: &h})
+	return nil
+}
 
+// setHost is SetHost's edit of f.text, for a checked, non-empty h.
+func (f *File) setHost(pattern string, h Host) error {
+	vals, err := hostValues(h)
+	if err != nil {
+		return fmt.Errorf("settings: host entry %q: %w", pattern, err)
+	}
 	lay := scan(f.text)
 	lines := strings.Split(f.text, "\n")
 	var out []string
@@ -79,6 +87,15 @@ func (f *File) RemoveHost(pattern string) (bool, error) {
 		return false, nil
 	}
 	pattern = normalizeMatch(pattern)
+	ok, err := f.removeHost(pattern)
+	if ok && err == nil {
+		f.edits = append(f.edits, hostEdit{pattern: pattern})
+	}
+	return ok, err
+}
+
+// removeHost is RemoveHost's edit of f.text.
+func (f *File) removeHost(pattern string) (bool, error) {
 	path, ok := f.hostPath(pattern)
 	if !ok {
 		return false, nil
@@ -99,64 +116,6 @@ func (f *File) RemoveHost(pattern string) (bool, error) {
 	}
 	out := slices.Concat(lines[:from], lines[to:])
 	return true, f.replace(strings.Join(out, "\n"), pattern, nil)
-}
-
-// Save writes the file to path (f.Path() when empty) atomically: a
-// temporary file in the same directory, mode 0600, renamed over the old
-// one. Missing directories are created with mode 0700. A symlink at path is
-// followed, so the file it points to is replaced, not the link.
-func (f *File) Save(path string) error {
-	if f == nil {
-		return errors.New("settings: Save on a nil *File")
-	}
-	if path == "" {
-		path = f.path
-	}
-	if path == "" {
-		return errors.New("settings: Save: no path")
-	}
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("settings: saving: %w", err)
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("settings: saving: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".config.toml.*.tmp")
-	if err != nil {
-		return fmt.Errorf("settings: saving: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(0o600); err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
-	}
-	if _, err := tmp.WriteString(f.text); err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("settings: saving %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("settings: saving: %w", err)
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil { // make the rename durable; best effort
-		d.Sync()
-		d.Close()
-	}
-	f.path = path
-	return nil
 }
 
 // hostPath returns the layout path ("host[3]") of the first usable entry
@@ -185,6 +144,7 @@ func (f *File) replace(text, pattern string, want *Host) error {
 		got.Count != want.Count || got.Reattach != want.Reattach):
 		return fmt.Errorf("settings: could not edit host entry %q in place (it reads back as %+v); edit the file by hand", pattern, got)
 	}
+	nf.base, nf.baseOK, nf.edits = f.base, f.baseOK, f.edits
 	*f = *nf
 	return nil
 }

@@ -85,6 +85,21 @@ type File struct {
 	hosts     []Host
 	hostPaths []string // layout path ("host[3]") of each of hosts
 	errs      []*Error
+
+	// base is the file's content when it was loaded (or last saved), and
+	// baseOK whether it existed; Save compares the file on disk with it
+	// to notice edits made since (by hand, or by another sshdash).
+	base   string
+	baseOK bool
+	// edits are the SetHost/RemoveHost calls made since then, in order;
+	// Save replays them on the file's new content when it changed.
+	edits []hostEdit
+}
+
+// hostEdit is one SetHost (h set) or RemoveHost (h nil) call.
+type hostEdit struct {
+	pattern string
+	h       *Host
 }
 
 // Error is one problem in the settings file, with its line.
@@ -171,9 +186,15 @@ func Load(path string) (*File, error) {
 }
 
 // Parse parses settings from data; path is used in errors and as Save's
-// default destination. Results are as for Load.
+// default destination. Results are as for Load: data is taken to be the
+// file's content, so Save merges with whatever the file holds by then.
 func Parse(path string, data []byte) (*File, error) {
-	return parse(path, string(data))
+	f, err := parse(path, string(data))
+	if err != nil {
+		return nil, err
+	}
+	f.base, f.baseOK = f.text, true
+	return f, nil
 }
 
 // Path returns the file the settings were loaded from.
