@@ -24,6 +24,7 @@ func (p *procsSession) Attach(io.Writer) func() {
 	close(p.done)
 	return func() {}
 }
+func (p *procsSession) Leave(io.Writer) []byte      { return nil }
 func (p *procsSession) Write(b []byte) (int, error) { return len(b), nil }
 func (p *procsSession) Resize(int, int)             {}
 func (p *procsSession) Reconnect()                  {}

@@ -1,0 +1,17 @@
+package session
+
+import "io"
+
+// Leave ends live output to w, as the stop function of the Attach that w
+// was given to does, and returns the bytes that hand the terminal back in
+// its default state with the cursor where the remote's output left it
+// (see vt.Screen.Leave). Both happen under the output lock, so the bytes
+// match what w was sent: no output reaches the emulator in between.
+func (s *Session) Leave(w io.Writer) []byte {
+	s.outMu.Lock()
+	defer s.outMu.Unlock()
+	if s.attached == w {
+		s.attached = nil
+	}
+	return s.screen.Leave()
+}
