@@ -140,6 +140,12 @@ func (b *backend) Reconnect(id int) {
 
 func (b *backend) Close(id int) { b.a.mgr.Remove(id) }
 
+// CloseAll closes every session in parallel (Manager.CloseAll), giving up
+// waiting when ctx is done.
+func (b *backend) CloseAll(ctx context.Context) error {
+	return b.a.closer().wait(ctx)
+}
+
 func (b *backend) Attach(id int) tea.Cmd {
 	s := b.a.mgr.Get(id)
 	if s == nil || b.tty == nil {
