@@ -21,7 +21,10 @@ import "strconv"
 // so the cursor is placed last with an absolute CUP (DECRC could not be
 // used: it would bring back the origin mode and charsets saved with it). A
 // pending wrap becomes CR LF, where the next character would have gone.
-func (s *Screen) Leave() []byte {
+// With freshLine, a cursor that is not at the start of a line goes on to
+// the start of the next one (CR LF), so that what is printed next starts
+// below the remote's output instead of after its prompt.
+func (s *Screen) Leave(freshLine bool) []byte {
 	s.lockSettled()
 	defer s.mu.Unlock()
 	out := []byte{0x18} // CAN: end any sequence the remote left half-sent
@@ -112,7 +115,7 @@ func (s *Screen) Leave() []byte {
 	out = append(out, ';')
 	out = strconv.AppendInt(out, int64(x+1), 10)
 	out = append(out, 'H')
-	if pending {
+	if pending || freshLine && x > 0 {
 		out = append(out, "\r\n"...)
 	}
 	return out

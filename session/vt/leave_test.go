@@ -31,7 +31,7 @@ func TestLeaveRestoresDefaults(t *testing.T) {
 			emu, real := New(20, 6), New(20, 6)
 			emu.Write([]byte(tc.in))
 			real.Write([]byte(tc.in))
-			leave := emu.Leave()
+			leave := emu.Leave(false)
 			mainLines := func(s *Screen) []string {
 				s.lockSettled()
 				defer s.mu.Unlock()
@@ -84,16 +84,30 @@ func TestLeaveRestoresDefaults(t *testing.T) {
 func TestLeaveSendsOnlyWhatIsNeeded(t *testing.T) {
 	s := New(80, 24)
 	s.Write([]byte("hello\r\nworld"))
-	if got, want := string(s.Leave()), "\x18\x1b[2;6H"; got != want {
+	if got, want := string(s.Leave(false)), "\x18\x1b[2;6H"; got != want {
 		t.Errorf("Leave = %q, want %q", got, want)
 	}
 	s.Write([]byte("\x1b[4h"))
-	if got, want := string(s.Leave()), "\x18\x1b[4l\x1b[2;6H"; got != want {
+	if got, want := string(s.Leave(false)), "\x18\x1b[4l\x1b[2;6H"; got != want {
 		t.Errorf("Leave = %q, want %q", got, want)
 	}
 	// No alternate screen was entered: no ?1049l (which would restore a
 	// saved cursor on a real terminal).
-	if strings.Contains(string(s.Leave()), "1049") {
+	if strings.Contains(string(s.Leave(false)), "1049") {
 		t.Error("Leave left an alternate screen that was never entered")
+	}
+}
+
+// With freshLine a cursor after a prompt goes to the next line; one at
+// the start of a line stays.
+func TestLeaveFreshLine(t *testing.T) {
+	s := New(80, 24)
+	s.Write([]byte("out\r\nremote$ "))
+	if got, want := string(s.Leave(true)), "\x18\x1b[2;9H\r\n"; got != want {
+		t.Errorf("Leave(true) after a prompt = %q, want %q", got, want)
+	}
+	s.Write([]byte("\r\n"))
+	if got, want := string(s.Leave(true)), "\x18\x1b[3;1H"; got != want {
+		t.Errorf("Leave(true) at a line start = %q, want %q", got, want)
 	}
 }

@@ -28,8 +28,9 @@ type Session interface {
 	// Leave ends live output to w as stop does and returns, computed
 	// atomically with that, the bytes that hand the terminal back in its
 	// default state with the cursor where the remote's output ended
-	// (modes the remote left set are undone; see vt.Screen.Leave).
-	Leave(w io.Writer) []byte
+	// (modes the remote left set are undone; see vt.Screen.Leave). With
+	// freshLine a cursor inside a line goes on to the start of the next.
+	Leave(w io.Writer, freshLine bool) []byte
 	// Write sends keystrokes to the remote PTY. While the link is down it
 	// returns an error wrapping session.ErrLinkDown and the keys are dropped.
 	Write(p []byte) (int, error)
@@ -163,7 +164,7 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 	a.resize()
 	a.w = a.output()
 	a.stop = s.Attach(a.w)
-	defer a.leave()
+	defer func() { a.leave(res.Action != Ended) }()
 	return a.loop(ctx, keys)
 }
 
@@ -173,8 +174,14 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 // status bar kept, and the status bar or banner on the bottom line. Those
 // are done under DECSC/DECRC, which at that point save and restore only
 // the cursor position and default state (DECSTBM homes the cursor).
-func (a *attached) leave() {
-	b := a.s.Leave(a.w)
+//
+// When the session ended, the cursor stays exactly where the remote left it,
+// as ssh leaves it. Otherwise the dashboard follows, and the terminal's
+// main screen keeps this session's last screen until sshdash quits: with
+// freshLine the user's shell prompt then starts on the line below the
+// remote's output, not after the remote's own prompt.
+func (a *attached) leave(freshLine bool) {
+	b := a.s.Leave(a.w, freshLine)
 	a.stop()
 	if a.statusBar() || a.banner {
 		b = append(b, "\x1b7"...)

@@ -47,7 +47,7 @@ func (f *fakeSession) Attach(w io.Writer) func() {
 // emulator's reset sequence.
 const fakeLeave = "\x18FAKE-LEAVE\x1b[5;3H"
 
-func (f *fakeSession) Leave(io.Writer) []byte {
+func (f *fakeSession) Leave(io.Writer, bool) []byte {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.leaves++
