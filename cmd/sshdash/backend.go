@@ -153,7 +153,7 @@ func (b *backend) Attach(id int) tea.Cmd {
 			return ui.AttachResult{ID: id, Err: fmt.Errorf("cannot attach session %d: no terminal", id)}
 		}
 	}
-	x := &attachExec{s: s, tty: b.tty, getenv: b.a.e.getenv, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
+	x := &attachExec{s: s, tty: b.tty, getenv: b.a.e.getenv, guard: b.a.e.guard, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
 	return tea.Exec(x, func(err error) tea.Msg {
 		if err != nil {
 			return ui.AttachResult{ID: id, Err: err}
@@ -204,6 +204,7 @@ type attachExec struct {
 	s      *session.Session
 	tty    *os.File
 	getenv func(string) string
+	guard  *guardLink // told that the main screen is in use meanwhile
 	opts   attach.Options
 	res    attach.Result
 }
@@ -218,7 +219,9 @@ func (x *attachExec) SetStderr(io.Writer) {}
 func (x *attachExec) Run() error {
 	o := x.opts
 	o.In, o.Out = x.tty, x.tty
+	x.guard.report(guardMain)
 	res, err := runAttach(context.Background(), x.getenv, x.s, o)
+	x.guard.report(guardAlt) // Bubble Tea takes the terminal back
 	x.res = res
 	return err
 }

@@ -90,6 +90,17 @@ func sshdTerm(t *testing.T) (cfgPath string, env []string) {
 	return cfgPath, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
 }
 
+// killApp kills sshdash's process under the guard (SIGKILL: a crash, as
+// seen from outside); the pane's shell runs the guard.
+func (tm *tmuxTerm) killApp() {
+	tm.t.Helper()
+	guard := childOf(tm.t, tm.display("#{pane_pid}"))
+	app := childOf(tm.t, guard)
+	if out, err := exec.Command("kill", "-KILL", app).CombinedOutput(); err != nil {
+		tm.t.Fatalf("kill %s: %v %s", app, err, out)
+	}
+}
+
 // lineIndex is the index of the first screen line containing s, or -1.
 func lineIndex(lines []string, s string) int {
 	for i, l := range lines {
@@ -102,17 +113,19 @@ func lineIndex(lines []string, s string) int {
 
 // Issue 13: a remote prints output, then leaves insert mode on, autowrap
 // off, origin mode on and the DEC graphics charset in G0. After its shell
-// exits, and after a detach and quit, the outer terminal (a tmux pane) is
-// back to insert off, wrap on, origin off, main screen, and what is printed
-// next lands below the remote's output in ASCII: not on the first line
-// (the scroll-region reset homed the cursor), not inserted, not in line
-// drawing characters.
+// exits (also with status 2, which the guard took for a Go panic), after
+// a detach and quit, and after sshdash is killed while attached or while
+// the dashboard is up (the guard puts the terminal in order), the outer
+// terminal (a tmux pane) is back to insert off, wrap on, origin off, main
+// screen, and what is printed next lands below the remote's output in
+// ASCII: not on the first line (the scroll-region reset homed the
+// cursor), not inserted, not in line drawing characters.
 func TestEndToEndTerminalLeftAsFound(t *testing.T) {
 	needTmuxE2E(t)
 	cfg, env := sshdTerm(t)
 	bin := buildBinary(t)
 	const flags = "#{insert_flag} #{wrap_flag} #{origin_flag} #{alternate_on}"
-	for _, how := range []string{"exit", "detach-quit"} {
+	for _, how := range []string{"exit", "exit-2", "detach-quit", "kill-attached", "kill-dashboard"} {
 		t.Run(how, func(t *testing.T) {
 			tm := startTerm(t, env, fmt.Sprintf("%s connect -F %s target; echo after-exit-abc", bin, cfg))
 			tm.waitFor("the remote shell", "R$")
@@ -125,6 +138,15 @@ func TestEndToEndTerminalLeftAsFound(t *testing.T) {
 			case "exit":
 				tm.text("exit")
 				tm.keys("Enter")
+			case "exit-2":
+				tm.text("exit 2")
+				tm.keys("Enter")
+			case "kill-attached":
+				tm.killApp()
+			case "kill-dashboard":
+				tm.keys("C-^", "d")
+				tm.waitFor("the dashboard", "Sessions 1")
+				tm.killApp()
 			case "detach-quit":
 				tm.keys("C-^", "d")
 				tm.waitFor("the dashboard", "Sessions 1")
@@ -145,7 +167,7 @@ func TestEndToEndTerminalLeftAsFound(t *testing.T) {
 			if strings.TrimSpace(lines[0]) != "1" {
 				t.Errorf("the first line was overwritten: %q\n%s", lines[0], s)
 			}
-			if how == "detach-quit" {
+			if how != "exit" && how != "exit-2" {
 				if prompt := lineIndex(lines, "R$"); after <= prompt {
 					t.Errorf("after quitting, the next output (line %d) is not below the remote's prompt (line %d):\n%s", after, prompt, s)
 				}
