@@ -187,6 +187,10 @@ func TestRunStatusBarShrinksRemote(t *testing.T) {
 	if sizes[0] != [2]int{100, 29} {
 		t.Errorf("remote size %v, want 100x29 with the status bar", sizes[0])
 	}
+	// On the way out: the session's leave sequence, then the status bar's
+	// scroll region reset and its line erased, the cursor kept.
+	want := fakeLeave + "\x1b7\x1b[r\x1b[30;1H\x1b[2K\x1b8"
+	eventually(t, "the status bar's leftovers cleared", func() bool { return strings.HasSuffix(tm.output(), want) })
 }
 
 func TestRunLinkDownBannerAndRedraw(t *testing.T) {
