@@ -109,7 +109,11 @@ func guarded(e *env) (code int, ok bool) {
 	// What the child last reported is in the pipe; a process that
 	// inherited it despite close-on-exec only delays the answer.
 	_ = status.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
-	st := <-last
+	var st byte
+	select {
+	case st = <-last:
+	case <-time.After(time.Second): // no deadline on this platform's pipes
+	}
 	_ = term.Restore(int(in.Fd()), state)
 	if st != guardClean {
 		// It died (a signal, a panic in any goroutine) without putting

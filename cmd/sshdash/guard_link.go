@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"sync"
+	"syscall"
 )
 
 // The guarded child tells the guard, over a pipe (its file descriptor 3,
@@ -26,6 +27,14 @@ type guardLink struct {
 // openGuardLink returns the status pipe the guard passed, or nil.
 func openGuardLink(getenv func(string) string) *guardLink {
 	if getenv(guardEnv) != "1" || getenv(guardFDEnv) != "3" {
+		return nil
+	}
+	// Checked on the bare descriptor: an *os.File would close it when
+	// collected, and if it is not the guard's pipe (the variables were
+	// inherited from elsewhere, say by a ProxyCommand that runs sshdash)
+	// it belongs to someone else.
+	var st syscall.Stat_t
+	if syscall.Fstat(3, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
 		return nil
 	}
 	closeOnExec(3) // not inherited by ProxyCommands: the guard waits for EOF
