@@ -3,7 +3,9 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 )
@@ -52,7 +54,7 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		m.selectSession(msg.ID)
 		m.setFocus(paneSessions)
 		m.pendingAttach, m.hasPendingAttach = msg.ID, true
-		m.status = statusLine{fmt.Sprintf("connecting to %s; will attach when it is up (%s: stay here)", msg.Alias, helpKey(m.sh.keys.Back)), statusInfo}
+		m.status = statusLine{fmt.Sprintf("connecting to %s; will attach when it is up (any key: stay here)", msg.Alias), statusInfo}
 		return tea.Batch(append(m.ensureTimers(), m.maybeAttachPending())...)
 	case OpenFailed:
 		m.status = statusLine{fmt.Sprintf("could not open %s: %v", msg.Alias, msg.Err), statusError}
@@ -129,6 +131,9 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 	case quitMsg:
 		return m.closeAllAndQuit()
 	case allClosedMsg:
+		if msg.err != nil {
+			m.sh.log.Warn("quit before every session had closed", "err", msg.err)
+		}
 		return tea.Quit
 	}
 	return nil
@@ -198,25 +203,36 @@ func (m *Model) requestQuit() tea.Cmd {
 	return nil
 }
 
-// closeAllAndQuit closes every session that has not ended, then quits.
+// quitDeadline bounds quitting: sessions are closed in parallel, and
+// those whose remote cleanup (ending the remote tmux session) has not
+// finished by then are left to end with the process.
+const quitDeadline = 3 * time.Second
+
+// closeAllAndQuit closes every session at once, then quits; from here on
+// input is ignored (see whileQuitting), so a habitual Enter cannot attach
+// to a closing session.
 func (m *Model) closeAllAndQuit() tea.Cmd {
 	m.quitting = true
 	m.hasPendingAttach = false
-	var ids []int
-	for _, s := range m.snapshot {
-		if !s.State.Terminal() {
-			ids = append(ids, s.ID)
-		}
-	}
-	if len(ids) == 0 {
+	n := m.openSessions()
+	if n == 0 {
 		return tea.Quit
 	}
-	m.status = statusLine{fmt.Sprintf("closing %d session(s)…", len(ids)), statusInfo}
+	m.status = statusLine{fmt.Sprintf("closing %d session(s)…", n), statusInfo}
 	b := m.backend
 	return func() tea.Msg {
-		for _, id := range ids {
-			b.Close(id)
-		}
-		return allClosedMsg{}
+		ctx, cancel := context.WithTimeout(context.Background(), quitDeadline)
+		defer cancel()
+		return allClosedMsg{err: b.CloseAll(ctx)}
 	}
+}
+
+// whileQuitting handles input once quitting has started: it is ignored,
+// except that an interrupt (ctrl+c) leaves at once, without waiting for
+// the sessions to finish closing.
+func (m *Model) whileQuitting(interrupt bool) tea.Cmd {
+	if interrupt {
+		return tea.Quit
+	}
+	return nil
 }

@@ -26,7 +26,7 @@ func attachable(s session.State) bool {
 // connecting or waiting for an answer, attaches as soon as it is up.
 func (m *Model) attach(id int) tea.Cmd {
 	s, ok := m.sessionByID(id)
-	if !ok {
+	if !ok || m.quitting {
 		return nil
 	}
 	switch {
@@ -39,9 +39,20 @@ func (m *Model) attach(id int) tea.Cmd {
 		return nil
 	default:
 		m.pendingAttach, m.hasPendingAttach = id, true
-		m.status = statusLine{fmt.Sprintf("will attach to %s when it is up (%s: don't)", s.Alias, helpKey(m.sh.keys.Back)), statusInfo}
+		m.status = statusLine{fmt.Sprintf("will attach to %s when it is up (any key: don't)", s.Alias), statusInfo}
 		return nil
 	}
+}
+
+// cancelPendingAttach drops the attach waiting for a session to come up:
+// the user went on using the dashboard, so the session opens in the
+// background, and the status line says so.
+func (m *Model) cancelPendingAttach() {
+	if !m.hasPendingAttach {
+		return
+	}
+	m.hasPendingAttach = false
+	m.status = statusLine{fmt.Sprintf("won't attach to %s; it stays open in the background", m.aliasOf(m.pendingAttach)), statusInfo}
 }
 
 // maybeAttachPending attaches the session the user asked for once it is up

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,8 +17,8 @@ import (
 // Methods that return data (Hosts, Sessions, Screen, Log …) are called from
 // the Bubble Tea update loop and must be quick and non-blocking. Methods
 // that may take time (Open, Attach) return a tea.Cmd, which Bubble Tea runs
-// in its own goroutine. Reconnect, Close and SaveHostSettings are called
-// from commands, never from the update loop.
+// in its own goroutine. Reconnect, Close, CloseAll and SaveHostSettings are
+// called from commands, never from the update loop.
 type Backend interface {
 	// Hosts lists the concrete hosts of the configuration, in config order.
 	Hosts() []Host
@@ -47,6 +48,10 @@ type Backend interface {
 	// Close closes the session (the remote shell and its reattach wrapper
 	// are told to end). It must not block for long.
 	Close(id int)
+	// CloseAll closes every session at once, in parallel (quitting). It
+	// returns when all have ended or when ctx is done, whichever is first:
+	// ending the remote shells is best effort within ctx's deadline.
+	CloseAll(ctx context.Context) error
 	// Attach hands the terminal to the session (via tea.Exec). The
 	// command's message is an AttachResult saying how the user came back.
 	Attach(id int) tea.Cmd
@@ -177,6 +182,7 @@ func (nullBackend) Screen(int, int, int) []string               { return nil }
 func (nullBackend) Log(int) []session.LogEntry                  { return nil }
 func (nullBackend) Reconnect(int)                               {}
 func (nullBackend) Close(int)                                   {}
+func (nullBackend) CloseAll(context.Context) error              { return nil }
 func (nullBackend) Attach(int) tea.Cmd                          { return nil }
 func (nullBackend) SaveHostSettings(string, HostSettings) error { return nil }
 func (nullBackend) Events() <-chan session.Event                { return nil }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -28,6 +29,10 @@ type fakeBackend struct {
 
 	opened        []string // "alias" or "alias&" for background
 	closed        []int
+	closedAll     []int         // sessions CloseAll closed
+	closeAllCalls int           // CloseAll calls
+	closeAllDue   time.Duration // CloseAll's deadline, from now
+	closeAllHang  bool          // CloseAll waits for its context, as with hung servers
 	reconnected   []int
 	attached      []int
 	saved         []savedSettings
@@ -145,6 +150,32 @@ func (f *fakeBackend) Close(id int) {
 	f.emit(session.StateChanged{ID: id, From: from, To: session.Closed, At: f.now()})
 }
 
+func (f *fakeBackend) CloseAll(ctx context.Context) error {
+	f.mu.Lock()
+	f.closeAllCalls++
+	if d, ok := ctx.Deadline(); ok {
+		f.closeAllDue = time.Until(d)
+	}
+	var evs []session.Event
+	for i := range f.sessions {
+		if s := &f.sessions[i]; !s.State.Terminal() {
+			evs = append(evs, session.StateChanged{ID: s.ID, From: s.State, To: session.Closed, At: f.now()})
+			s.State = session.Closed
+			f.closedAll = append(f.closedAll, s.ID)
+		}
+	}
+	hang := f.closeAllHang
+	f.mu.Unlock()
+	for _, ev := range evs {
+		f.emit(ev)
+	}
+	if hang {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return nil
+}
+
 func (f *fakeBackend) Attach(id int) tea.Cmd {
 	f.mu.Lock()
 	f.attached = append(f.attached, id)
@@ -231,6 +262,15 @@ func (f *fakeBackend) setState(id int, to session.State, cause error) session.St
 		}
 	})
 	return session.StateChanged{ID: id, From: from, To: to, Cause: cause, At: f.now()}
+}
+
+// quitCalls reports the CloseAll calls: how many, the sessions they
+// closed, and the deadline the last one was given (from the time of the
+// call).
+func (f *fakeBackend) quitCalls() (calls int, closed []int, due time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closeAllCalls, append([]int(nil), f.closedAll...), f.closeAllDue
 }
 
 func (f *fakeBackend) calls() (opened []string, closed, reconnected, attached []int, saved []savedSettings) {

@@ -196,8 +196,8 @@ type (
 	spinTickMsg     struct{}
 	statusMsg       statusLine
 	closedMsg       struct{ id int }
-	allClosedMsg    struct{}
-	quitMsg         struct{} // confirmed: close everything and quit
+	allClosedMsg    struct{ err error } // CloseAll returned (err: what it could not close in time)
+	quitMsg         struct{}            // confirmed: close everything and quit
 	settingsSaved   struct {
 		pattern string
 		hs      HostSettings
@@ -270,17 +270,37 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, nil, true
 
 	case tea.KeyPressMsg:
+		if m.quitting {
+			return m, m.whileQuitting(msg.String() == "ctrl+c"), false
+		}
 		cmd := m.handleKey(msg)
 		return m, cmd, true
 	case tea.PasteMsg:
+		if m.quitting {
+			return m, nil, false
+		}
+		if m.activeModal() != "prompt" {
+			m.cancelPendingAttach()
+		}
 		return m, m.handlePaste(msg), true
 
 	case tea.MouseClickMsg:
+		if m.quitting {
+			return m, nil, false
+		}
+		m.cancelPendingAttach()
 		return m, m.handleClick(msg.Mouse()), true
 	case tea.MouseWheelMsg:
+		if m.quitting {
+			return m, nil, false
+		}
+		m.cancelPendingAttach()
 		return m, m.handleWheel(msg.Mouse()), true
 
 	case tea.InterruptMsg:
+		if m.quitting {
+			return m, m.whileQuitting(true), false
+		}
 		return m, m.requestQuit(), true
 	}
 

@@ -213,6 +213,53 @@ func TestPendingAttachCancelledByEscAndByFailure(t *testing.T) {
 	}
 }
 
+// Issue 13: Enter on a slow host arms an attach for when it is up; keys
+// pressed in the dashboard meanwhile (g j j j j) are the user's for the
+// dashboard: the first cancels the attach, the session stays open in the
+// background and the status line says so; when it comes up nothing is
+// attached, so no dashboard key can land in its shell. A click cancels
+// too; answering the session's own prompt does not.
+func TestAnyDashboardKeyCancelsPendingAttach(t *testing.T) {
+	f := newFakeBackend(fixedClock())
+	f.hosts = demoHosts()
+	d := newDriver(t, f, 80, 24)
+	d.keys("enter")
+	d.mustSee("will attach when it is up")
+	d.keys("g")
+	d.mustSee("won't attach to web1; it stays open in the background")
+	if d.m.hasPendingAttach {
+		t.Fatal("the attach is still pending after a dashboard key")
+	}
+	d.keys("j", "j", "j", "j")
+	d.send(f.setState(1, session.Up, nil))
+	if _, _, _, attached, _ := f.calls(); len(attached) != 0 {
+		t.Fatalf("attached %v although the user went on in the dashboard", attached)
+	}
+
+	// A click cancels too.
+	d.keys("tab", "down", "enter") // hosts pane, web2
+	if !d.m.hasPendingAttach {
+		t.Fatal("no pending attach for web2")
+	}
+	d.send(tea.MouseClickMsg{X: 5, Y: 3, Button: tea.MouseLeft})
+	d.mustSee("won't attach to web2")
+	d.send(f.setState(2, session.Up, nil))
+	if _, _, _, attached, _ := f.calls(); len(attached) != 0 {
+		t.Fatalf("attached %v after a click", attached)
+	}
+
+	// Typing into the session's own prompt is not using the dashboard.
+	d.keys("tab", "down", "down", "enter") // db-primary
+	d.send(f.setState(3, session.NeedsYou, nil))
+	p := session.NewPrompt(session.PromptPassword, "db-primary", "password:")
+	d.send(session.PromptRequested{ID: 3, Prompt: p})
+	d.keys("secret", "enter")
+	d.send(f.setState(3, session.Up, nil))
+	if _, _, _, attached, _ := f.calls(); !slices.Equal(attached, []int{3}) {
+		t.Fatalf("attached %v, want [3] after its prompt was answered", attached)
+	}
+}
+
 func TestEnterOnHostWithLiveSessionAttachesIt(t *testing.T) {
 	d := newDriver(t, newDemoBackend(), 80, 24)
 	d.keys("down", "enter") // web2 has session 3 (reconnecting): attachable
@@ -535,10 +582,53 @@ func TestQuitAsksAndClosesSessions(t *testing.T) {
 	if !d.quit {
 		t.Fatal("did not quit after confirming")
 	}
+	// All at once, in one CloseAll with a deadline; not one by one.
 	_, closed, _, _, _ := f.calls()
-	slices.Sort(closed)
-	if !slices.Equal(closed, []int{1, 2, 3, 4, 5, 7}) {
-		t.Fatalf("closed %v; want every open session", closed)
+	n, closedAll, due := f.quitCalls()
+	slices.Sort(closedAll)
+	if len(closed) != 0 || n != 1 || !slices.Equal(closedAll, []int{1, 2, 3, 4, 5, 7}) {
+		t.Fatalf("closed one by one %v; CloseAll %d× closing %v; want one CloseAll of every open session", closed, n, closedAll)
+	}
+	if due <= 0 || due > quitDeadline {
+		t.Fatalf("CloseAll's deadline is %v away, want within %v", due, quitDeadline)
+	}
+}
+
+// Once quitting has started (q, y), input is ignored: a habitual Enter
+// does not attach to a closing session, nor do other keys, clicks or
+// pastes reach anything; ctrl+c leaves at once. Sessions whose servers do
+// not answer hold quitting only until the deadline.
+func TestInputIgnoredWhileQuitting(t *testing.T) {
+	f := newDemoBackend()
+	f.closeAllHang = true
+	d := newDriver(t, f, 80, 24)
+	d.keys("tab", "q")
+	d.mustSee("Close 6 open sessions and quit?")
+	d.keys("y")
+	if !d.m.quitting || !d.quit {
+		t.Fatalf("quitting %v, quit %v after y; want both (the hung close ends at its deadline)", d.m.quitting, d.quit)
+	}
+	d.quit = false
+	before := d.screen()
+	d.keys("enter", "j", "enter", "r", "x", ".", "y", "l", "tab", "enter", "q", "y")
+	d.send(tea.PasteMsg{Content: "ls\r"})
+	d.send(tea.MouseClickMsg{X: 10, Y: 5, Button: tea.MouseLeft})
+	opened, closed, rec, attached, _ := f.calls()
+	if len(opened)+len(closed)+len(rec)+len(attached) != 0 {
+		t.Fatalf("input acted while quitting: opened %v closed %v reconnected %v attached %v", opened, closed, rec, attached)
+	}
+	if n, _, _ := f.quitCalls(); n != 1 {
+		t.Fatalf("CloseAll called %d times, want once", n)
+	}
+	if d.quit {
+		t.Fatal("a key other than ctrl+c quit")
+	}
+	if after := d.screen(); after != before {
+		t.Fatalf("the screen changed on input while quitting:\nbefore\n%s\nafter\n%s", before, after)
+	}
+	d.keys("ctrl+c")
+	if !d.quit {
+		t.Fatal("ctrl+c while quitting did not leave at once")
 	}
 }
 

@@ -4,8 +4,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -31,6 +29,17 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
 	if kp.String() == "ctrl+c" && !m.confirmOpen {
 		return m.requestQuit()
+	}
+	if m.hasPendingAttach && m.activeModal() != "prompt" {
+		// The user is using the dashboard: the session they were waiting
+		// for stays in the background, and keys meant for the dashboard
+		// never reach its shell. Esc only says so; other keys also act.
+		back := key.Matches(kp, k.Back) && m.activeModal() == "" && !m.logOpen &&
+			!(m.focus == paneHosts && m.hosts.query() != "")
+		m.cancelPendingAttach()
+		if back {
+			return nil
+		}
 	}
 	switch m.activeModal() {
 	case "confirm":
@@ -92,10 +101,6 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 		} else {
 			m.setFocus(paneHosts)
 		}
-		return nil
-	case key.Matches(kp, k.Back) && m.hasPendingAttach && !(m.focus == paneHosts && m.hosts.query() != ""):
-		m.hasPendingAttach = false
-		m.status = statusLine{fmt.Sprintf("won't attach to %s; it stays open in the background", m.aliasOf(m.pendingAttach)), statusInfo}
 		return nil
 	}
 	var cmd tea.Cmd

@@ -102,8 +102,9 @@ func TestProgramFlow(t *testing.T) {
 
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(screenProbe).Model
 	_, closed, _, attached, _ := f.calls()
-	if !slices.Equal(closed, []int{1}) || !slices.Equal(attached, []int{1}) {
-		t.Fatalf("closed %v attached %v, want [1] [1]", closed, attached)
+	n, closedAll, _ := f.quitCalls()
+	if len(closed) != 0 || n != 1 || !slices.Equal(closedAll, []int{1}) || !slices.Equal(attached, []int{1}) {
+		t.Fatalf("closed one by one %v, CloseAll %d× closing %v, attached %v; want [], 1× [1], [1]", closed, n, closedAll, attached)
 	}
 	if !final.quitting {
 		t.Fatal("final model is not quitting")

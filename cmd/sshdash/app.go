@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/sshdash/sshdash/config"
 	"github.com/sshdash/sshdash/config/settings"
@@ -27,6 +28,9 @@ type app struct {
 	warnings []string // configuration and settings problems, "file:line: reason"
 
 	themeFlag string // --theme, overriding the settings file
+
+	closerOnce sync.Once  // creates allCloser
+	allCloser  *allCloser // closes every session once, on quit or exit (see closer)
 }
 
 // newApp loads the ssh configuration and sshdash's settings. Problems in

@@ -140,6 +140,12 @@ func (b *backend) Reconnect(id int) {
 
 func (b *backend) Close(id int) { b.a.mgr.Remove(id) }
 
+// CloseAll closes every session in parallel (Manager.CloseAll), giving up
+// waiting when ctx is done.
+func (b *backend) CloseAll(ctx context.Context) error {
+	return b.a.closer().wait(ctx)
+}
+
 func (b *backend) Attach(id int) tea.Cmd {
 	s := b.a.mgr.Get(id)
 	if s == nil || b.tty == nil {
@@ -147,7 +153,7 @@ func (b *backend) Attach(id int) tea.Cmd {
 			return ui.AttachResult{ID: id, Err: fmt.Errorf("cannot attach session %d: no terminal", id)}
 		}
 	}
-	x := &attachExec{s: s, tty: b.tty, getenv: b.a.e.getenv, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
+	x := &attachExec{s: s, tty: b.tty, getenv: b.a.e.getenv, guard: b.a.e.guard, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
 	return tea.Exec(x, func(err error) tea.Msg {
 		if err != nil {
 			return ui.AttachResult{ID: id, Err: err}
@@ -198,6 +204,7 @@ type attachExec struct {
 	s      *session.Session
 	tty    *os.File
 	getenv func(string) string
+	guard  *guardLink // told that the main screen is in use meanwhile
 	opts   attach.Options
 	res    attach.Result
 }
@@ -212,7 +219,9 @@ func (x *attachExec) SetStderr(io.Writer) {}
 func (x *attachExec) Run() error {
 	o := x.opts
 	o.In, o.Out = x.tty, x.tty
+	x.guard.report(guardMain)
 	res, err := runAttach(context.Background(), x.getenv, x.s, o)
+	x.guard.report(guardAlt) // Bubble Tea takes the terminal back
 	x.res = res
 	return err
 }

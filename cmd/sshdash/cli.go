@@ -19,6 +19,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// guard is the terminal guard's status pipe in the guarded child
+	// (set by guarded), nil otherwise.
+	guard *guardLink
 }
 
 func newEnv() *env {
@@ -78,7 +81,7 @@ func run(args []string, e *env) int {
 						return code
 					}
 				}
-				return c.run(args[1:], e)
+				return e.guard.clean(c.run(args[1:], e))
 			}
 		}
 		if !strings.HasPrefix(args[0], "-") {
@@ -92,7 +95,7 @@ func run(args []string, e *env) int {
 			return code
 		}
 	}
-	return runDashboard(args, e)
+	return e.guard.clean(runDashboard(args, e))
 }
 
 // wantsHelp reports whether args ask for usage (no terminal takeover then).

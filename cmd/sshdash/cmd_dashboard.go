@@ -41,7 +41,7 @@ func runDashboard(args []string, e *env) int {
 // runDashboardWith runs the dashboard on an app, optionally with a session
 // already open (connect's detach). Quitting closes every session.
 func runDashboardWith(a *app, e *env, _ int) int {
-	defer a.mgr.CloseAll()
+	defer a.closer().onExit()
 	in, out := ttyFiles(e)
 	if in == nil {
 		fmt.Fprintln(e.stderr, "sshdash: the dashboard needs a terminal; for scripts use sshdash list or sshdash resolve")
@@ -56,7 +56,12 @@ func runDashboardWith(a *app, e *env, _ int) int {
 		Logger:    a.log,
 	}
 	p := tea.NewProgram(ui.New(opts), tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()))
-	if _, err := p.Run(); err != nil {
+	// The guard leaves the alternate screen after a crash only while the
+	// dashboard has it (see resetAfterCrash).
+	e.guard.report(guardAlt)
+	_, err := p.Run()
+	e.guard.report(guardMain)
+	if err != nil {
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 		return 1
 	}

@@ -24,10 +24,11 @@ func (p *procsSession) Attach(io.Writer) func() {
 	close(p.done)
 	return func() {}
 }
-func (p *procsSession) Write(b []byte) (int, error) { return len(b), nil }
-func (p *procsSession) Resize(int, int)             {}
-func (p *procsSession) Reconnect()                  {}
-func (p *procsSession) Done() <-chan struct{}       { return p.done }
+func (p *procsSession) Leave(io.Writer, bool) []byte { return nil }
+func (p *procsSession) Write(b []byte) (int, error)  { return len(b), nil }
+func (p *procsSession) Resize(int, int)              {}
+func (p *procsSession) Reconnect()                   {}
+func (p *procsSession) Done() <-chan struct{}        { return p.done }
 
 func attachOnce(t *testing.T, getenv func(string) string) int {
 	t.Helper()

@@ -210,6 +210,10 @@ func (s *Screen) dispatchOSC() {
 	switch cmd {
 	case "0", "2":
 		s.title = sanitizeTitle(arg)
+	case "12":
+		s.cursorColor = true
+	case "112":
+		s.cursorColor = false
 	}
 	// OSC 1 (icon name), 4/10/11/... (colours), 7 (cwd), 8 (hyperlinks),
 	// 52 (clipboard), 133 (prompt marks) and the rest are ignored.

@@ -44,6 +44,10 @@ type Screen struct {
 	modes       Modes      // AltScreen and KittyKeyboard are derived, not stored
 	title       string
 	titles      []string // title stack (CSI 22 t / CSI 23 t)
+	// cursorColor: the remote set the cursor colour (OSC 12) and has not
+	// reset it (OSC 112). Not part of the power-on state: RIS and Reset
+	// leave it, so Leave resets a colour a lost shell set.
+	cursorColor bool
 
 	// Grapheme state: the cell the next rune may join (combining marks,
 	// ZWJ sequences, skin tones...), valid only right after a print.

@@ -25,6 +25,12 @@ type Session interface {
 	// Redraw and the switch to live output are atomic: no byte is lost or
 	// doubled.
 	Attach(w io.Writer) (stop func())
+	// Leave ends live output to w as stop does and returns, computed
+	// atomically with that, the bytes that hand the terminal back in its
+	// default state with the cursor where the remote's output ended
+	// (modes the remote left set are undone; see vt.Screen.Leave). With
+	// freshLine a cursor inside a line goes on to the start of the next.
+	Leave(w io.Writer, freshLine bool) []byte
 	// Write sends keystrokes to the remote PTY. While the link is down it
 	// returns an error wrapping session.ErrLinkDown and the keys are dropped.
 	Write(p []byte) (int, error)
@@ -75,12 +81,6 @@ type Options struct {
 	Raw func() (restore func(), err error)
 }
 
-// resetModes undoes terminal modes a remote program may have set, so the
-// dashboard or the shell that started sshdash gets a sane terminal back:
-// mouse reporting, bracketed paste, focus events, application cursor keys
-// and keypad, scroll margins, attributes, and the cursor is shown.
-const resetModes = "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1004l\x1b[?1l\x1b>\x1b[r\x1b[0m\x1b[?25h"
-
 // Run attaches the terminal to s until the user detaches, switches or
 // closes, or s ends. The terminal is restored on every way out.
 func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
@@ -121,7 +121,13 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
 	}
+	// The key reader lives exactly as long as this attach: ended (closed
+	// below) stops it even with a read in hand that nobody will take (keys
+	// that arrive after a detach, a paste, a held key), so the wait for it
+	// cannot block. Keys it read but could not deliver are dropped: they
+	// were typed into an attach that had ended.
 	keys := make(chan []byte)
+	ended := make(chan struct{})
 	readDone := make(chan struct{})
 	go func() {
 		defer close(readDone)
@@ -131,7 +137,7 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 			if n > 0 {
 				select {
 				case keys <- append([]byte(nil), buf[:n]...):
-				case <-ctx.Done():
+				case <-ended:
 					return
 				}
 			}
@@ -142,6 +148,7 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 		}
 	}()
 	defer func() {
+		close(ended)
 		in.Cancel()
 		<-readDone
 		_ = in.Close()
@@ -155,12 +162,38 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 
 	a := &attached{s: s, o: o, parser: keyParser{prefix: o.Prefix}}
 	a.resize()
-	a.stop = s.Attach(a.output())
-	defer func() {
-		a.stop()
-		io.WriteString(o.Out, resetModes)
-	}()
+	a.w = a.output()
+	a.stop = s.Attach(a.w)
+	defer func() { a.leave(res.Action != Ended) }()
 	return a.loop(ctx, keys)
+}
+
+// leave stops the session's output to the terminal and hands the terminal
+// back: the remote's modes undone and the cursor where its output ended
+// (Session.Leave), then sshdash's own leftovers: the scroll region the
+// status bar kept, and the status bar or banner on the bottom line. Those
+// are done under DECSC/DECRC, which at that point save and restore only
+// the cursor position and default state (DECSTBM homes the cursor).
+//
+// When the session ended, the cursor stays exactly where the remote left it,
+// as ssh leaves it. Otherwise the dashboard follows, and the terminal's
+// main screen keeps this session's last screen until sshdash quits: with
+// freshLine the user's shell prompt then starts on the line below the
+// remote's output, not after the remote's own prompt.
+func (a *attached) leave(freshLine bool) {
+	b := a.s.Leave(a.w, freshLine)
+	a.stop()
+	if a.statusBar() || a.banner {
+		b = append(b, "\x1b7"...)
+		if a.statusBar() {
+			b = append(b, "\x1b[r"...)
+		}
+		b = append(b, fmt.Sprintf("\x1b[%d;1H\x1b[2K\x1b8", a.rows)...)
+	}
+	if a.banner {
+		b = append(b, "\x1b[?25h"...) // the banner hid the cursor
+	}
+	_, _ = a.o.Out.Write(b)
 }
 
 // attached is the state of one attach; used only by Run's goroutine.
@@ -168,7 +201,8 @@ type attached struct {
 	s          Session
 	o          Options
 	parser     keyParser
-	stop       func()
+	stop       func()    // ends live output to w
+	w          io.Writer // where the session's output goes (see output)
 	cols, rows int
 	banner     bool   // a link-down banner or help overlay covers the bottom line
 	help       bool   // the help overlay is shown
@@ -270,7 +304,8 @@ func (a *attached) redraw() {
 	a.stop()
 	a.banner = false
 	a.lastStatus = ""
-	a.stop = a.s.Attach(a.output())
+	a.w = a.output()
+	a.stop = a.s.Attach(a.w)
 	a.drawChrome()
 }
 

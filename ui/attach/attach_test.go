@@ -23,6 +23,7 @@ type fakeSession struct {
 	sizes      [][2]int
 	attaches   int
 	reconnects int
+	leaves     int
 	done       chan struct{}
 }
 
@@ -40,6 +41,17 @@ func (f *fakeSession) Attach(w io.Writer) func() {
 	f.mu.Unlock()
 	io.WriteString(w, "SCREEN-REDRAW")
 	return func() {}
+}
+
+// fakeLeave is what the fake's Leave returns: a stand-in for the
+// emulator's reset sequence.
+const fakeLeave = "\x18FAKE-LEAVE\x1b[5;3H"
+
+func (f *fakeSession) Leave(io.Writer, bool) []byte {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.leaves++
+	return []byte(fakeLeave)
 }
 func (f *fakeSession) Write(p []byte) (int, error) {
 	f.mu.Lock()
@@ -160,7 +172,7 @@ func TestRunForwardsKeysAndDetaches(t *testing.T) {
 	}
 	// Run has written the reset; the terminal's reader may still be on
 	// its way to it.
-	eventually(t, "terminal modes reset on detach", func() bool { return strings.Contains(tm.output(), resetModes) })
+	eventually(t, "terminal handed back on detach", func() bool { return strings.HasSuffix(tm.output(), fakeLeave) })
 }
 
 func TestRunStatusBarShrinksRemote(t *testing.T) {
@@ -175,6 +187,10 @@ func TestRunStatusBarShrinksRemote(t *testing.T) {
 	if sizes[0] != [2]int{100, 29} {
 		t.Errorf("remote size %v, want 100x29 with the status bar", sizes[0])
 	}
+	// On the way out: the session's leave sequence, then the status bar's
+	// scroll region reset and its line erased, the cursor kept.
+	want := fakeLeave + "\x1b7\x1b[r\x1b[30;1H\x1b[2K\x1b8"
+	eventually(t, "the status bar's leftovers cleared", func() bool { return strings.HasSuffix(tm.output(), want) })
 }
 
 func TestRunLinkDownBannerAndRedraw(t *testing.T) {

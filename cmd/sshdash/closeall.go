@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// exitCloseDeadline bounds closing every session when sshdash leaves:
+// ending the remote shells is best effort, and the user's terminal is
+// given back within this bound whatever the network does.
+const exitCloseDeadline = 3 * time.Second
+
+// allCloser closes every session of a Manager once, in the background
+// (Manager.CloseAll closes them in parallel but waits for each), and lets
+// the dashboard's quit and the commands' exit paths wait for that one
+// close, all within the same deadline, counted from the first request.
+type allCloser struct {
+	closeAll func() error
+	bound    time.Duration // how long the exit paths wait, from the first request
+	once     sync.Once
+	deadline time.Time     // the exit paths wait until then; set by once
+	done     chan struct{} // closed when closeAll has returned
+	err      error         // closeAll's result; read after done
+}
+
+func newAllCloser(closeAll func() error, bound time.Duration) *allCloser {
+	return &allCloser{closeAll: closeAll, bound: bound, done: make(chan struct{})}
+}
+
+func (c *allCloser) start() {
+	c.once.Do(func() {
+		c.deadline = time.Now().Add(c.bound)
+		go func() {
+			c.err = c.closeAll()
+			close(c.done)
+		}()
+	})
+}
+
+// wait starts the close if needed and waits for it until ctx is done; it
+// returns the close's error, or one wrapping ctx's.
+func (c *allCloser) wait(ctx context.Context) error {
+	c.start()
+	select {
+	case <-c.done:
+		return c.err
+	case <-ctx.Done():
+		return fmt.Errorf("close sessions: gave up waiting: %w", ctx.Err())
+	}
+}
+
+// onExit is for a command's exit path: the close, waited for until the
+// deadline of the first request (so a quit that already waited does not
+// wait again).
+func (c *allCloser) onExit() {
+	c.start()
+	ctx, cancel := context.WithDeadline(context.Background(), c.deadline)
+	defer cancel()
+	_ = c.wait(ctx)
+}
+
+// closer returns the app's allCloser for its Manager.
+func (a *app) closer() *allCloser {
+	a.closerOnce.Do(func() { a.allCloser = newAllCloser(a.mgr.CloseAll, exitCloseDeadline) })
+	return a.allCloser
+}
