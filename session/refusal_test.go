@@ -1,0 +1,422 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/internal/sshtest"
+	"github.com/sshdash/sshdash/keepalive"
+)
+
+// fakeSSH is an in-process SSH server on loopback that lets anyone in and
+// treats session channels as its handler says: the server side of
+// "authenticated, then refused". It counts logins and notes when each
+// happened.
+type fakeSSH struct {
+	signer  ssh.Signer
+	handler func(login int, nc ssh.NewChannel)
+	ln      net.Listener
+	refuse  atomic.Bool // fail dials before reaching the server (connection refused)
+	wg      sync.WaitGroup
+
+	mu     sync.Mutex // guards logins, conns
+	logins []time.Time
+	conns  []*ssh.ServerConn
+}
+
+func newFakeSSH(t *testing.T, handler func(login int, nc ssh.NewChannel)) *fakeSSH {
+	t.Helper()
+	signer, err := sshtest.NewSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeSSH{signer: signer, handler: handler, ln: ln}
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			f.wg.Add(1)
+			go func() { defer f.wg.Done(); f.serve(c) }()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		f.dropAll()
+		f.wg.Wait()
+	})
+	return f
+}
+
+// dial is a DialFunc: a new client connection to the fake server.
+func (f *fakeSSH) dial(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error) {
+	if f.refuse.Load() {
+		return nil, nil, &DialError{Host: "fake", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	}
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", f.ln.Addr().String())
+	if err != nil {
+		return nil, nil, &DialError{Host: "fake", Err: err}
+	}
+	raw := c
+	if h.WrapConn != nil {
+		c = h.WrapConn(c)
+	}
+	stop := context.AfterFunc(ctx, func() { raw.Close() })
+	defer stop()
+	conn, chans, reqs, err := ssh.NewClientConn(c, "fake:22", &ssh.ClientConfig{User: "u", HostKeyCallback: ssh.InsecureIgnoreHostKey()})
+	if err != nil {
+		raw.Close()
+		return nil, nil, &DialError{Host: "fake", Err: err}
+	}
+	client := ssh.NewClient(conn, chans, reqs)
+	return client, client.Close, nil
+}
+
+func (f *fakeSSH) serve(c net.Conn) {
+	defer c.Close()
+	cfg := &ssh.ServerConfig{NoClientAuth: true}
+	cfg.AddHostKey(f.signer)
+	sc, chans, reqs, err := ssh.NewServerConn(c, cfg)
+	if err != nil {
+		return
+	}
+	f.mu.Lock()
+	f.logins = append(f.logins, time.Now())
+	login := len(f.logins)
+	f.conns = append(f.conns, sc)
+	f.mu.Unlock()
+	f.wg.Add(1)
+	go func() { defer f.wg.Done(); ssh.DiscardRequests(reqs) }() // answers keepalives (no)
+	for nc := range chans {
+		if nc.ChannelType() != "session" {
+			nc.Reject(ssh.UnknownChannelType, "no")
+			continue
+		}
+		f.wg.Add(1)
+		go func() { defer f.wg.Done(); f.handler(login, nc) }()
+	}
+}
+
+// dropAll cuts every connection from the server's side.
+func (f *fakeSSH) dropAll() {
+	f.mu.Lock()
+	conns := f.conns
+	f.conns = nil
+	f.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+func (f *fakeSSH) loginTimes() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time(nil), f.logins...)
+}
+
+// rejectSession refuses the session channel as sshd does under
+// MaxSessions 0.
+func rejectSession(_ int, nc ssh.NewChannel) { nc.Reject(ssh.Prohibited, "open failed") }
+
+// refuseExec accepts the channel and the PTY, and says no to exec and shell.
+func refuseExec(_ int, nc ssh.NewChannel) {
+	ch, reqs, err := nc.Accept()
+	if err != nil {
+		return
+	}
+	defer ch.Close()
+	for r := range reqs {
+		r.Reply(r.Type == "pty-req", nil)
+	}
+}
+
+// closeAtOnce accepts the shell and closes its channel without an exit
+// status.
+func closeAtOnce(_ int, nc ssh.NewChannel) {
+	ch, reqs, err := nc.Accept()
+	if err != nil {
+		return
+	}
+	for r := range reqs {
+		r.Reply(true, nil)
+		if r.Type == "exec" || r.Type == "shell" {
+			ch.Close()
+		}
+	}
+}
+
+// workingShell accepts the shell, says hello and keeps it open until the
+// connection ends; ends with exit-signal name when signal is set.
+func workingShell(signal string) func(int, ssh.NewChannel) {
+	return func(_ int, nc ssh.NewChannel) {
+		ch, reqs, err := nc.Accept()
+		if err != nil {
+			return
+		}
+		defer ch.Close()
+		for r := range reqs {
+			r.Reply(r.Type != "env", nil)
+			if r.Type == "exec" || r.Type == "shell" {
+				fmt.Fprint(ch, "hello from the fake\r\n")
+				if signal != "" {
+					ch.SendRequest("exit-signal", false, ssh.Marshal(struct {
+						Signal     string
+						CoreDumped bool
+						Error      string
+						Lang       string
+					}{signal, false, "", ""}))
+					return
+				}
+			}
+		}
+	}
+}
+
+// fakeOptions are session options on the fake server with a backoff whose
+// delays are always their ceiling (no jitter), so the spacing of logins
+// can be checked against it.
+func fakeOptions(f *fakeSSH, retryFirst bool) Options {
+	b := Backoff{Base: 20 * time.Millisecond, Max: time.Second, StableAfter: time.Minute, ProbeEvery: 20 * time.Millisecond}
+	b.rand = func(n int64) int64 { return n - 1 }
+	return Options{
+		Alias:      "fake",
+		Dial:       f.dial,
+		Heartbeat:  keepalive.Settings{Mode: keepalive.ModeProbe, Interval: time.Minute, Count: 3},
+		Reattach:   ReattachNone,
+		Term:       "xterm-256color",
+		Cols:       80,
+		Rows:       24,
+		Backoff:    b,
+		RetryFirst: retryFirst,
+		Secrets:    NewSecrets(),
+	}
+}
+
+// testWatchdog fails the test with every goroutine's stack if it is still
+// running after d.
+func testWatchdog(t *testing.T, d time.Duration) {
+	t.Helper()
+	timer := time.AfterFunc(d, func() {
+		pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+		panic(fmt.Sprintf("%s still running after %s", t.Name(), d))
+	})
+	t.Cleanup(func() { timer.Stop() })
+}
+
+func waitDone(t *testing.T, s *Session) {
+	t.Helper()
+	select {
+	case <-s.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatalf("session did not end; state %s (%v)", s.Status().State, s.Status().Cause)
+	}
+}
+
+// A server that lets the user in and then refuses the session (MaxSessions
+// 0, exec refused, the shell gone at once without a status) is retried
+// with backoff, and the same refusal maxRefusals times in a row ends in
+// Failed with the server's message: maxRefusals logins, never a loop.
+func TestSessionRefusedAfterLoginBacksOffThenFails(t *testing.T) {
+	cases := []struct {
+		name    string
+		handler func(int, ssh.NewChannel)
+		want    string
+	}{
+		{"channel rejected", rejectSession, "open failed"},
+		{"exec refused", refuseExec, "run the remote command"},
+		{"shell gone at once", closeAtOnce, "without an exit status"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			testWatchdog(t, time.Minute)
+			f := newFakeSSH(t, tc.handler)
+			m := NewManager(nil, nil)
+			ev := watch(m)
+			defer ev.close()
+			opts := fakeOptions(f, true)
+			opts.Secrets.putPassword("u@fake:22", "hunter2")
+			s := m.Open(opts)
+			waitDone(t, s)
+			st := s.Status()
+			var re *RefusedError
+			if st.State != Failed || !errors.As(st.Cause, &re) || re.Count != maxRefusals {
+				t.Fatalf("state %s, cause %v; want failed after %d refusals", st.State, st.Cause, maxRefusals)
+			}
+			if !strings.Contains(st.Cause.Error(), tc.want) {
+				t.Errorf("cause %q does not carry the server's message %q", st.Cause, tc.want)
+			}
+			logins := f.loginTimes()
+			if len(logins) != maxRefusals {
+				t.Fatalf("%d logins, want %d", len(logins), maxRefusals)
+			}
+			// Each retry waited at least its backoff (no jitter here).
+			for i := 1; i < len(logins); i++ {
+				if gap, min := logins[i].Sub(logins[i-1]), opts.Backoff.Delay(i); gap < min {
+					t.Errorf("login %d came %s after the previous one, before its backoff of %s", i+1, gap, min)
+				}
+			}
+			if _, ok := opts.Secrets.password("u@fake:22"); ok {
+				t.Error("the session's password was kept after it failed")
+			}
+			time.Sleep(100 * time.Millisecond)
+			if n := len(f.loginTimes()); n != maxRefusals {
+				t.Fatalf("%d logins after Failed, want %d", n, maxRefusals)
+			}
+			m.CloseAll()
+		})
+	}
+}
+
+// A session that has never been up fails at its first failure, as ssh
+// exits: a refused port, a refused session channel. Reconnect (the
+// dashboard's r) tries once more, and a success then is an ordinary
+// session.
+func TestSessionNeverUpFailsAtOnceAndRetriesOnRequest(t *testing.T) {
+	checkLeaks(t)
+	testWatchdog(t, time.Minute)
+	var working atomic.Bool
+	f := newFakeSSH(t, func(login int, nc ssh.NewChannel) {
+		if working.Load() {
+			workingShell("")(login, nc)
+			return
+		}
+		rejectSession(login, nc)
+	})
+	m := NewManager(nil, nil)
+	ev := watch(m)
+	defer ev.close()
+
+	// Refused before the server: one attempt, then Failed.
+	f.refuse.Store(true)
+	opts := fakeOptions(f, false)
+	s := m.Open(opts)
+	waitDone(t, s)
+	if st := s.Status(); st.State != Failed || !errors.Is(st.Cause, syscall.ECONNREFUSED) {
+		t.Fatalf("state %s, cause %v; want failed with connection refused", st.State, st.Cause)
+	}
+	if n := ev.count(func(e Event) bool { sc, ok := e.(StateChanged); return ok && sc.ID == s.ID() && sc.To == Reconnecting }); n != 0 {
+		t.Errorf("%d reconnect attempts for a session that was never up", n)
+	}
+
+	// Reaches the server, then the session channel is refused: one login.
+	f.refuse.Store(false)
+	s.Reconnect()
+	waitDone(t, s)
+	if st := s.Status(); st.State != Failed || !strings.Contains(fmt.Sprint(st.Cause), "open failed") {
+		t.Fatalf("state %s, cause %v; want failed with the server's message", st.State, st.Cause)
+	}
+	if n := len(f.loginTimes()); n != 1 {
+		t.Fatalf("%d logins, want 1", n)
+	}
+
+	// Asked again once the server works: up.
+	working.Store(true)
+	s.Reconnect()
+	ev.waitFor(t, "up after r", func(e Event) bool { sc, ok := e.(StateChanged); return ok && sc.ID == s.ID() && sc.To == Up })
+	screenHas(t, s, "hello from the fake")
+	if !strings.Contains(logText(s), "trying again, as asked") {
+		t.Errorf("the log does not say it tried again:\n%s", logText(s))
+	}
+	s.Close()
+	s.Reconnect() // closed on purpose: not started again
+	if st := s.Status(); st.State != Closed {
+		t.Fatalf("state %s after Close and Reconnect, want closed", st.State)
+	}
+	m.CloseAll()
+}
+
+// A link that was up and then cannot be used again (the server starts
+// refusing sessions) keeps being retried, with backoff, and gives up after
+// maxRefusals refusals in a row.
+func TestSessionWasUpThenRefusedGivesUp(t *testing.T) {
+	checkLeaks(t)
+	testWatchdog(t, time.Minute)
+	f := newFakeSSH(t, func(login int, nc ssh.NewChannel) {
+		if login == 1 {
+			workingShell("")(login, nc)
+			return
+		}
+		rejectSession(login, nc)
+	})
+	m := NewManager(nil, nil)
+	ev := watch(m)
+	defer ev.close()
+	s := m.Open(fakeOptions(f, false))
+	ev.waitState(t, Up)
+	f.dropAll()
+	ev.waitState(t, Dropped)
+	waitDone(t, s)
+	var re *RefusedError
+	if st := s.Status(); st.State != Failed || !errors.As(st.Cause, &re) || !strings.Contains(st.Cause.Error(), "open failed") {
+		t.Fatalf("state %s, cause %v; want failed with the refusal", st.State, st.Cause)
+	}
+	if n := len(f.loginTimes()); n != 1+maxRefusals {
+		t.Fatalf("%d logins, want %d", n, 1+maxRefusals)
+	}
+	m.CloseAll()
+}
+
+// Closing a session forgets its secrets.
+func TestSessionCloseForgetsSecrets(t *testing.T) {
+	checkLeaks(t)
+	f := newFakeSSH(t, workingShell(""))
+	m := NewManager(nil, nil)
+	ev := watch(m)
+	defer ev.close()
+	opts := fakeOptions(f, false)
+	s := m.Open(opts)
+	ev.waitState(t, Up)
+	opts.Secrets.putPassword("u@fake:22", "hunter2")
+	s.Close()
+	if _, ok := opts.Secrets.password("u@fake:22"); ok {
+		t.Fatal("the session's password was kept after it closed")
+	}
+	m.CloseAll()
+}
+
+// An exit-signal whose name is unknown gives 255, as ssh; a known one
+// 128+N.
+func TestShellUnknownExitSignal(t *testing.T) {
+	checkLeaks(t)
+	for sig, want := range map[string]int{"NOSUCHSIG": 255, "KILL": 128 + 9} {
+		f := newFakeSSH(t, workingShell(sig))
+		client, closer, err := f.dial(context.Background(), DialHooks{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		sh, err := StartShell(ctx, client, ShellOptions{})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		watchOutput(sh.Stdout).waitEOF(t)
+		status, err := waitShell(t, sh)
+		if status != want || err != nil || sh.ExitSignal() != sig {
+			t.Errorf("exit-signal %s: status %d, signal %q, err %v; want %d", sig, status, sh.ExitSignal(), err, want)
+		}
+		sh.Close()
+		closer()
+	}
+}
