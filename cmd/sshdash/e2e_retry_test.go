@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -183,4 +184,57 @@ func TestEndToEndConnectMaxSessionsZero(t *testing.T) {
 		t.Fatalf("%d logins with --retry, want at most 5\nsshd log:\n%s", n, srv.Logs())
 	}
 	t.Logf("--retry: %d logins; stderr:\n%s", n, e)
+}
+
+// In the dashboard, a host whose first connection is refused shows failed
+// with the reason and is not retried by itself; r tries again, and once
+// the server allows sessions the session comes up.
+func TestEndToEndDashboardRetriesFailedHost(t *testing.T) {
+	needTmuxE2E(t)
+	dir := t.TempDir()
+	key := filepath.Join(dir, "id_ed25519")
+	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}, Extra: []string{"MaxSessions 0"}})
+	cfg := sshdConfig(t, srv, key)
+	bin := buildBinary(t)
+	logins := func() int { return strings.Count(srv.Logs(), "Accepted publickey for root") }
+	state := t.TempDir()
+	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}, bin+" -F "+cfg)
+	tm.waitFor("the host list", "Hosts")
+	tm.keys("Enter")
+	tm.waitFor("the failed session", "failed", "open failed")
+	time.Sleep(2 * time.Second)
+	if n := logins(); n != 1 {
+		t.Fatalf("%d logins for a host that never came up, want 1 (no retry by itself)", n)
+	}
+
+	// Allow sessions (sshd re-reads its config on SIGHUP), then r.
+	cfgPath := filepath.Join(srv.Dir(), "sshd_config")
+	b, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgPath, []byte(strings.ReplaceAll(string(b), "MaxSessions 0", "MaxSessions 10")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pid, err := os.ReadFile(filepath.Join(srv.Dir(), "sshd.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("kill", "-HUP", strings.TrimSpace(string(pid))).CombinedOutput(); err != nil {
+		t.Fatalf("kill -HUP sshd: %v %s", err, out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(srv.Logs(), "Server listening on") < 2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Opening the host put the focus on the Sessions pane, where r is.
+	tm.keys("r")
+	tm.waitFor("the session up after r", "Sessions 1", "● up")
+	if n := logins(); n != 2 {
+		t.Errorf("%d logins, want 2", n)
+	}
 }
