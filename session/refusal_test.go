@@ -243,7 +243,7 @@ func TestSessionRefusedAfterLoginBacksOffThenFails(t *testing.T) {
 		want    string
 	}{
 		{"channel rejected", rejectSession, "open failed"},
-		{"exec refused", refuseExec, "run the remote command"},
+		{"exec refused", refuseExec, "run the remote command: the server refused the request"},
 		{"shell gone at once", closeAtOnce, "without an exit status"},
 	}
 	for _, tc := range cases {
@@ -265,6 +265,9 @@ func TestSessionRefusedAfterLoginBacksOffThenFails(t *testing.T) {
 			}
 			if !strings.Contains(st.Cause.Error(), tc.want) {
 				t.Errorf("cause %q does not carry the server's message %q", st.Cause, tc.want)
+			}
+			if strings.Contains(st.Cause.Error(), "exec /bin/sh") {
+				t.Errorf("cause quotes the wrapper script: %q", st.Cause)
 			}
 			logins := f.loginTimes()
 			if len(logins) != maxRefusals {

@@ -13,6 +13,10 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 )
 
+// errRequestRefused is the cause when the server answers no to the exec
+// or shell request.
+var errRequestRefused = errors.New("the server refused the request")
+
 // ShellOptions configure StartShell. Target.ShellOptions fills the
 // ssh_config parts (RequestTTY, RemoteCommand, SetEnv, SendEnv,
 // ForwardAgent).
@@ -183,6 +187,11 @@ func startShell(client *ssh.Client, opts ShellOptions) (*Shell, error) {
 		what := "start the login shell"
 		if opts.Command != "" {
 			what = "run the remote command"
+		}
+		if !errors.Is(err, io.EOF) {
+			// Answered no: x/crypto's message quotes the whole command
+			// (for a session, the reattach wrapper script).
+			err = errRequestRefused
 		}
 		return fail(fmt.Errorf("%s: %w", what, err))
 	}
