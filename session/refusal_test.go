@@ -423,3 +423,50 @@ func TestShellUnknownExitSignal(t *testing.T) {
 		closer()
 	}
 }
+
+// A server that lets the user in, shows the shell and then drops the
+// connection at once, every time, is retried with growing backoff (never
+// a tight loop) and is not given up on: it is not a refusal, and the
+// network may be at fault.
+func TestSessionDroppedAtOnceBacksOff(t *testing.T) {
+	checkLeaks(t)
+	testWatchdog(t, time.Minute)
+	var f *fakeSSH
+	f = newFakeSSH(t, func(login int, nc ssh.NewChannel) {
+		ch, reqs, err := nc.Accept()
+		if err != nil {
+			return
+		}
+		defer ch.Close()
+		for r := range reqs {
+			r.Reply(r.Type != "env", nil)
+			if r.Type == "exec" || r.Type == "shell" {
+				fmt.Fprint(ch, "hello from the fake\r\n")
+				time.Sleep(20 * time.Millisecond)
+				f.dropAll()
+			}
+		}
+	})
+	m := NewManager(nil, nil)
+	ev := watch(m)
+	defer ev.close()
+	opts := fakeOptions(f, false)
+	s := m.Open(opts)
+	deadline := time.Now().Add(20 * time.Second)
+	for len(f.loginTimes()) < 6 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	logins := f.loginTimes()
+	if len(logins) < 6 {
+		t.Fatalf("%d logins; the session stopped retrying (state %s, %v)", len(logins), s.Status().State, s.Status().Cause)
+	}
+	for i := 1; i < len(logins); i++ {
+		if gap, min := logins[i].Sub(logins[i-1]), opts.Backoff.Delay(i); gap < min {
+			t.Errorf("login %d came %s after the previous one, before its backoff of %s", i+1, gap, min)
+		}
+	}
+	if st := s.Status().State; st == Failed {
+		t.Fatalf("a server that drops links was given up on: %v", s.Status().Cause)
+	}
+	m.CloseAll()
+}
