@@ -338,6 +338,9 @@ func TestSessionNeverUpFailsAtOnceAndRetriesOnRequest(t *testing.T) {
 	s.Reconnect()
 	ev.waitFor(t, "up after r", func(e Event) bool { sc, ok := e.(StateChanged); return ok && sc.ID == s.ID() && sc.To == Up })
 	screenHas(t, s, "hello from the fake")
+	if n := ev.count(func(e Event) bool { sc, ok := e.(StateChanged); return ok && sc.ID == s.ID() && sc.To == Reconnecting }); n != 0 {
+		t.Errorf("%d reconnecting states for a session that was never up", n)
+	}
 	if !strings.Contains(logText(s), "trying again, as asked") {
 		t.Errorf("the log does not say it tried again:\n%s", logText(s))
 	}

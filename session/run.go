@@ -47,8 +47,11 @@ func (s *Session) run() {
 	}
 	var f failures
 	attempt := 0 // attempts since the last drop (for display)
+	var downSince time.Time
 	s.mu.Lock()
-	downSince := s.status.DownSince // set when restarted after a failure of a link that was up
+	if s.everUp {
+		downSince = s.status.DownSince // restarted after failing: the link is still down since then
+	}
 	s.mu.Unlock()
 	for {
 		attempt++
