@@ -113,10 +113,10 @@ func (s *Session) run() {
 		} else if downSince.IsZero() {
 			downSince = s.clock.Now()
 		}
-		var delay time.Duration
+		failed := true // this attempt counts as failed: back off before the next
 		switch {
 		case errors.Is(res.cause, errReconnectRequested):
-			// Asked for: reconnect at once.
+			failed = false // asked for: reconnect at once
 		case res.refused:
 			n := f.refused(res.cause)
 			if !s.retries() {
@@ -127,23 +127,21 @@ func (s *Session) run() {
 				s.fail(&RefusedError{Count: n, Err: res.cause})
 				return
 			}
-			delay = b.Delay(f.backoff)
 		case !res.up:
 			if !s.retries() {
 				s.fail(res.cause)
 				return
 			}
 			f.backoff++
-			delay = b.Delay(f.backoff)
 		case upFor < usableAfter && !lostByNetwork(res.cause):
 			// Up, then ended by the server (or a middlebox) at once: a
 			// failed attempt, or a server that drops every login would be
 			// logged into in a tight loop.
 			f.backoff++
-			delay = b.Delay(f.backoff)
+		default:
+			failed = false // a drop of a working link is retried at once
 		}
-		// A drop of a working link is retried at once, as before.
-		if delay > 0 && !s.retryAfter(attempt, delay, downSince, res.cause) {
+		if failed && !s.retryAfter(attempt, b.Delay(f.backoff), downSince, res.cause) {
 			s.finish(nil, false)
 			return
 		}
