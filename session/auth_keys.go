@@ -178,7 +178,7 @@ func (l *lazySigner) unlock() (ssh.Signer, error) {
 		l.p.pr.pause()
 		defer l.p.pr.resume()
 	}
-	s, err := l.ask()
+	s, raw, err := l.ask()
 	if err != nil {
 		l.failed = err
 		l.p.note(err.Error())
@@ -188,19 +188,20 @@ func (l *lazySigner) unlock() (ssh.Signer, error) {
 	if l.pub == nil {
 		l.pub = s.PublicKey()
 	}
-	l.p.secrets.putSigner(l.cacheID(), s)
+	l.p.secrets.putSigner(l.cacheID(), s, raw)
 	return s, nil
 }
 
-// ask asks for the passphrase up to three times.
-func (l *lazySigner) ask() (ssh.Signer, error) {
+// ask asks for the passphrase up to three times. It returns the signer
+// and the raw private key under it (for Secrets to zero).
+func (l *lazySigner) ask() (ssh.Signer, any, error) {
 	path := l.id.path
 	if !l.p.pr.can() {
 		why := "no prompt is available"
 		if l.p.pr.batch {
 			why = "BatchMode is on"
 		}
-		return nil, fmt.Errorf("key %s skipped: it is encrypted and %s to ask for its passphrase", path, why)
+		return nil, nil, fmt.Errorf("key %s skipped: it is encrypted and %s to ask for its passphrase", path, why)
 	}
 	const tries = 3
 	for i := 1; i <= tries; i++ {
@@ -210,20 +211,27 @@ func (l *lazySigner) ask() (ssh.Signer, error) {
 		}
 		answers, err := l.p.pr.ask(NewPrompt(PromptPassphrase, l.p.t.name(), title, Question{Text: "Passphrase:", Echo: false}))
 		if err != nil {
-			return nil, fmt.Errorf("key %s skipped: passphrase not given (%v)", path, err)
+			return nil, nil, fmt.Errorf("key %s skipped: passphrase not given (%v)", path, err)
 		}
 		if len(answers) != 1 || answers[0] == "" {
-			return nil, fmt.Errorf("key %s skipped: empty passphrase", path)
+			return nil, nil, fmt.Errorf("key %s skipped: empty passphrase", path)
 		}
-		s, err := ssh.ParsePrivateKeyWithPassphrase(l.id.private, []byte(answers[0]))
+		pass := []byte(answers[0])
+		raw, err := ssh.ParseRawPrivateKeyWithPassphrase(l.id.private, pass)
+		clear(pass)
 		if err == nil {
-			return s, nil
+			s, err := ssh.NewSignerFromKey(raw)
+			if err != nil {
+				zeroKey(raw)
+				return nil, nil, fmt.Errorf("key %s skipped: %v", path, strings.TrimPrefix(err.Error(), "ssh: "))
+			}
+			return s, raw, nil
 		}
 		if !errors.Is(err, x509.IncorrectPasswordError) {
-			return nil, fmt.Errorf("key %s skipped: %v", path, strings.TrimPrefix(err.Error(), "ssh: "))
+			return nil, nil, fmt.Errorf("key %s skipped: %v", path, strings.TrimPrefix(err.Error(), "ssh: "))
 		}
 	}
-	return nil, fmt.Errorf("key %s skipped: wrong passphrase %d times", path, tries)
+	return nil, nil, fmt.Errorf("key %s skipped: wrong passphrase %d times", path, tries)
 }
 
 // loadKeys builds the publickey candidates in ssh's order: agent keys

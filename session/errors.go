@@ -217,3 +217,23 @@ func dedupe(ss []string) []string {
 	}
 	return out
 }
+
+// RefusedError is the cause of a session that gave up because the server
+// refused it the same way Count times in a row after authentication: the
+// session channel, the PTY or the shell refused, or the shell gone at once.
+// Err is the last refusal, with the server's message. It is permanent.
+type RefusedError struct {
+	Count int
+	Err   error
+}
+
+// Error implements error.
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("gave up after the server refused %d times in a row after login: %v", e.Count, e.Err)
+}
+
+// Unwrap returns the last refusal.
+func (e *RefusedError) Unwrap() error { return e.Err }
+
+// Permanent reports true: the session waits for the user to ask again.
+func (e *RefusedError) Permanent() bool { return true }

@@ -61,7 +61,12 @@ func staggered(dial dialFunc, every time.Duration) dialFunc {
 					drain(inFlight)
 					return r.c, nil
 				}
-				lastErr = r.err
+				// A connect cut short by the deadline says nothing about
+				// the host: keep the answer an earlier one got (connection
+				// refused), or a refused port reads as "timed out".
+				if lastErr == nil || !isContextErr(r.err) {
+					lastErr = r.err
+				}
 				if ctx.Err() != nil && inFlight == 0 {
 					return nil, lastErr
 				}
@@ -74,11 +79,17 @@ func staggered(dial dialFunc, every time.Duration) dialFunc {
 				if lastErr == nil {
 					lastErr = ctx.Err()
 				}
-				if errors.Is(lastErr, context.Canceled) || errors.Is(lastErr, context.DeadlineExceeded) {
+				if isContextErr(lastErr) {
 					return nil, &net.OpError{Op: "dial", Net: network, Err: lastErr}
 				}
 				return nil, lastErr
 			}
 		}
 	}
+}
+
+// isContextErr reports whether err is only a context ending (a connect
+// cancelled or past its deadline).
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -64,5 +65,28 @@ func TestStaggeredDialGivesUpAtDeadline(t *testing.T) {
 	}
 	if n := calls.Load(); n < 3 || n > 12 {
 		t.Fatalf("%d connects in 200 ms at a 20 ms cadence", n)
+	}
+}
+
+// A refused port is reported as refused, not as "timed out", even when a
+// connect still in flight at the deadline ends with the context's error
+// (issue 13: every other attempt was mislabelled).
+func TestStaggeredDialRefusedIsNotTimeout(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	for i := range 20 {
+		var calls atomic.Int32
+		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if calls.Add(1) == 1 {
+				return nil, refused
+			}
+			<-ctx.Done() // later connects are still pending at the deadline
+			return nil, &net.OpError{Op: "dial", Net: network, Err: ctx.Err()}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Millisecond)
+		_, err := staggered(dial, 10*time.Millisecond)(ctx, "tcp", "127.0.0.1:1")
+		cancel()
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Fatalf("run %d: error %v, want connection refused", i, err)
+		}
 	}
 }

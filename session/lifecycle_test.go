@@ -194,6 +194,9 @@ func (f *fixture) options(mode ReattachMode) Options {
 		Term:      "xterm-256color",
 		Cols:      80, Rows: 24,
 		Backoff: Backoff{Base: 50 * time.Millisecond, Max: 200 * time.Millisecond, StableAfter: time.Minute, ProbeEvery: 50 * time.Millisecond},
+		// These tests are about reconnecting: a first connection that
+		// fails is retried too (the ssh-like default is tested apart).
+		RetryFirst: true,
 	}
 }
 

@@ -137,6 +137,7 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 		TunnelOnly:   tunnelOnly,
 		Forwards:     fwd,
 		TCPKeepAlive: target.TCPKeepAlive,
+		Secrets:      secrets,
 		Logger:       logger,
 	}
 }

@@ -26,6 +26,12 @@ const markerWait = 10 * time.Second
 // run is the session's lifecycle: connect, serve, and after a drop,
 // reconnect with backoff, until closed or failed. It owns the session's
 // goroutine tree and closes done last.
+//
+// Every failed attempt that reached the server counts for the backoff:
+// a handshake that failed, a session channel, PTY or shell refused after
+// login, a link that ended before it was usable. The same refusal
+// maxRefusals times in a row ends in Failed. A session that was never up
+// fails at its first failure unless Options.RetryFirst is set.
 func (s *Session) run() {
 	defer close(s.done)
 	announceDone := make(chan struct{})
@@ -39,9 +45,14 @@ func (s *Session) run() {
 	if b.Base == 0 && b.Max == 0 {
 		b = DefaultBackoff()
 	}
-	sshFailures := 0 // failed attempts that reached the server (these back off)
-	attempt := 0     // attempts since the last drop (for display)
+	var f failures
+	attempt := 0 // attempts since the last drop (for display)
 	var downSince time.Time
+	s.mu.Lock()
+	if s.everUp {
+		downSince = s.status.DownSince // restarted after failing: the link is still down since then
+	}
+	s.mu.Unlock()
 	for {
 		attempt++
 		reconnecting := !downSince.IsZero()
@@ -51,9 +62,8 @@ func (s *Session) run() {
 				s.finish(nil, false)
 				return
 			}
-			if IsPermanent(err) {
-				s.setState(Failed, "", err, func(st *Status) { st.NextAttempt = time.Time{} })
-				s.logf("failed: %v", err)
+			if IsPermanent(err) || !s.retries() {
+				s.fail(err)
 				return
 			}
 			var delay time.Duration
@@ -62,18 +72,13 @@ func (s *Session) run() {
 				// frequent probes notice a restored network quickly.
 				delay = b.ProbeEvery
 			} else {
-				sshFailures++
-				delay = b.Delay(sshFailures)
+				f.backoff++
+				delay = b.Delay(f.backoff)
 			}
 			if downSince.IsZero() {
 				downSince = s.clock.Now()
 			}
-			next := s.clock.Now().Add(delay)
-			s.setState(Reconnecting, "", err, func(st *Status) {
-				st.Attempt, st.NextAttempt, st.DownSince = attempt, next, downSince
-			})
-			s.logAttempt(attempt, err)
-			if !s.wait(delay) {
+			if !s.retryAfter(attempt, delay, downSince, err) {
 				s.finish(nil, false)
 				return
 			}
@@ -92,16 +97,66 @@ func (s *Session) run() {
 			return
 		}
 		l.close(res.cause)
-		if b.Reset(s.clock.Now().Sub(upAt)) {
-			sshFailures = 0
+		upFor := s.clock.Now().Sub(upAt)
+		if b.Reset(upFor) {
+			f = failures{}
+		} else if res.up && upFor >= usableAfter {
+			f.worked()
 		}
-		attempt = 0
-		downSince = s.clock.Now()
-		s.setState(Dropped, "", res.cause, func(st *Status) {
-			st.DownSince, st.Attempt, st.NextAttempt = downSince, 0, downSince
-		})
-		s.logf("dropped: %v", res.cause)
+		if res.up {
+			attempt = 0
+			downSince = s.clock.Now()
+			s.setState(Dropped, "", res.cause, func(st *Status) {
+				st.DownSince, st.Attempt, st.NextAttempt = downSince, 0, downSince
+			})
+			s.logf("dropped: %v", res.cause)
+		} else if downSince.IsZero() {
+			downSince = s.clock.Now()
+		}
+		failed := true // this attempt counts as failed: back off before the next
+		switch {
+		case errors.Is(res.cause, errReconnectRequested):
+			failed = false // asked for: reconnect at once
+		case res.refused:
+			n := f.refused(res.cause)
+			if !s.retries() {
+				s.fail(res.cause)
+				return
+			}
+			if n >= maxRefusals {
+				s.fail(&RefusedError{Count: n, Err: res.cause})
+				return
+			}
+		case !res.up:
+			if !s.retries() {
+				s.fail(res.cause)
+				return
+			}
+			f.backoff++
+		case upFor < usableAfter && !lostByNetwork(res.cause):
+			// Up, then ended by the server (or a middlebox) at once: a
+			// failed attempt, or a server that drops every login would be
+			// logged into in a tight loop.
+			f.backoff++
+		default:
+			failed = false // a drop of a working link is retried at once
+		}
+		if failed && !s.retryAfter(attempt, b.Delay(f.backoff), downSince, res.cause) {
+			s.finish(nil, false)
+			return
+		}
 	}
+}
+
+// retryAfter shows the session as reconnecting until the next attempt in
+// delay, logs the failed attempt and waits; false means it is closing.
+func (s *Session) retryAfter(attempt int, delay time.Duration, downSince time.Time, cause error) bool {
+	next := s.clock.Now().Add(delay)
+	s.setState(Reconnecting, "", cause, func(st *Status) {
+		st.Attempt, st.NextAttempt, st.DownSince = attempt, next, downSince
+	})
+	s.logAttempt(attempt, cause)
+	return s.wait(delay)
 }
 
 // wait sleeps for d, cut short by a reconnect request; it returns false when
@@ -131,6 +186,7 @@ func (s *Session) finish(cause error, exited bool) {
 	status := s.exitStatus
 	s.live = nil
 	s.mu.Unlock()
+	s.opts.Secrets.Forget()
 	if exited {
 		s.logf("the remote shell exited with status %d", status)
 	} else {
@@ -172,8 +228,10 @@ func (s *Session) connect(reconnecting bool, attempt int) (*link, error) {
 }
 
 type serveResult struct {
-	exited bool  // the remote shell exited (the session is over)
-	cause  error // why the link ended otherwise
+	exited  bool  // the remote shell exited (the session is over)
+	cause   error // why the link ended otherwise
+	up      bool  // the link was announced Up
+	refused bool  // the server refused the shell after login, or it ended at once while the server still answered
 }
 
 // serve runs one established link until it ends.
@@ -196,8 +254,11 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 	} else {
 		s.setState(stateWhileConnecting(downSince), StageShell, nil, nil)
 		if err := s.startShell(l); err != nil {
+			// A refusal if the server still answers; a network failure
+			// (counted for the backoff all the same) if not.
+			refused := s.ctx.Err() == nil && s.serverAnswers(l)
 			l.close(err)
-			return serveResult{cause: err}
+			return serveResult{cause: err, refused: refused}
 		}
 		go func() { defer close(pumpDone); s.pumpOutput(l, method) }()
 		go func() { _, err := l.shell.Wait(); shellDone <- err }()
@@ -224,6 +285,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 	s.lastMethod = m
 	s.mu.Unlock()
 	s.announceUp(m, prevMethod, first, downSince, upAt)
+	shownUp := s.clock.Now()
 
 	monitor := (<-chan error)(monDone) // nil once the monitor has ended
 	for {
@@ -233,20 +295,24 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 				s.mu.Lock()
 				s.exitStatus = status
 				s.mu.Unlock()
-				return serveResult{exited: true}
+				return serveResult{exited: true, up: true}
 			}
-			return serveResult{cause: linkCause(l, err)}
+			cause := linkCause(l, err)
+			// A shell gone at once without a status while the server still
+			// answers was refused, as much as a shell request answered no.
+			refused := l.err() == nil && s.clock.Now().Sub(shownUp) < usableAfter && s.serverAnswers(l)
+			return serveResult{cause: cause, up: true, refused: refused}
 		case err := <-monitor:
 			monDone <- err // for the deferred wait
 			monitor = nil
 			if err != nil {
 				l.close(err)
-				return serveResult{cause: err}
+				return serveResult{cause: err, up: true}
 			}
 		case st := <-l.mon.Updates():
 			s.heartbeatUpdate(st)
 		case <-s.retryNow:
-			return serveResult{cause: errReconnectRequested}
+			return serveResult{cause: errReconnectRequested, up: true}
 		case <-s.ctx.Done():
 			if errors.Is(context.Cause(s.ctx), errClosedByUser) {
 				// Closed on purpose: end the remote tmux/screen session
@@ -255,7 +321,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 				s.killRemote(kctx, l)
 				kcancel()
 			}
-			return serveResult{cause: context.Cause(s.ctx)}
+			return serveResult{cause: context.Cause(s.ctx), up: true}
 		}
 	}
 }

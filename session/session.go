@@ -57,6 +57,16 @@ type Options struct {
 	Backoff      Backoff         // reconnect policy; zero value means DefaultBackoff
 	Clock        keepalive.Clock // nil means the real clock
 	Logger       *slog.Logger    // nil means discard
+
+	// RetryFirst keeps retrying, with backoff, a session whose first
+	// connection cannot be made (connect -N at boot, connect --retry).
+	// Without it a session that has never been up fails at its first
+	// failed attempt, as ssh exits, until Reconnect asks again.
+	RetryFirst bool
+	// Secrets holds the session's decrypted keys and passwords for its
+	// reconnects (the Opener's Dial uses it); it is forgotten when the
+	// session closes or fails. nil: none.
+	Secrets *Secrets
 }
 
 // Session is one SSH session: it connects, keeps its link alive, reconnects
@@ -115,8 +125,13 @@ func (s *Session) ID() int { return s.id }
 func (s *Session) Alias() string { return s.opts.Alias }
 
 // Done is closed when the session has ended (Failed or Closed) and all its
-// goroutines have stopped.
-func (s *Session) Done() <-chan struct{} { return s.done }
+// goroutines have stopped. A failed session that Reconnect starts again
+// has a new Done channel.
+func (s *Session) Done() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.done
+}
 
 // Status returns a snapshot of the session.
 func (s *Session) Status() Status {
@@ -226,8 +241,12 @@ func (s *Session) Resize(cols, rows int) {
 
 // Reconnect asks for an immediate reconnect: while waiting between
 // attempts the next one starts now; while up, the link is dropped and
-// re-established (useful after a network change).
+// re-established (useful after a network change); a Failed session starts
+// again (asking again for any passphrase or password).
 func (s *Session) Reconnect() {
+	if s.restart() {
+		return
+	}
 	select {
 	case s.retryNow <- struct{}{}:
 	default:
@@ -264,9 +283,10 @@ func (s *Session) Close() error {
 	if s.closeCause == nil {
 		s.closeCause = errClosedByUser
 	}
+	cancel, done := s.cancel, s.done
 	s.mu.Unlock()
-	s.cancel(errClosedByUser)
-	<-s.done
+	cancel(errClosedByUser)
+	<-done
 	return nil
 }
 

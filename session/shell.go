@@ -13,6 +13,10 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 )
 
+// errRequestRefused is the cause when the server answers no to the exec
+// or shell request.
+var errRequestRefused = errors.New("the server refused the request")
+
 // ShellOptions configure StartShell. Target.ShellOptions fills the
 // ssh_config parts (RequestTTY, RemoteCommand, SetEnv, SendEnv,
 // ForwardAgent).
@@ -184,6 +188,11 @@ func startShell(client *ssh.Client, opts ShellOptions) (*Shell, error) {
 		if opts.Command != "" {
 			what = "run the remote command"
 		}
+		if !errors.Is(err, io.EOF) {
+			// Answered no: x/crypto's message quotes the whole command
+			// (for a session, the reattach wrapper script).
+			err = errRequestRefused
+		}
 		return fail(fmt.Errorf("%s: %w", what, err))
 	}
 	go sh.wait(mergedW)
@@ -200,6 +209,11 @@ func (s *Shell) wait(mergedW *io.PipeWriter) {
 		s.status = 0
 	case errors.As(err, &ee):
 		s.status, s.signal = ee.ExitStatus(), ee.Signal()
+		if s.signal != "" && s.status == 128 {
+			// x/crypto adds nothing to 128 for a signal name it does not
+			// know; ssh exits 255 then, not with a made-up number.
+			s.status = 255
+		}
 	case errors.As(err, &missing):
 		s.status, s.err = 255, errors.New("the remote shell ended without an exit status (was the connection lost?)")
 	default:
@@ -234,7 +248,8 @@ func (s *Shell) Done() <-chan struct{} { return s.done }
 
 // Wait blocks until the remote program ends and returns its exit status,
 // as ssh would exit: the program's status; 128+N when it was killed by
-// signal N (ExitSignal names it); 255 with a non-nil error when the
+// signal N (ExitSignal names it), 255 for a signal whose number is not
+// known (as ssh); 255 with a non-nil error when the
 // session ended without a status (the connection was lost or closed).
 func (s *Shell) Wait() (exitStatus int, err error) {
 	<-s.done

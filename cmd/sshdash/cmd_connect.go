@@ -14,17 +14,22 @@ import (
 	"github.com/sshdash/sshdash/ui/attach"
 )
 
-const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--status-bar] HOST
+const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--retry] [--status-bar] HOST
 
 Opens a session to HOST (an alias from your ssh config, or [user@]host[:port])
 and attaches your terminal to it. Press ctrl+^ then ? for sshdash's keys;
 ctrl+^ d detaches to the dashboard. Exits with the remote shell's status.
+
+Like ssh, it exits with status 255 when the first connection cannot be made;
+a link that was up is reconnected after a drop. With -N or --retry the first
+connection is retried too, with backoff, until it comes up.
 `
 
 func runConnect(args []string, e *env) int {
 	fs := newFlagSet("connect", e)
 	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
 	tunnelOnly := fs.Bool("N", false, "tunnels only: no shell (like ssh -N)")
+	retry := fs.Bool("retry", false, "keep trying the first connection until it comes up (always on with -N)")
 	statusBar := fs.Bool("status-bar", false, "reserve the bottom line for sshdash's status bar")
 	fs.Usage = func() { fmt.Fprint(e.stderr, connectUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
@@ -50,7 +55,10 @@ func runConnect(args []string, e *env) int {
 	if *statusBar {
 		rows--
 	}
-	s := a.mgr.Open(a.opener.Options(p, *tunnelOnly, cols, rows))
+	opts := a.opener.Options(p, *tunnelOnly, cols, rows)
+	// -N replaces autossh at boot, when the network may not be up yet.
+	opts.RetryFirst = *tunnelOnly || *retry
+	s := a.mgr.Open(opts)
 	if *tunnelOnly {
 		return waitTunnels(a, s, e)
 	}
@@ -69,7 +77,11 @@ func runConnect(args []string, e *env) int {
 		}
 		switch res.Action {
 		case attach.Ended:
-			return exitCode(s.Status())
+			st := s.Status()
+			if st.State == session.Failed {
+				fmt.Fprintf(e.stderr, "sshdash: %s\n", sshStyleMessage(st.Cause))
+			}
+			return exitCode(st)
 		case attach.Close:
 			s.Close()
 			return 0
@@ -121,7 +133,7 @@ func waitUp(a *app, s *session.Session, e *env, in *os.File) (int, bool) {
 				case session.Up:
 					return 0, true
 				case session.Failed:
-					fmt.Fprintf(e.stderr, "sshdash: %v\n", ev.Cause)
+					fmt.Fprintf(e.stderr, "sshdash: %s\n", sshStyleMessage(ev.Cause))
 					return 255, false
 				case session.Closed:
 					return exitCode(s.Status()), false
@@ -132,7 +144,11 @@ func waitUp(a *app, s *session.Session, e *env, in *os.File) (int, bool) {
 				}
 			}
 		case <-s.Done():
-			return exitCode(s.Status()), false
+			st := s.Status()
+			if st.State == session.Failed {
+				fmt.Fprintf(e.stderr, "sshdash: %s\n", sshStyleMessage(st.Cause))
+			}
+			return exitCode(st), false
 		}
 	}
 }
@@ -220,7 +236,11 @@ func waitTunnels(a *app, s *session.Session, e *env) int {
 				}
 			}
 		case <-s.Done():
-			return exitCode(s.Status())
+			st := s.Status()
+			if st.State == session.Failed {
+				fmt.Fprintf(e.stderr, "sshdash: %s\n", sshStyleMessage(st.Cause))
+			}
+			return exitCode(st)
 		case <-sig.c:
 			return 0
 		}
