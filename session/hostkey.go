@@ -16,13 +16,19 @@ import (
 // keys. It is the connection's ssh.HostKeyCallback; on re-keys it only
 // checks that the key is the one accepted first.
 type hostKeyChecker struct {
-	name        string       // lookup name: host, [host]:port or HostKeyAlias
-	principal   string       // name a host certificate must be issued for
-	display     string       // how the host is named in prompts
-	policy      string       // normalized StrictHostKeyChecking
-	addTo       string       // first UserKnownHostsFile, "" if none
-	hash        bool         // HashKnownHosts
-	known       []khEntry    // entries matching name, all markers
+	name      string    // lookup name: host, [host]:port or HostKeyAlias
+	principal string    // name a host certificate must be issued for
+	display   string    // how the host is named in prompts
+	policy    string    // normalized StrictHostKeyChecking
+	addTo     string    // first UserKnownHostsFile, "" if none
+	hash      bool      // HashKnownHosts
+	known     []khEntry // entries matching name, all markers
+	// portName and portless are the port-less name and its entries, for
+	// a host on a port other than 22 without HostKeyAlias: ssh accepts a
+	// key known only under the plain host name (sshconnect.c, "checking
+	// without port identifier"). portless is nil when there is no fallback.
+	portName    string
+	portless    []khEntry
 	revokedKeys *revocations // RevokedHostKeys; nil: none
 	prompt      *prompter
 	log         func(string)
@@ -71,6 +77,10 @@ func newHostKeyChecker(t Target, ex pathExpander, p *prompter, log func(string),
 		c.revokedKeys = rv
 	}
 	c.known = db.lookup(c.name)
+	if t.HostKeyAlias == "" && t.port() != 0 && t.port() != 22 {
+		c.portName = knownHostsName(t.hostName(), 22, "")
+		c.portless = db.lookup(c.portName)
+	}
 	return c, nil
 }
 
@@ -87,11 +97,6 @@ func normalizeStrict(v string) (string, error) {
 		return "no", nil
 	}
 	return "", &ConfigError{Setting: "StrictHostKeyChecking", Value: v, Err: errors.New("want yes, accept-new, ask, no or off")}
-}
-
-// algorithms returns the host key algorithms to offer, known types first.
-func (c *hostKeyChecker) algorithms(configured []string) []string {
-	return hostKeyAlgorithms(configured, c.known)
 }
 
 // check is the ssh.HostKeyCallback. The hostname argument is ignored: the
@@ -121,7 +126,22 @@ func (c *hostKeyChecker) check(_ string, _ net.Addr, key ssh.PublicKey) error {
 	return nil
 }
 
-// verify applies the rules for a first key exchange.
+// verify applies the rules for a first key exchange, in OpenSSH 9.2's
+// order (sshconnect.c check_host_key, hostfile.c check_key_in_hostkeys):
+//   - a certificate is accepted when a matching @cert-authority trusts it
+//     for the host, else it is checked as its plain key;
+//   - any plain entry for the name holding the same key accepts it;
+//   - otherwise any plain entry for the name, of whatever key type, means
+//     the host key has CHANGED: refused (ssh too refuses it under yes, ask
+//     and accept-new, and with no/off only connects with password,
+//     keyboard-interactive and forwarding disabled; sshdash refuses then
+//     too);
+//   - with no entry at all for [host]:port, the port-less name is tried
+//     read-only: a match there accepts the key and nothing is written;
+//   - else the key is new and StrictHostKeyChecking decides.
+//
+// @revoked keys are refused under every policy, also when found under the
+// port-less name (where ssh would go on as for a new key).
 func (c *hostKeyChecker) verify(key ssh.PublicKey) error {
 	if c.revokedKeys != nil {
 		if why := c.revokedKeys.check(key); why != "" {
@@ -129,52 +149,106 @@ func (c *hostKeyChecker) verify(key ssh.PublicKey) error {
 		}
 	}
 	if cert, ok := key.(*ssh.Certificate); ok {
-		done, err := c.verifyCert(cert)
+		done, err := c.verifyCert(c.known, c.name, cert)
 		if done || err != nil {
 			return err
 		}
+		if c.portless != nil {
+			// ssh's port-less retry gets the certificate, and checks its
+			// plain key there before the plain key is checked for
+			// [host]:port.
+			done, err := c.verifyCert(c.portless, c.portName, cert)
+			if err != nil {
+				return err
+			}
+			if done {
+				c.log(fmt.Sprintf("host certificate of %s accepted by a @cert-authority for %s (without the port)", c.name, c.portName))
+				return nil
+			}
+			if ok, err := c.knownWithoutPort(cert.Key); ok || err != nil {
+				return err
+			}
+		}
 		key = cert.Key // no trusted CA: check the plain key, as ssh does
 	}
-	if e := c.find(khRevoked, key); e != nil {
-		return c.revoked(e, key)
+	if e := findEntry(c.known, khRevoked, key); e != nil {
+		return c.revoked(c.name, e, key)
 	}
-	var sameType, otherType []khEntry
-	for _, e := range c.known {
-		if e.Marker != khPlain {
-			continue
-		}
-		if bytes.Equal(e.Key.Marshal(), key.Marshal()) {
-			return nil
-		}
-		if e.Key.Type() == key.Type() {
-			sameType = append(sameType, e)
-		} else {
-			otherType = append(otherType, e)
-		}
-	}
-	if len(sameType) > 0 {
-		e := sameType[0]
+	switch st, e := plainStatus(c.known, key); st {
+	case khOK:
+		return nil
+	case khChanged:
 		return &HostKeyChangedError{
 			Host: c.name, File: e.File, Line: e.Line,
 			KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key),
-			KnownFingerprint: ssh.FingerprintSHA256(e.Key),
+			KnownKeyType: e.Key.Type(), KnownFingerprint: ssh.FingerprintSHA256(e.Key),
 		}
 	}
-	return c.unknown(key, otherType)
+	if c.portless != nil {
+		if ok, err := c.knownWithoutPort(key); ok || err != nil {
+			return err
+		}
+	}
+	return c.unknown(key)
 }
 
-// verifyCert checks a host certificate against @cert-authority and
-// @revoked entries. done reports that the certificate settled the matter;
-// false means no matching CA trusts it and the plain key must be checked.
-func (c *hostKeyChecker) verifyCert(cert *ssh.Certificate) (done bool, err error) {
-	if e := c.find(khRevoked, cert.Key); e != nil {
-		return true, c.revoked(e, cert.Key)
+// knownWithoutPort is ssh's port-less retry for a plain key: ok when an
+// entry for the host name without the port holds key. Nothing is written
+// either way. A key revoked under that name is refused.
+func (c *hostKeyChecker) knownWithoutPort(key ssh.PublicKey) (ok bool, err error) {
+	if e := findEntry(c.portless, khRevoked, key); e != nil {
+		return false, c.revoked(c.portName, e, key)
 	}
-	if e := c.find(khRevoked, cert.SignatureKey); e != nil {
-		return true, c.revoked(e, cert.SignatureKey)
+	st, e := plainStatus(c.portless, key)
+	if st != khOK {
+		return false, nil
 	}
-	if c.find(khCA, cert.SignatureKey) == nil {
-		c.log(fmt.Sprintf("host certificate of %s is signed by a CA not trusted for it (%s); checking the plain host key", c.name, ssh.FingerprintSHA256(cert.SignatureKey)))
+	c.log(fmt.Sprintf("host key %s %s of %s found under %s without the port (%s:%d)", key.Type(), ssh.FingerprintSHA256(key), c.name, c.portName, e.File, e.Line))
+	return true, nil
+}
+
+// khStatus is the verdict of a set of known_hosts entries on a plain key.
+type khStatus int
+
+const (
+	khNew     khStatus = iota // no plain entry for the name
+	khOK                      // an entry holds the key
+	khChanged                 // entries exist, none holds the key
+)
+
+// plainStatus is OpenSSH's check_key_in_hostkeys for a plain key: khOK
+// with the entry holding key; else khChanged with the last plain entry
+// (of any key type: ssh reports keys of another type as a changed host
+// key too), else khNew.
+func plainStatus(entries []khEntry, key ssh.PublicKey) (khStatus, *khEntry) {
+	st, found := khNew, (*khEntry)(nil)
+	want := key.Marshal()
+	for i := range entries {
+		e := &entries[i]
+		if e.Marker != khPlain {
+			continue
+		}
+		if bytes.Equal(e.Key.Marshal(), want) {
+			return khOK, e
+		}
+		st, found = khChanged, e
+	}
+	return st, found
+}
+
+// verifyCert checks a host certificate against the @cert-authority and
+// @revoked entries of one name. done reports that the certificate settled
+// the matter; false means no matching CA trusts it and the plain key must
+// be checked.
+func (c *hostKeyChecker) verifyCert(entries []khEntry, name string, cert *ssh.Certificate) (done bool, err error) {
+	if e := findEntry(entries, khRevoked, cert.Key); e != nil {
+		return true, c.revoked(name, e, cert.Key)
+	}
+	if e := findEntry(entries, khRevoked, cert.SignatureKey); e != nil {
+		return true, c.revoked(name, e, cert.SignatureKey)
+	}
+	if findEntry(entries, khCA, cert.SignatureKey) == nil {
+		c.log(fmt.Sprintf("host certificate of %s is signed by a CA not trusted for %s (%s); checking the plain host key", c.name, name, ssh.FingerprintSHA256(cert.SignatureKey)))
 		return false, nil
 	}
 	if cert.CertType != ssh.HostCert {
@@ -188,36 +262,32 @@ func (c *hostKeyChecker) verifyCert(cert *ssh.Certificate) (done bool, err error
 	return true, nil
 }
 
-// find returns the first entry with the marker whose key equals key.
-func (c *hostKeyChecker) find(m khMarker, key ssh.PublicKey) *khEntry {
-	for i := range c.known {
-		if c.known[i].Marker == m && bytes.Equal(c.known[i].Key.Marshal(), key.Marshal()) {
-			return &c.known[i]
+// findEntry returns the first entry with the marker whose key equals key.
+func findEntry(entries []khEntry, m khMarker, key ssh.PublicKey) *khEntry {
+	want := key.Marshal()
+	for i := range entries {
+		if entries[i].Marker == m && bytes.Equal(entries[i].Key.Marshal(), want) {
+			return &entries[i]
 		}
 	}
 	return nil
 }
 
-func (c *hostKeyChecker) revoked(e *khEntry, key ssh.PublicKey) error {
-	return &HostKeyRevokedError{Host: c.name, File: e.File, Line: e.Line, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
+func (c *hostKeyChecker) revoked(name string, e *khEntry, key ssh.PublicKey) error {
+	return &HostKeyRevokedError{Host: name, File: e.File, Line: e.Line, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
 }
 
-// unknown decides about a key that known_hosts does not know. otherTypes
-// are known keys of other types for the host: then the key is accepted
-// only by an explicit answer (ssh would take it under accept-new/no too;
-// a man in the middle can present a type the client has not seen).
-func (c *hostKeyChecker) unknown(key ssh.PublicKey, otherTypes []khEntry) error {
+// unknown decides about a key for which known_hosts has no entry at all
+// (keys of other types count as a changed key, see verify): refused under
+// yes, asked under ask, added under accept-new and no/off.
+func (c *hostKeyChecker) unknown(key ssh.PublicKey) error {
 	fp := ssh.FingerprintSHA256(key)
 	refuse := func(reason string) error {
 		return &HostKeyUnknownError{Host: c.name, KeyType: key.Type(), Fingerprint: fp, Reason: reason}
 	}
-	policy := c.policy
-	if len(otherTypes) > 0 && policy != "yes" {
-		policy = "ask"
-	}
-	switch policy {
+	switch c.policy {
 	case "yes":
-		return refuse("StrictHostKeyChecking is yes; add the key to known_hosts first")
+		return refuse(fmt.Sprintf("no %s host key is known for %s and StrictHostKeyChecking is yes; add the key to known_hosts first", keyTypeLabel(key), c.name))
 	case "accept-new", "no":
 		c.add(key, fmt.Sprintf("StrictHostKeyChecking %s", c.policy))
 		return nil
@@ -227,19 +297,13 @@ func (c *hostKeyChecker) unknown(key ssh.PublicKey, otherTypes []khEntry) error 
 		if c.prompt.batch {
 			why = "BatchMode is on, so sshdash cannot ask"
 		}
-		if len(otherTypes) > 0 {
-			why += fmt.Sprintf("; keys of other types are known for this host (%s:%d)", otherTypes[0].File, otherTypes[0].Line)
-		}
 		return refuse(why)
 	}
 	title := fmt.Sprintf("The authenticity of host %s (%s) can't be established. %s key fingerprint is %s.", c.display, c.name, keyTypeLabel(key), fp)
-	if len(otherTypes) > 0 {
-		title += fmt.Sprintf(" Keys of other types are already known for this host (%s:%d), so this may be an attack.", otherTypes[0].File, otherTypes[0].Line)
-	}
 	if c.addTo != "" {
 		title += " Answering yes adds it to " + c.addTo + "."
 	}
-	p := NewPrompt(PromptHostKey, c.display, title, Question{Text: "Are you sure you want to continue connecting (yes/no)?", Echo: true})
+	p := NewPrompt(PromptHostKey, c.display, title, Question{Text: "Are you sure you want to continue connecting (yes/no/[fingerprint])?", Echo: true})
 	p.KeyType, p.Fingerprint = key.Type(), fp
 	answers, err := c.prompt.ask(p)
 	if err != nil {
