@@ -29,6 +29,7 @@ type hostKeyChecker struct {
 	// without port identifier"). portless is nil when there is no fallback.
 	portName    string
 	portless    []khEntry
+	all         []khEntry    // every entry of every file, for "known by other names"
 	revokedKeys *revocations // RevokedHostKeys; nil: none
 	prompt      *prompter
 	log         func(string)
@@ -77,6 +78,7 @@ func newHostKeyChecker(t Target, ex pathExpander, p *prompter, log func(string),
 		c.revokedKeys = rv
 	}
 	c.known = db.lookup(c.name)
+	c.all = db.entries
 	if t.HostKeyAlias == "" && t.port() != 0 && t.port() != 22 {
 		c.portName = knownHostsName(t.hostName(), 22, "")
 		c.portless = db.lookup(c.portName)
@@ -299,7 +301,7 @@ func (c *hostKeyChecker) unknown(key ssh.PublicKey) error {
 		}
 		return refuse(why)
 	}
-	title := fmt.Sprintf("The authenticity of host %s (%s) can't be established. %s key fingerprint is %s.", c.display, c.name, keyTypeLabel(key), fp)
+	title := fmt.Sprintf("The authenticity of host %s (%s) can't be established. %s key fingerprint is %s. %s", c.display, c.name, keyTypeLabel(key), fp, c.otherNames(key))
 	if c.addTo != "" {
 		title += " Answering yes adds it to " + c.addTo + "."
 	}
@@ -314,6 +316,40 @@ func (c *hostKeyChecker) unknown(key ssh.PublicKey) error {
 	}
 	c.add(key, "confirmed by the user")
 	return nil
+}
+
+// maxOtherNames bounds the names listed in a host key question.
+const maxOtherNames = 8
+
+// otherNames tells, for a host key question, under which other names
+// known_hosts already holds key (ssh says the same, so that a user can
+// recognise a host reached by a new name or port).
+func (c *hostKeyChecker) otherNames(key ssh.PublicKey) string {
+	want := key.Marshal()
+	var names []string
+	n := 0
+	for i := range c.all {
+		e := &c.all[i]
+		if e.Marker != khPlain || !bytes.Equal(e.Key.Marshal(), want) || e.matches(c.name) {
+			continue
+		}
+		n++
+		if len(names) < maxOtherNames {
+			host := e.Hosts
+			if e.Hashed {
+				host = "(hashed name)"
+			}
+			names = append(names, fmt.Sprintf("%s:%d: %s", e.File, e.Line, host))
+		}
+	}
+	if n == 0 {
+		return "This key is not known by any other names."
+	}
+	s := "This key is already known for other names: " + strings.Join(names, "; ")
+	if n > len(names) {
+		s += fmt.Sprintf(" (and %d more)", n-len(names))
+	}
+	return s + "."
 }
 
 // add appends key to the first user known_hosts file; failures are logged

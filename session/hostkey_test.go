@@ -114,12 +114,28 @@ func TestHostKeyUnknownPolicies(t *testing.T) {
 		if len(ps) != 1 || ps[0].Kind != PromptHostKey || ps[0].KeyType != ssh.KeyAlgoED25519 || ps[0].Fingerprint != fp {
 			t.Fatalf("prompts %+v", ps)
 		}
-		mustContain(t, ps[0].Title, "can't be established", fp, "testhost", f.kh)
+		mustContain(t, ps[0].Title, "can't be established", fp, "testhost", f.kh, "not known by any other names")
 		if got := f.read(t); got != added {
 			t.Errorf("known_hosts %q", got)
 		}
 		// Known now: no question the second time, even under yes.
 		dialT(t, DialOptions{Target: f.target("yes")}).Close()
+	})
+	t.Run("ask names other names of the key", func(t *testing.T) {
+		salt := bytes.Repeat([]byte{5}, 20)
+		hashed := "|1|" + base64.StdEncoding.EncodeToString(salt) + "|" + base64.StdEncoding.EncodeToString(hashHostName("zzz", salt))
+		content := "example.org,foo " + keyLine("", f.srv.HostKey()) + "\n" + keyLine(hashed, f.srv.HostKey()) + "\n"
+		for i := 0; i < 9; i++ {
+			content += keyLine(fmt.Sprintf("n%d", i), f.srv.HostKey()) + "\n"
+		}
+		f.write(t, content)
+		a := newAsker([]string{"no"})
+		dialErr(t, DialOptions{Target: f.target("ask"), Ask: a.ask})
+		ps := a.all()
+		if len(ps) != 1 {
+			t.Fatalf("prompts %+v", ps)
+		}
+		mustContain(t, ps[0].Title, "already known for other names", f.kh+":1: example.org,foo", f.kh+":2: (hashed name)", "n5", "(and 3 more)")
 	})
 	t.Run("ask no refuses", func(t *testing.T) {
 		os.Remove(f.kh)
