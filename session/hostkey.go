@@ -281,11 +281,18 @@ func (c *hostKeyChecker) revoked(name string, e *khEntry, key ssh.PublicKey) err
 
 // unknown decides about a key for which known_hosts has no entry at all
 // (keys of other types count as a changed key, see verify): refused under
-// yes, asked under ask, added under accept-new and no/off.
+// yes, asked under ask, added under accept-new and no/off; refused under
+// every policy when there is no user known_hosts file to add it to.
 func (c *hostKeyChecker) unknown(key ssh.PublicKey) error {
 	fp := ssh.FingerprintSHA256(key)
 	refuse := func(reason string) error {
 		return &HostKeyUnknownError{Host: c.name, KeyType: key.Type(), Fingerprint: fp, Reason: reason}
+	}
+	if c.addTo == "" {
+		// As ssh: with no user known_hosts file (UserKnownHostsFile none)
+		// a new key could not be recorded, and is refused under every
+		// policy without a question.
+		return refuse("UserKnownHostsFile is none, so a new host key cannot be recorded (ssh refuses it too); add the key to a GlobalKnownHostsFile or set a UserKnownHostsFile")
 	}
 	switch c.policy {
 	case "yes":
@@ -302,9 +309,7 @@ func (c *hostKeyChecker) unknown(key ssh.PublicKey) error {
 		return refuse(why)
 	}
 	title := fmt.Sprintf("The authenticity of host %s (%s) can't be established. %s key fingerprint is %s. %s", c.display, c.name, keyTypeLabel(key), fp, c.otherNames(key))
-	if c.addTo != "" {
-		title += " Answering yes adds it to " + c.addTo + "."
-	}
+	title += " Answering yes adds it to " + c.addTo + "."
 	p := NewPrompt(PromptHostKey, c.display, title, Question{Text: "Are you sure you want to continue connecting (yes/no/[fingerprint])?", Echo: true})
 	p.KeyType, p.Fingerprint = key.Type(), fp
 	answers, err := c.prompt.ask(p)
@@ -352,14 +357,11 @@ func (c *hostKeyChecker) otherNames(key ssh.PublicKey) string {
 	return s + "."
 }
 
-// add appends key to the first user known_hosts file; failures are logged
-// and do not stop the connection (as ssh).
+// add appends key to the first user known_hosts file (unknown has made
+// sure there is one); failures are logged and do not stop the connection
+// (as ssh).
 func (c *hostKeyChecker) add(key ssh.PublicKey, why string) {
 	fp := ssh.FingerprintSHA256(key)
-	if c.addTo == "" {
-		c.log(fmt.Sprintf("accepted new host key %s %s for %s (%s); no UserKnownHostsFile to record it in", key.Type(), fp, c.name, why))
-		return
-	}
 	line, err := appendKnownHost(c.addTo, c.name, key, c.hash)
 	if err != nil {
 		c.log(fmt.Sprintf("accepted new host key %s %s for %s (%s) but could not record it: %v", key.Type(), fp, c.name, why, err))
