@@ -126,6 +126,16 @@ func hkScenarios() []hkScenario {
 			kh: func(k hkKeys) string { return line(k.name, k.rsa) }},
 		{name: "RSA known, explicit HostKeyAlgorithms: not ordered", server: "both", algos: []string{"ssh-ed25519", "rsa-sha2-256"},
 			kh: func(k hkKeys) string { return line(k.name, k.rsa) }, stricter: changedUnderNo},
+		{name: "broken lines before the entry", server: "rsa",
+			kh: func(k hkKeys) string {
+				return "garbage\n@bogus * ssh-rsa AAAA\n" + k.name + " ssh-rsa !!notbase64\n" + line(k.name, k.rsa)
+			}},
+		{name: "negated pattern excludes [host]:port", server: "rsa",
+			kh: func(k hkKeys) string { return line("!"+k.name+",*", k.otherEd) }},
+		{name: "host certificate, nothing known", server: "cert", kh: func(k hkKeys) string { return "# mine\n" }},
+		{name: "host certificate, CA for *, host key @revoked", server: "cert",
+			kh:       func(k hkKeys) string { return "@cert-authority * " + line("", k.ca) + "@revoked * " + line("", k.ed) },
+			stricter: map[string]string{"no": "ssh warns REVOKED and connects with password, keyboard-interactive and forwarding disabled; sshdash refuses a revoked key"}},
 		{name: "host certificate, CA for *", server: "cert", kh: func(k hkKeys) string { return "@cert-authority * " + line("", k.ca) }},
 		{name: "host certificate, CA only for the port-less name", server: "cert", kh: func(k hkKeys) string { return "@cert-authority 127.0.0.1 " + line("", k.ca) }},
 		{name: "host certificate, CA not trusted, plain key known", server: "cert",
