@@ -418,3 +418,34 @@ func TestHostKeyChangedReportsLastEntry(t *testing.T) {
 	f.write(t, keyLine(f.name(), a.PublicKey())+"\n"+keyLine(f.name(), f.srv.HostKey())+"\n"+keyLine(f.name(), b.PublicKey())+"\n")
 	dialT(t, DialOptions{Target: f.target("yes")}).Close()
 }
+
+func TestHostKeyCertPortFallback(t *testing.T) {
+	checkLeaks(t)
+	hk, _ := sshtest.NewSigner()
+	ca, _ := sshtest.NewSigner()
+	f := newHostKeyFixture(t, sshtest.Options{HostSigner: hostCertSigner(t, hk, ca, "127.0.0.1")})
+	// A CA trusted only for the plain name accepts the certificate of a
+	// server on another port, as in ssh; nothing is written.
+	before := f.write(t, "@cert-authority 127.0.0.1 "+keyLine("", ca.PublicKey())+"\n")
+	dialT(t, DialOptions{Target: f.target("yes")}).Close()
+	if after, _ := os.ReadFile(f.kh); !bytes.Equal(after, before) {
+		t.Errorf("known_hosts changed: %s", after)
+	}
+	// So does the certified key known under the plain name.
+	before = f.write(t, keyLine("127.0.0.1", hk.PublicKey())+"\n")
+	dialT(t, DialOptions{Target: f.target("yes")}).Close()
+	if after, _ := os.ReadFile(f.kh); !bytes.Equal(after, before) {
+		t.Errorf("known_hosts changed: %s", after)
+	}
+	// The CA trusted and revoked under the plain name: refused, and not
+	// added as a new key (ssh would add it under accept-new).
+	before = f.write(t, "@cert-authority 127.0.0.1 "+keyLine("", ca.PublicKey())+"\n@revoked 127.0.0.1 "+keyLine("", ca.PublicKey())+"\n")
+	err, _ := dialErr(t, DialOptions{Target: f.target("accept-new")})
+	var re *HostKeyRevokedError
+	if !errors.As(err, &re) || re.Host != "127.0.0.1" || re.Line != 2 {
+		t.Fatalf("want HostKeyRevokedError for 127.0.0.1 at line 2, got %v", err)
+	}
+	if after, _ := os.ReadFile(f.kh); !bytes.Equal(after, before) {
+		t.Errorf("known_hosts changed: %s", after)
+	}
+}
