@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/sshdash/sshdash/internal/sshdtest"
+	"github.com/sshdash/sshdash/internal/testenv"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -162,6 +163,7 @@ func hkWatchdog(t *testing.T, d time.Duration) {
 
 // hkLab is the servers and keys the differential runs against.
 type hkLab struct {
+	ssh     string // path of OpenSSH's ssh
 	dir     string
 	key     string // client private key
 	servers map[string]*sshdtest.Server
@@ -170,8 +172,9 @@ type hkLab struct {
 }
 
 func newHKLab(t *testing.T) *hkLab {
+	sshPath := testenv.Need(t, "ssh")[0]
 	f := newSSHD(t, sshdtest.Options{HostKeyType: "rsa"})
-	lab := &hkLab{dir: f.dir, key: f.key, servers: map[string]*sshdtest.Server{"rsa": f.sshd}}
+	lab := &hkLab{ssh: sshPath, dir: f.dir, key: f.key, servers: map[string]*sshdtest.Server{"rsa": f.sshd}}
 	gen := func(name, typ string) ssh.PublicKey {
 		pub, err := sshdtest.GenerateKey(filepath.Join(f.dir, name), typ, "")
 		if err != nil {
@@ -236,7 +239,7 @@ func (lab *hkLab) runSSH(t *testing.T, sc hkScenario, p hkPolicy, kh string) (hk
 	args = append(args, "root@127.0.0.1", "true")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "ssh", args...)
+	cmd := exec.CommandContext(ctx, lab.ssh, args...)
 	cmd.Env = append(os.Environ(), "HOME="+dir, "SSH_ASKPASS="+askpass, "SSH_ASKPASS_REQUIRE=force", "DISPLAY=:0")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no controlling terminal: questions go to SSH_ASKPASS
 	var stderr bytes.Buffer
