@@ -249,6 +249,18 @@ func (res *Resolved) PreferredAuthentications() string { return res.Get("preferr
 // HostKeyAlgorithms returns the effective host key algorithm list.
 func (res *Resolved) HostKeyAlgorithms() string { return res.Get("hostkeyalgorithms") }
 
+// HostKeyAlgorithmsAsWritten returns HostKeyAlgorithms as the configuration
+// line gave it (possibly starting with +, - or ^), "" when unset: ssh
+// orders host key algorithms by known_hosts only when it is unset or
+// starts with + or -.
+func (res *Resolved) HostKeyAlgorithmsAsWritten() string {
+	id := kw("hostkeyalgorithms").id
+	if !res.st.isSet(id) {
+		return ""
+	}
+	return res.st.str(id)
+}
+
 // EscapeChar returns the escape character as ssh -G prints it ("~",
 // "none", "\^A" for a control character).
 func (res *Resolved) EscapeChar() string { return res.Get("escapechar") }

@@ -73,23 +73,29 @@ func (e *AuthError) Error() string {
 // Permanent reports true: retrying with the same credentials cannot help.
 func (e *AuthError) Permanent() bool { return true }
 
-// HostKeyChangedError is returned when the server's host key differs from
-// the one recorded in known_hosts. sshdash never connects then, whatever
-// StrictHostKeyChecking says, and never rewrites the file.
+// HostKeyChangedError is returned when known_hosts holds keys for the host
+// but none is the key the server presented — of the same type or, as in
+// OpenSSH 9, of another type. File and Line name the entry ssh calls the
+// offending key (the last one for the host).
 type HostKeyChangedError struct {
 	Host             string // the name looked up: host, [host]:port or HostKeyAlias
 	File             string // known_hosts file holding the known key
 	Line             int    // its line number
 	KeyType          string // type of the key the server presented
 	Fingerprint      string // SHA256 fingerprint of the presented key
+	KnownKeyType     string // type of the key on File:Line ("" read as KeyType)
 	KnownFingerprint string // SHA256 fingerprint of the key on File:Line
 }
 
 // Error implements error.
 func (e *HostKeyChangedError) Error() string {
-	return fmt.Sprintf("host key for %s has CHANGED: the server offered %s %s but %s:%d holds %s; "+
+	known := e.KnownKeyType
+	if known == "" {
+		known = e.KeyType
+	}
+	return fmt.Sprintf("REMOTE HOST IDENTIFICATION HAS CHANGED for %s: the server offered %s %s but %s:%d holds %s %s; "+
 		"this could be an attack (or the host was reinstalled); refusing to connect — remove line %d of %s if the change is expected",
-		e.Host, e.KeyType, e.Fingerprint, e.File, e.Line, e.KnownFingerprint, e.Line, e.File)
+		e.Host, e.KeyType, e.Fingerprint, e.File, e.Line, known, e.KnownFingerprint, e.Line, e.File)
 }
 
 // Permanent reports true.

@@ -16,13 +16,20 @@ import (
 // keys. It is the connection's ssh.HostKeyCallback; on re-keys it only
 // checks that the key is the one accepted first.
 type hostKeyChecker struct {
-	name        string       // lookup name: host, [host]:port or HostKeyAlias
-	principal   string       // name a host certificate must be issued for
-	display     string       // how the host is named in prompts
-	policy      string       // normalized StrictHostKeyChecking
-	addTo       string       // first UserKnownHostsFile, "" if none
-	hash        bool         // HashKnownHosts
-	known       []khEntry    // entries matching name, all markers
+	name      string    // lookup name: host, [host]:port or HostKeyAlias
+	principal string    // name a host certificate must be issued for
+	display   string    // how the host is named in prompts
+	policy    string    // normalized StrictHostKeyChecking
+	addTo     string    // first UserKnownHostsFile, "" if none
+	hash      bool      // HashKnownHosts
+	known     []khEntry // entries matching name, all markers
+	// portName and portless are the port-less name and its entries, for
+	// a host on a port other than 22 without HostKeyAlias: ssh accepts a
+	// key known only under the plain host name (sshconnect.c, "checking
+	// without port identifier"). portless is nil when there is no fallback.
+	portName    string
+	portless    []khEntry
+	all         []khEntry    // every entry of every file, for "known by other names"
 	revokedKeys *revocations // RevokedHostKeys; nil: none
 	prompt      *prompter
 	log         func(string)
@@ -71,6 +78,11 @@ func newHostKeyChecker(t Target, ex pathExpander, p *prompter, log func(string),
 		c.revokedKeys = rv
 	}
 	c.known = db.lookup(c.name)
+	c.all = db.entries
+	if t.HostKeyAlias == "" && t.port() != 0 && t.port() != 22 {
+		c.portName = knownHostsName(t.hostName(), 22, "")
+		c.portless = db.lookup(c.portName)
+	}
 	return c, nil
 }
 
@@ -87,11 +99,6 @@ func normalizeStrict(v string) (string, error) {
 		return "no", nil
 	}
 	return "", &ConfigError{Setting: "StrictHostKeyChecking", Value: v, Err: errors.New("want yes, accept-new, ask, no or off")}
-}
-
-// algorithms returns the host key algorithms to offer, known types first.
-func (c *hostKeyChecker) algorithms(configured []string) []string {
-	return hostKeyAlgorithms(configured, c.known)
 }
 
 // check is the ssh.HostKeyCallback. The hostname argument is ignored: the
@@ -121,103 +128,24 @@ func (c *hostKeyChecker) check(_ string, _ net.Addr, key ssh.PublicKey) error {
 	return nil
 }
 
-// verify applies the rules for a first key exchange.
-func (c *hostKeyChecker) verify(key ssh.PublicKey) error {
-	if c.revokedKeys != nil {
-		if why := c.revokedKeys.check(key); why != "" {
-			return &HostKeyRevokedError{Host: c.name, File: c.revokedKeys.path, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key), Reason: why}
-		}
-	}
-	if cert, ok := key.(*ssh.Certificate); ok {
-		done, err := c.verifyCert(cert)
-		if done || err != nil {
-			return err
-		}
-		key = cert.Key // no trusted CA: check the plain key, as ssh does
-	}
-	if e := c.find(khRevoked, key); e != nil {
-		return c.revoked(e, key)
-	}
-	var sameType, otherType []khEntry
-	for _, e := range c.known {
-		if e.Marker != khPlain {
-			continue
-		}
-		if bytes.Equal(e.Key.Marshal(), key.Marshal()) {
-			return nil
-		}
-		if e.Key.Type() == key.Type() {
-			sameType = append(sameType, e)
-		} else {
-			otherType = append(otherType, e)
-		}
-	}
-	if len(sameType) > 0 {
-		e := sameType[0]
-		return &HostKeyChangedError{
-			Host: c.name, File: e.File, Line: e.Line,
-			KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key),
-			KnownFingerprint: ssh.FingerprintSHA256(e.Key),
-		}
-	}
-	return c.unknown(key, otherType)
-}
-
-// verifyCert checks a host certificate against @cert-authority and
-// @revoked entries. done reports that the certificate settled the matter;
-// false means no matching CA trusts it and the plain key must be checked.
-func (c *hostKeyChecker) verifyCert(cert *ssh.Certificate) (done bool, err error) {
-	if e := c.find(khRevoked, cert.Key); e != nil {
-		return true, c.revoked(e, cert.Key)
-	}
-	if e := c.find(khRevoked, cert.SignatureKey); e != nil {
-		return true, c.revoked(e, cert.SignatureKey)
-	}
-	if c.find(khCA, cert.SignatureKey) == nil {
-		c.log(fmt.Sprintf("host certificate of %s is signed by a CA not trusted for it (%s); checking the plain host key", c.name, ssh.FingerprintSHA256(cert.SignatureKey)))
-		return false, nil
-	}
-	if cert.CertType != ssh.HostCert {
-		return true, fmt.Errorf("server %s presented a certificate of type %d as its host key", c.name, cert.CertType)
-	}
-	checker := ssh.CertChecker{}
-	if err := checker.CheckCert(c.principal, cert); err != nil {
-		c.log(fmt.Sprintf("host certificate of %s is not valid (%v); checking the plain host key", c.name, err))
-		return false, nil
-	}
-	return true, nil
-}
-
-// find returns the first entry with the marker whose key equals key.
-func (c *hostKeyChecker) find(m khMarker, key ssh.PublicKey) *khEntry {
-	for i := range c.known {
-		if c.known[i].Marker == m && bytes.Equal(c.known[i].Key.Marshal(), key.Marshal()) {
-			return &c.known[i]
-		}
-	}
-	return nil
-}
-
-func (c *hostKeyChecker) revoked(e *khEntry, key ssh.PublicKey) error {
-	return &HostKeyRevokedError{Host: c.name, File: e.File, Line: e.Line, KeyType: key.Type(), Fingerprint: ssh.FingerprintSHA256(key)}
-}
-
-// unknown decides about a key that known_hosts does not know. otherTypes
-// are known keys of other types for the host: then the key is accepted
-// only by an explicit answer (ssh would take it under accept-new/no too;
-// a man in the middle can present a type the client has not seen).
-func (c *hostKeyChecker) unknown(key ssh.PublicKey, otherTypes []khEntry) error {
+// unknown decides about a key for which known_hosts has no entry at all
+// (keys of other types count as a changed key, see verify): refused under
+// yes, asked under ask, added under accept-new and no/off; refused under
+// every policy when there is no user known_hosts file to add it to.
+func (c *hostKeyChecker) unknown(key ssh.PublicKey) error {
 	fp := ssh.FingerprintSHA256(key)
 	refuse := func(reason string) error {
 		return &HostKeyUnknownError{Host: c.name, KeyType: key.Type(), Fingerprint: fp, Reason: reason}
 	}
-	policy := c.policy
-	if len(otherTypes) > 0 && policy != "yes" {
-		policy = "ask"
+	if c.addTo == "" {
+		// As ssh: with no user known_hosts file (UserKnownHostsFile none)
+		// a new key could not be recorded, and is refused under every
+		// policy without a question.
+		return refuse("UserKnownHostsFile is none, so a new host key cannot be recorded (ssh refuses it too); add the key to a GlobalKnownHostsFile or set a UserKnownHostsFile")
 	}
-	switch policy {
+	switch c.policy {
 	case "yes":
-		return refuse("StrictHostKeyChecking is yes; add the key to known_hosts first")
+		return refuse(fmt.Sprintf("no %s host key is known for %s and StrictHostKeyChecking is yes; add the key to known_hosts first", keyTypeLabel(key), c.name))
 	case "accept-new", "no":
 		c.add(key, fmt.Sprintf("StrictHostKeyChecking %s", c.policy))
 		return nil
@@ -227,19 +155,11 @@ func (c *hostKeyChecker) unknown(key ssh.PublicKey, otherTypes []khEntry) error 
 		if c.prompt.batch {
 			why = "BatchMode is on, so sshdash cannot ask"
 		}
-		if len(otherTypes) > 0 {
-			why += fmt.Sprintf("; keys of other types are known for this host (%s:%d)", otherTypes[0].File, otherTypes[0].Line)
-		}
 		return refuse(why)
 	}
-	title := fmt.Sprintf("The authenticity of host %s (%s) can't be established. %s key fingerprint is %s.", c.display, c.name, keyTypeLabel(key), fp)
-	if len(otherTypes) > 0 {
-		title += fmt.Sprintf(" Keys of other types are already known for this host (%s:%d), so this may be an attack.", otherTypes[0].File, otherTypes[0].Line)
-	}
-	if c.addTo != "" {
-		title += " Answering yes adds it to " + c.addTo + "."
-	}
-	p := NewPrompt(PromptHostKey, c.display, title, Question{Text: "Are you sure you want to continue connecting (yes/no)?", Echo: true})
+	title := fmt.Sprintf("The authenticity of host %s (%s) can't be established. %s key fingerprint is %s. %s", c.display, c.name, keyTypeLabel(key), fp, c.otherNames(key))
+	title += " Answering yes adds it to " + c.addTo + "."
+	p := NewPrompt(PromptHostKey, c.display, title, Question{Text: "Are you sure you want to continue connecting (yes/no/[fingerprint])?", Echo: true})
 	p.KeyType, p.Fingerprint = key.Type(), fp
 	answers, err := c.prompt.ask(p)
 	if err != nil {
@@ -252,14 +172,45 @@ func (c *hostKeyChecker) unknown(key ssh.PublicKey, otherTypes []khEntry) error 
 	return nil
 }
 
-// add appends key to the first user known_hosts file; failures are logged
-// and do not stop the connection (as ssh).
+// maxOtherNames bounds the names listed in a host key question.
+const maxOtherNames = 8
+
+// otherNames tells, for a host key question, under which other names
+// known_hosts already holds key (ssh says the same, so that a user can
+// recognise a host reached by a new name or port).
+func (c *hostKeyChecker) otherNames(key ssh.PublicKey) string {
+	want := key.Marshal()
+	var names []string
+	n := 0
+	for i := range c.all {
+		e := &c.all[i]
+		if e.Marker != khPlain || !bytes.Equal(e.Key.Marshal(), want) || e.matches(c.name) {
+			continue
+		}
+		n++
+		if len(names) < maxOtherNames {
+			host := e.Hosts
+			if e.Hashed {
+				host = "(hashed name)"
+			}
+			names = append(names, fmt.Sprintf("%s:%d: %s", e.File, e.Line, host))
+		}
+	}
+	if n == 0 {
+		return "This key is not known by any other names."
+	}
+	s := "This key is already known for other names: " + strings.Join(names, "; ")
+	if n > len(names) {
+		s += fmt.Sprintf(" (and %d more)", n-len(names))
+	}
+	return s + "."
+}
+
+// add appends key to the first user known_hosts file (unknown has made
+// sure there is one); failures are logged and do not stop the connection
+// (as ssh).
 func (c *hostKeyChecker) add(key ssh.PublicKey, why string) {
 	fp := ssh.FingerprintSHA256(key)
-	if c.addTo == "" {
-		c.log(fmt.Sprintf("accepted new host key %s %s for %s (%s); no UserKnownHostsFile to record it in", key.Type(), fp, c.name, why))
-		return
-	}
 	line, err := appendKnownHost(c.addTo, c.name, key, c.hash)
 	if err != nil {
 		c.log(fmt.Sprintf("accepted new host key %s %s for %s (%s) but could not record it: %v", key.Type(), fp, c.name, why, err))

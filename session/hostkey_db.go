@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -240,99 +239,4 @@ func globMatch(pattern, s string) bool {
 		px++
 	}
 	return px == len(pattern)
-}
-
-// hostKeyAlgorithms returns the host key algorithms to offer for a host
-// with these known_hosts entries, as OpenSSH's order_hostkeyalgs does
-// (golang/go#29286): from the configured list (or x/crypto's supported
-// list), algorithms whose key type is already known move to the front;
-// with a matching @cert-authority, all certificate algorithms do. Without
-// this, a server could present a key type the client does not know yet and
-// the connection would look like an unknown host.
-func hostKeyAlgorithms(configured []string, known []khEntry) []string {
-	base := configuredHostKeyAlgorithms(configured)
-	knownTypes := map[string]bool{}
-	haveCA := false
-	for _, e := range known {
-		switch e.Marker {
-		case khCA:
-			haveCA = true
-		case khPlain:
-			knownTypes[e.Key.Type()] = true
-		}
-	}
-	var first, last []string
-	for _, a := range base {
-		if (haveCA && isCertAlgo(a)) || knownTypes[keyTypeOfAlgo(a)] {
-			first = append(first, a)
-		} else {
-			last = append(last, a)
-		}
-	}
-	return append(first, last...)
-}
-
-// configuredHostKeyAlgorithms applies a HostKeyAlgorithms value ("+x"
-// appends, "-x" removes, "^x" prepends, otherwise replaces) to x/crypto's
-// supported list and drops names x/crypto cannot use.
-func configuredHostKeyAlgorithms(configured []string) []string {
-	supported := ssh.SupportedAlgorithms().HostKeys
-	usable := append(slices.Clone(supported), ssh.InsecureAlgorithms().HostKeys...)
-	if len(configured) == 0 {
-		return supported
-	}
-	list := strings.Split(strings.Join(configured, ","), ",")
-	var names []string
-	for _, n := range list {
-		if n = strings.TrimSpace(n); n != "" {
-			names = append(names, n)
-		}
-	}
-	if len(names) == 0 {
-		return supported
-	}
-	var out []string
-	switch names[0][0] {
-	case '+':
-		names[0] = names[0][1:]
-		out = append(slices.Clone(supported), names...)
-	case '^':
-		names[0] = names[0][1:]
-		out = append(slices.Clone(names), supported...)
-	case '-':
-		names[0] = names[0][1:]
-		for _, a := range supported {
-			if !slices.ContainsFunc(names, func(p string) bool { return globMatch(p, a) }) {
-				out = append(out, a)
-			}
-		}
-	default:
-		out = names
-	}
-	var res []string
-	for _, a := range out {
-		if slices.Contains(usable, a) && !slices.Contains(res, a) {
-			res = append(res, a)
-		}
-	}
-	if len(res) == 0 {
-		return supported
-	}
-	return res
-}
-
-// isCertAlgo reports whether a host key algorithm is a certificate one.
-func isCertAlgo(algo string) bool { return strings.Contains(algo, "-cert-v01@openssh.com") }
-
-// keyTypeOfAlgo maps a host key algorithm to the key type (PublicKey.Type)
-// it verifies with; "" for certificate algorithms.
-func keyTypeOfAlgo(algo string) string {
-	switch algo {
-	case ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSA:
-		return ssh.KeyAlgoRSA
-	}
-	if isCertAlgo(algo) {
-		return ""
-	}
-	return algo
 }

@@ -3,12 +3,10 @@ package session
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/sshdash/sshdash/internal/sshtest"
-	"golang.org/x/crypto/ssh"
 )
 
 func TestGlobAndHostPatterns(t *testing.T) {
@@ -89,37 +87,6 @@ func TestLoadKnownHostsToleratesBadLines(t *testing.T) {
 	}
 	if got := kh.lookup("db.corp"); len(got) != 1 || got[0].Marker != khCA {
 		t.Errorf("lookup db.corp: %v", got)
-	}
-}
-
-func TestHostKeyAlgorithmsOrder(t *testing.T) {
-	ed, _ := sshtest.NewSigner()
-	known := []khEntry{{Marker: khPlain, Key: ed.PublicKey()}}
-	algos := hostKeyAlgorithms(nil, known)
-	if algos[0] != ssh.KeyAlgoED25519 {
-		t.Errorf("known ed25519 not first: %v", algos)
-	}
-	if len(algos) != len(ssh.SupportedAlgorithms().HostKeys) {
-		t.Errorf("algorithms lost: %v", algos)
-	}
-	withCA := hostKeyAlgorithms(nil, append(known, khEntry{Marker: khCA, Key: ed.PublicKey()}))
-	if !isCertAlgo(withCA[0]) || !slices.Contains(withCA[:7], ssh.KeyAlgoED25519) {
-		t.Errorf("with a CA: %v", withCA)
-	}
-	if got := hostKeyAlgorithms(nil, nil); !slices.Equal(got, ssh.SupportedAlgorithms().HostKeys) {
-		t.Errorf("unknown host: %v", got)
-	}
-	if got := configuredHostKeyAlgorithms([]string{"ssh-ed25519,rsa-sha2-512,bogus"}); !slices.Equal(got, []string{"ssh-ed25519", "rsa-sha2-512"}) {
-		t.Errorf("replace: %v", got)
-	}
-	if got := configuredHostKeyAlgorithms([]string{"-*-cert-v01@openssh.com"}); slices.ContainsFunc(got, isCertAlgo) || len(got) == 0 {
-		t.Errorf("remove: %v", got)
-	}
-	if got := configuredHostKeyAlgorithms([]string{"^ssh-ed25519"}); got[0] != "ssh-ed25519" || strings.Count(strings.Join(got, ","), "ssh-ed25519,") > 1 {
-		t.Errorf("prepend: %v", got)
-	}
-	if got := configuredHostKeyAlgorithms([]string{"+ssh-rsa"}); got[len(got)-1] != "ssh-rsa" {
-		t.Errorf("append: %v", got)
 	}
 }
 

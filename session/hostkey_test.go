@@ -114,12 +114,28 @@ func TestHostKeyUnknownPolicies(t *testing.T) {
 		if len(ps) != 1 || ps[0].Kind != PromptHostKey || ps[0].KeyType != ssh.KeyAlgoED25519 || ps[0].Fingerprint != fp {
 			t.Fatalf("prompts %+v", ps)
 		}
-		mustContain(t, ps[0].Title, "can't be established", fp, "testhost", f.kh)
+		mustContain(t, ps[0].Title, "can't be established", fp, "testhost", f.kh, "not known by any other names")
 		if got := f.read(t); got != added {
 			t.Errorf("known_hosts %q", got)
 		}
 		// Known now: no question the second time, even under yes.
 		dialT(t, DialOptions{Target: f.target("yes")}).Close()
+	})
+	t.Run("ask names other names of the key", func(t *testing.T) {
+		salt := bytes.Repeat([]byte{5}, 20)
+		hashed := "|1|" + base64.StdEncoding.EncodeToString(salt) + "|" + base64.StdEncoding.EncodeToString(hashHostName("zzz", salt))
+		content := "example.org,foo " + keyLine("", f.srv.HostKey()) + "\n" + keyLine(hashed, f.srv.HostKey()) + "\n"
+		for i := 0; i < 9; i++ {
+			content += keyLine(fmt.Sprintf("n%d", i), f.srv.HostKey()) + "\n"
+		}
+		f.write(t, content)
+		a := newAsker([]string{"no"})
+		dialErr(t, DialOptions{Target: f.target("ask"), Ask: a.ask})
+		ps := a.all()
+		if len(ps) != 1 {
+			t.Fatalf("prompts %+v", ps)
+		}
+		mustContain(t, ps[0].Title, "already known for other names", f.kh+":1: example.org,foo", f.kh+":2: (hashed name)", "n5", "(and 3 more)")
 	})
 	t.Run("ask no refuses", func(t *testing.T) {
 		os.Remove(f.kh)
@@ -300,16 +316,136 @@ func TestHostKeyAlgorithmsPreferKnownType(t *testing.T) {
 	f.write(t, keyLine(f.name(), ed.PublicKey())+"\n")
 	dialT(t, DialOptions{Target: f.target("yes")}).Close()
 
-	// Known only as ECDSA, HostKeyAlgorithms forcing ed25519: keys of
-	// another type are known, so even accept-new does not take it silently.
-	f.write(t, keyLine(f.name(), ec.PublicKey())+"\n")
-	tg := f.target("accept-new")
-	tg.HostKeyAlgorithms = []string{"ssh-ed25519"}
+	// Known only as ECDSA, HostKeyAlgorithms forcing ed25519: a key of
+	// another type is known, which OpenSSH 9 calls a changed host key
+	// under every policy; nothing is asked and nothing is written.
+	before := f.write(t, keyLine(f.name(), ec.PublicKey())+"\n")
+	for _, strict := range []string{"yes", "ask", "accept-new", "no"} {
+		tg := f.target(strict)
+		tg.HostKeyAlgorithms = []string{"ssh-ed25519"}
+		a := newAsker([]string{"yes"})
+		err, _ := dialErr(t, DialOptions{Target: tg, Ask: a.ask})
+		var ce *HostKeyChangedError
+		if !errors.As(err, &ce) || ce.KeyType != ssh.KeyAlgoED25519 || ce.KnownKeyType != ssh.KeyAlgoECDSA256 || ce.Line != 1 {
+			t.Fatalf("%s: want HostKeyChangedError (ed25519 offered, ECDSA known at line 1), got %v", strict, err)
+		}
+		if len(a.all()) != 0 {
+			t.Errorf("%s: asked", strict)
+		}
+		if after, _ := os.ReadFile(f.kh); !bytes.Equal(after, before) {
+			t.Fatalf("%s: known_hosts changed:\n%s", strict, after)
+		}
+	}
+}
+
+func TestHostKeyPortFallback(t *testing.T) {
+	checkLeaks(t)
+	f := newHostKeyFixture(t, sshtest.Options{})
+	other, _ := sshtest.NewSigner()
+	hk := f.srv.HostKey()
+
+	// Known only as plain 127.0.0.1: accepted under yes, nothing written.
+	before := f.write(t, keyLine("127.0.0.1", hk)+"\n")
+	logs := &logRecorder{}
+	dialT(t, DialOptions{Target: f.target("yes"), Log: logs.log}).Close()
+	if after, _ := os.ReadFile(f.kh); !bytes.Equal(after, before) {
+		t.Errorf("known_hosts changed: %s", after)
+	}
+	mustContain(t, logs.String(), "without the port")
+
+	// Hashed, and as one of several names: the same.
+	salt := bytes.Repeat([]byte{3}, 20)
+	hashed := "|1|" + base64.StdEncoding.EncodeToString(salt) + "|" + base64.StdEncoding.EncodeToString(hashHostName("127.0.0.1", salt))
+	f.write(t, keyLine(hashed, hk)+"\n")
+	dialT(t, DialOptions{Target: f.target("yes")}).Close()
+	f.write(t, keyLine("example.org,127.0.0.1", hk)+"\n")
+	dialT(t, DialOptions{Target: f.target("yes")}).Close()
+
+	// A different key under the plain name is no help and no change: the
+	// host is new for [host]:port.
+	f.write(t, keyLine("127.0.0.1", other.PublicKey())+"\n")
+	err, _ := dialErr(t, DialOptions{Target: f.target("yes")})
+	var ue *HostKeyUnknownError
+	if !errors.As(err, &ue) {
+		t.Fatalf("want HostKeyUnknownError, got %v", err)
+	}
+	dialT(t, DialOptions{Target: f.target("accept-new")}).Close()
+	if got, want := f.read(t), keyLine("127.0.0.1", other.PublicKey())+"\n"+keyLine(f.name(), hk)+"\n"; got != want {
+		t.Errorf("known_hosts %q, want %q", got, want)
+	}
+
+	// An entry for [host]:port decides alone: changed there, refused even
+	// though the plain name holds the key.
+	f.write(t, keyLine(f.name(), other.PublicKey())+"\n"+keyLine("127.0.0.1", hk)+"\n")
+	err, _ = dialErr(t, DialOptions{Target: f.target("no")})
+	var ce *HostKeyChangedError
+	if !errors.As(err, &ce) || ce.Line != 1 {
+		t.Fatalf("want HostKeyChangedError at line 1, got %v", err)
+	}
+
+	// HostKeyAlias turns the fallback off.
+	f.write(t, keyLine("127.0.0.1", hk)+"\n")
+	tg := f.target("yes")
+	tg.HostKeyAlias = "alias"
 	err, _ = dialErr(t, DialOptions{Target: tg})
-	mustContain(t, err.Error(), "keys of other types are known")
-	a := newAsker([]string{"yes"})
-	dialT(t, DialOptions{Target: tg, Ask: a.ask}).Close()
-	if ps := a.all(); len(ps) != 1 || !strings.Contains(ps[0].Title, "Keys of other types are already known") {
-		t.Errorf("prompts %+v", ps)
+	if !errors.As(err, &ue) {
+		t.Fatalf("alias: want HostKeyUnknownError, got %v", err)
+	}
+
+	// Revoked under the plain name: refused (stricter than ssh, which
+	// would go on as for a new key).
+	f.write(t, "@revoked 127.0.0.1 "+keyLine("", hk)+"\n")
+	err, _ = dialErr(t, DialOptions{Target: f.target("accept-new")})
+	var re *HostKeyRevokedError
+	if !errors.As(err, &re) || re.Host != "127.0.0.1" {
+		t.Fatalf("want HostKeyRevokedError for 127.0.0.1, got %v", err)
+	}
+}
+
+func TestHostKeyChangedReportsLastEntry(t *testing.T) {
+	checkLeaks(t)
+	f := newHostKeyFixture(t, sshtest.Options{})
+	a, _ := sshtest.NewSigner()
+	b, _ := sshtest.NewSigner()
+	// As ssh: the offending key is the last entry for the host; an entry
+	// with the right key anywhere accepts.
+	f.write(t, "# c\n"+keyLine(f.name(), a.PublicKey())+"\n"+keyLine(f.name(), b.PublicKey())+"\nfoo "+keyLine("", f.srv.HostKey())+"\n")
+	err, _ := dialErr(t, DialOptions{Target: f.target("yes")})
+	var ce *HostKeyChangedError
+	if !errors.As(err, &ce) || ce.Line != 3 || ce.KnownFingerprint != ssh.FingerprintSHA256(b.PublicKey()) {
+		t.Fatalf("want HostKeyChangedError at line 3, got %v", err)
+	}
+	f.write(t, keyLine(f.name(), a.PublicKey())+"\n"+keyLine(f.name(), f.srv.HostKey())+"\n"+keyLine(f.name(), b.PublicKey())+"\n")
+	dialT(t, DialOptions{Target: f.target("yes")}).Close()
+}
+
+func TestHostKeyCertPortFallback(t *testing.T) {
+	checkLeaks(t)
+	hk, _ := sshtest.NewSigner()
+	ca, _ := sshtest.NewSigner()
+	f := newHostKeyFixture(t, sshtest.Options{HostSigner: hostCertSigner(t, hk, ca, "127.0.0.1")})
+	// A CA trusted only for the plain name accepts the certificate of a
+	// server on another port, as in ssh; nothing is written.
+	before := f.write(t, "@cert-authority 127.0.0.1 "+keyLine("", ca.PublicKey())+"\n")
+	dialT(t, DialOptions{Target: f.target("yes")}).Close()
+	if after, _ := os.ReadFile(f.kh); !bytes.Equal(after, before) {
+		t.Errorf("known_hosts changed: %s", after)
+	}
+	// So does the certified key known under the plain name.
+	before = f.write(t, keyLine("127.0.0.1", hk.PublicKey())+"\n")
+	dialT(t, DialOptions{Target: f.target("yes")}).Close()
+	if after, _ := os.ReadFile(f.kh); !bytes.Equal(after, before) {
+		t.Errorf("known_hosts changed: %s", after)
+	}
+	// The CA trusted and revoked under the plain name: refused, and not
+	// added as a new key (ssh would add it under accept-new).
+	before = f.write(t, "@cert-authority 127.0.0.1 "+keyLine("", ca.PublicKey())+"\n@revoked 127.0.0.1 "+keyLine("", ca.PublicKey())+"\n")
+	err, _ := dialErr(t, DialOptions{Target: f.target("accept-new")})
+	var re *HostKeyRevokedError
+	if !errors.As(err, &re) || re.Host != "127.0.0.1" || re.Line != 2 {
+		t.Fatalf("want HostKeyRevokedError for 127.0.0.1 at line 2, got %v", err)
+	}
+	if after, _ := os.ReadFile(f.kh); !bytes.Equal(after, before) {
+		t.Errorf("known_hosts changed: %s", after)
 	}
 }

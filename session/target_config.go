@@ -38,7 +38,7 @@ func TargetFromResolved(r *config.Resolved) Target {
 		GlobalKnownHostsFiles:        escapeAll(r.GlobalKnownHostsFiles()),
 		HostKeyAlias:                 r.HostKeyAlias(),
 		HashKnownHosts:               r.HashKnownHosts(),
-		HostKeyAlgorithms:            splitList(r.HostKeyAlgorithms()),
+		HostKeyAlgorithms:            hostKeyAlgorithmsSetting(r),
 		RevokedHostKeys:              r.Get("revokedhostkeys"), // ssh -G prints it unexpanded: Dial expands it
 		BatchMode:                    r.BatchMode(),
 		TCPKeepAlive:                 r.TCPKeepAlive(),
@@ -59,6 +59,21 @@ func TargetFromResolved(r *config.Resolved) Target {
 		t.NumberOfPasswordPrompts = n
 	}
 	return t
+}
+
+// hostKeyAlgorithmsSetting gives Target.HostKeyAlgorithms: nil when unset
+// and the value as written when it starts with + or - (sshdash then orders
+// the list by known_hosts, as ssh); otherwise (a list, or ^ to prepend)
+// the effective list as ssh -G prints it, which ssh uses as it is.
+func hostKeyAlgorithmsSetting(r *config.Resolved) []string {
+	raw := strings.TrimSpace(r.HostKeyAlgorithmsAsWritten())
+	switch {
+	case raw == "":
+		return nil
+	case raw[0] == '+' || raw[0] == '-':
+		return splitList(raw)
+	}
+	return splitList(r.HostKeyAlgorithms())
 }
 
 // splitList splits a comma-separated ssh -G value; "" gives nil.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,12 +85,39 @@ func TestTargetFromResolved(t *testing.T) {
 	check("SetEnv", tg.SetEnv, []string{"FOO=bar"})
 	check("SendEnv", tg.SendEnv, []string{"LANG", "LC_*"})
 	check("LocalForwards", len(tg.LocalForwards), 1)
-	if len(tg.HostKeyAlgorithms) == 0 {
-		t.Error("no HostKeyAlgorithms")
+	if tg.HostKeyAlgorithms != nil {
+		t.Errorf("HostKeyAlgorithms unset in the config but %v", tg.HostKeyAlgorithms)
 	}
 	hops, err := parseJumpHops(tg.ProxyJump)
 	if err != nil || len(hops) != 2 || hops[0].User != "alice" || hops[0].Port != 2200 {
 		t.Errorf("hops %+v, %v", hops, err)
+	}
+}
+
+func TestTargetHostKeyAlgorithmsAsSsh(t *testing.T) {
+	for _, c := range []struct{ line, want string }{
+		{"", ""},
+		{"HostKeyAlgorithms +ssh-rsa", "+ssh-rsa"},
+		{"HostKeyAlgorithms -ssh-ed25519*", "-ssh-ed25519*"},
+		{"HostKeyAlgorithms ssh-ed25519,rsa-sha2-*", "ssh-ed25519,rsa-sha2-256,rsa-sha2-256-cert-v01@openssh.com,rsa-sha2-512,rsa-sha2-512-cert-v01@openssh.com"}, // as ssh -G
+		{"HostKeyAlgorithms ^rsa-sha2-256", "rsa-sha2-256,"},
+	} {
+		file := filepath.Join(t.TempDir(), "config")
+		if err := os.WriteFile(file, []byte("Host h\n  "+c.line+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Load(config.LoadOptions{File: file, Home: "/home/me", LocalUser: "me"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := cfg.Resolve("h", config.ResolveOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(TargetFromResolved(res).HostKeyAlgorithms, ",")
+		if (c.want == "" && got != "") || !strings.HasPrefix(got, c.want) {
+			t.Errorf("%q: HostKeyAlgorithms %q, want %q...", c.line, got, c.want)
+		}
 	}
 }
 
