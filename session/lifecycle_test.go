@@ -249,7 +249,7 @@ func TestSessionShellOutputAndExitStatus(t *testing.T) {
 			if st.State != Closed || st.ExitStatus != 3 {
 				t.Fatalf("state %s status %d, want closed with 3", st.State, st.ExitStatus)
 			}
-			m.CloseAll()
+			m.CloseAll(context.Background())
 		})
 	}
 }
@@ -298,7 +298,7 @@ func TestSessionReconnectsToSameShell(t *testing.T) {
 			t.Fatal("the remote tmux session survived closing the session on purpose")
 		}
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // Authentication refused is final: Failed, and no further attempt.
@@ -321,7 +321,7 @@ func TestSessionAuthRefusedIsFinal(t *testing.T) {
 		t.Fatalf("authentication retried after Failed: %d → %d attempts", attempts, got)
 	}
 	<-s.Done()
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // An unknown host key under "ask" is a prompt event; the session waits as
@@ -343,7 +343,7 @@ func TestSessionHostKeyPromptIsAnEvent(t *testing.T) {
 	}
 	pe.Prompt.Answer([]string{"yes"})
 	ev.waitState(t, Up)
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // Heartbeat figures and RTT history reach the status.
@@ -363,7 +363,7 @@ func TestSessionHeartbeatFigures(t *testing.T) {
 	if st.Heartbeat.LastRTT <= 0 || len(st.RTTHistory) == 0 {
 		t.Fatalf("no RTT in status: %+v", st.Heartbeat)
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 func waitContent(t *testing.T, path string) string {

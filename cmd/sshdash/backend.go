@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"golang.org/x/term"
@@ -16,6 +17,17 @@ import (
 	"github.com/sshdash/sshdash/ui"
 	"github.com/sshdash/sshdash/ui/attach"
 )
+
+// quitTimeout bounds closing every session when sshdash ends: ending the
+// remote tmux sessions is best effort within it, then sshdash leaves.
+const quitTimeout = 5 * time.Second
+
+// closeAll closes every session in parallel, bounded by quitTimeout.
+func closeAll(m *session.Manager) error {
+	ctx, cancel := context.WithTimeout(context.Background(), quitTimeout)
+	defer cancel()
+	return m.CloseAll(ctx)
+}
 
 // backend implements ui.Backend on the session manager, the ssh
 // configuration and sshdash's settings.

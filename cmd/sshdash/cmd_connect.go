@@ -39,7 +39,7 @@ func runConnect(args []string, e *env) int {
 	if a == nil {
 		return code
 	}
-	defer a.mgr.CloseAll()
+	defer closeAll(a.mgr)
 	in, out := ttyFiles(e)
 	cols, rows := 80, 24
 	if in != nil {

@@ -41,7 +41,7 @@ func runDashboard(args []string, e *env) int {
 // runDashboardWith runs the dashboard on an app, optionally with a session
 // already open (connect's detach). Quitting closes every session.
 func runDashboardWith(a *app, e *env, _ int) int {
-	defer a.mgr.CloseAll()
+	defer closeAll(a.mgr)
 	in, out := ttyFiles(e)
 	if in == nil {
 		fmt.Fprintln(e.stderr, "sshdash: the dashboard needs a terminal; for scripts use sshdash list or sshdash resolve")
