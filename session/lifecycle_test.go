@@ -386,3 +386,26 @@ func logText(s *Session) string {
 	}
 	return b.String()
 }
+
+// A second session to the same host gets a private tmux session too (the
+// wrapper's tmux setup once failed on a server a first session had set up).
+func TestSessionSecondSessionAlsoKeptInTmux(t *testing.T) {
+	needTmux(t)
+	checkLeaks(t)
+	f := newFixture(t)
+	m := NewManager(nil, nil)
+	defer m.CloseAll(context.Background())
+	for i := 0; i < 3; i++ {
+		s := m.Open(f.options(ReattachTmux))
+		deadline := time.Now().Add(15 * time.Second)
+		for !strings.Contains(logText(s), "connected (") {
+			if time.Now().After(deadline) {
+				t.Fatalf("session %d never connected; log:\n%s", i+1, logText(s))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := s.Status().Reattach; got != "tmux" {
+			t.Fatalf("session %d: reattach %q, want tmux; log:\n%s\nscreen:\n%s", i+1, got, logText(s), strings.Join(s.ScreenText(), "\n"))
+		}
+	}
+}
