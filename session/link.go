@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -215,6 +216,13 @@ func (s *Session) killRemote(ctx context.Context, l *link) error {
 			return
 		}
 		defer sess.Close()
+		// The shell's environment (SetEnv may move tmux's socket, with
+		// TMUX_TMPDIR) so the command finds the same tmux server.
+		for _, kv := range s.opts.Shell.SetEnv {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				_ = sess.Setenv(k, v) // refused by the server: the shell did without it too
+			}
+		}
 		done <- sess.Run(killCommand(s.remoteName))
 	}()
 	var err error
