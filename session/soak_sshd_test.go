@@ -42,13 +42,13 @@ func soakDuration(t *testing.T) time.Duration {
 
 // soak is the shared state of one soak run.
 type soak struct {
-	t       *testing.T
-	m       *Manager
-	opts    Options
-	sshd    *sshdtest.Server
-	ctx     context.Context
-	stop    context.CancelCauseFunc
-	failed  atomic.Bool
+	t        *testing.T
+	m        *Manager
+	opts     Options
+	sshd     *sshdtest.Server
+	ctx      context.Context
+	stop     context.CancelCauseFunc
+	failed   atomic.Bool
 	actions  sync.Map // name → *atomic.Int64, for the summary
 	mayLeave sync.Map // remote session names whose Close reported a failed cleanup
 }
