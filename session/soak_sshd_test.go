@@ -24,6 +24,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/sshdash/sshdash/internal/sshdtest"
+	"github.com/sshdash/sshdash/internal/testenv"
 	"github.com/sshdash/sshdash/keepalive"
 )
 
@@ -241,6 +242,7 @@ func (k *soak) actor(slot int, rng *rand.Rand, until time.Time) {
 // sees every session's end once it reads; Close leaves no tmux session on
 // the server; and no goroutine outlives the run.
 func TestSoakSessionsAgainstSSHD(t *testing.T) {
+	testenv.Need(t, sshdtest.SSHD, "ss", "useradd")
 	needTmux(t)
 	checkLeaks(t)
 	dur := soakDuration(t)
