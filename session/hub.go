@@ -48,7 +48,8 @@ type mailbox struct {
 
 	states  []StateChanged // in order; the last coalesces when full (From of the first merged, the rest of the latest)
 	prompts []*Prompt
-	hb      *HeartbeatUpdate
+	hb      HeartbeatUpdate // valid when hasHB
+	hasHB   bool
 	output  bool
 	logs    [logRing]LogEntry
 	logHead int // index of the oldest entry in logs
@@ -75,7 +76,7 @@ func (h *hub) enqueue(b *mailbox) {
 		b.inUrgent = true
 		h.urgent = append(h.urgent, b)
 	}
-	if !b.inNormal && (b.hb != nil || b.output || b.logLen > 0) {
+	if !b.inNormal && (b.hasHB || b.output || b.logLen > 0) {
 		b.inNormal = true
 		h.normal = append(h.normal, b)
 	}
@@ -119,7 +120,7 @@ func (h *hub) prompt(b *mailbox, p *Prompt) {
 }
 
 func (h *hub) heartbeat(b *mailbox, e HeartbeatUpdate) {
-	h.post(b, func(b *mailbox) { b.hb = &e })
+	h.post(b, func(b *mailbox) { b.hb, b.hasHB = e, true })
 }
 
 func (h *hub) outputArrived(b *mailbox) {
@@ -146,7 +147,7 @@ func (h *hub) forget(b *mailbox) {
 	for _, p := range b.prompts {
 		p.Cancel()
 	}
-	b.prompts, b.hb, b.output = nil, nil, false
+	b.prompts, b.hb, b.hasHB, b.output = nil, HeartbeatUpdate{}, false, false
 	b.logs, b.logHead, b.logLen, b.missed = [logRing]LogEntry{}, 0, 0, 0
 	h.mu.Unlock()
 }
@@ -156,7 +157,7 @@ func (h *hub) pending(b *mailbox) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := len(b.states) + len(b.prompts) + b.logLen
-	if b.hb != nil {
+	if b.hasHB {
 		n++
 	}
 	if b.output {
@@ -207,8 +208,8 @@ func (h *hub) next() (ev Event, ok bool) {
 			b.logHead = (b.logHead + 1) % logRing
 			b.logLen--
 			b.missed = 0
-		case b.hb != nil:
-			ev, b.hb = *b.hb, nil
+		case b.hasHB:
+			ev, b.hb, b.hasHB = b.hb, HeartbeatUpdate{}, false
 		case b.output:
 			ev, b.output = OutputArrived{ID: b.id}, false
 		}

@@ -170,3 +170,22 @@ func TestHubStateAndPromptsFirst(t *testing.T) {
 		seen[ev.SessionID()] = true
 	}
 }
+
+// BenchmarkHubPublish is the cost of publishing while nobody reads: what
+// a session's output pump and run loop pay per event.
+func BenchmarkHubPublish(b *testing.B) {
+	h := newHub()
+	p := publisher{h: h, box: &mailbox{id: 1}}
+	e := Logged{ID: 1, Entry: LogEntry{Text: "x"}}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		switch i % 3 {
+		case 0:
+			p.publish(OutputArrived{ID: 1})
+		case 1:
+			p.publish(HeartbeatUpdate{ID: 1})
+		default:
+			p.publish(e)
+		}
+	}
+}

@@ -288,7 +288,9 @@ func TestCloseAllBoundedOnDeadLinks(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := m.CloseAll(ctx)
-	if took := time.Since(start); took >= killTimeout {
+	took := time.Since(start)
+	t.Logf("CloseAll of %d sessions on dead links with a 300ms context took %s", len(ss), took.Round(time.Millisecond))
+	if took >= killTimeout {
 		t.Errorf("CloseAll took %s: it waited for the remote cleanup past its deadline", took)
 	}
 	if err == nil || !strings.Contains(err.Error(), "ending the remote session") {
