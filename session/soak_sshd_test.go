@@ -1,14 +1,16 @@
 package session
 
 // The soak test (SSHDASH_INTEGRATION=1): many sessions against a real
-// sshd for minutes, with output bursts, drops, keys, exits and closes,
-// while the event consumer keeps stopping for seconds at a time.
+// sshd for minutes, with output bursts, drops, keys, exits, closes and
+// server restarts, while the event consumer keeps stopping for seconds at
+// a time.
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -43,25 +45,31 @@ func soakDuration(t *testing.T) time.Duration {
 
 // soak is the shared state of one soak run.
 type soak struct {
-	t        *testing.T
-	m        *Manager
-	opts     Options
+	t    *testing.T
+	m    *Manager
+	opts Options
+	ctx  context.Context
+	stop context.CancelCauseFunc
+	// pause is held for reading by every action and for writing by a
+	// server restart, so no keys are in flight when the server goes away.
+	pause    sync.RWMutex
+	sshdMu   sync.Mutex // guards sshd
 	sshd     *sshdtest.Server
-	ctx      context.Context
-	stop     context.CancelCauseFunc
 	failed   atomic.Bool
 	actions  sync.Map // name → *atomic.Int64, for the summary
 	mayLeave sync.Map // remote session names whose Close reported a failed cleanup
 }
 
 // fail records a session that did not reach its expected state, with every
-// goroutine's stack, and stops the run.
+// goroutine's stack and the end of sshd's log, and stops the run.
 func (k *soak) fail(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if k.failed.CompareAndSwap(false, true) {
 		var b bytes.Buffer
 		_ = pprof.Lookup("goroutine").WriteTo(&b, 2)
+		k.sshdMu.Lock()
 		logs := k.sshd.Logs()
+		k.sshdMu.Unlock()
 		if len(logs) > 8000 {
 			logs = logs[len(logs)-8000:]
 		}
@@ -94,149 +102,209 @@ func (k *soak) expect(s *Session, what string, bound time.Duration, ok func() bo
 	return true
 }
 
-// localPort is the client port of the session's current TCP connection.
-func localPort(s *Session) int {
+// ports are the client and server ports of the session's current TCP
+// connection (zeros while it has none).
+func ports(s *Session) (local, remote int) {
 	s.mu.Lock()
 	l := s.live
 	s.mu.Unlock()
 	if l == nil {
-		return 0
+		return 0, 0
 	}
 	l.tcpMu.Lock()
 	defer l.tcpMu.Unlock()
 	if l.tcp == nil {
-		return 0
+		return 0, 0
 	}
-	_, p, _ := strings.Cut(l.tcp.LocalAddr().String(), ":")
-	n, _ := strconv.Atoi(p)
-	return n
+	port := func(a net.Addr) int {
+		_, p, _ := net.SplitHostPort(a.String())
+		n, _ := strconv.Atoi(p)
+		return n
+	}
+	return port(l.tcp.LocalAddr()), port(l.tcp.RemoteAddr())
 }
 
 const soakBound = 90 * time.Second // generous: 50 sessions share two cores under -race
 
-// actor drives one slot: a session at a time, replaced when it exits or is
-// closed, until the run ends.
-func (k *soak) actor(slot int, rng *rand.Rand, until time.Time) {
-	open := func() *Session {
-		o := k.opts
-		o.Alias = fmt.Sprintf("soak%02d", slot)
-		s := k.m.Open(o)
-		k.count("open")
-		return s
+func upOrStale(s *Session) func() bool {
+	return func() bool { st := s.Status().State; return st == Up || st == Stale }
+}
+
+// slot is one of the soak's sessions at a time, replaced when it exits or
+// is closed.
+type slot struct {
+	k   *soak
+	n   int
+	rng *rand.Rand
+	s   *Session
+	seq int
+}
+
+func (sl *slot) open() {
+	o := sl.k.opts
+	o.Alias = fmt.Sprintf("soak%02d", sl.n)
+	sl.s = sl.k.m.Open(o)
+	sl.k.count("open")
+}
+
+// roundtrip types cmd followed by an echo of a token the output alone can
+// show, and waits for the token on the session's screen.
+func (sl *slot) roundtrip(what, cmd string) bool {
+	k, s := sl.k, sl.s
+	sl.seq++
+	tok := fmt.Sprintf("tok-%d-%d", sl.n, sl.seq)
+	line := fmt.Sprintf("%secho tok-%d-$((%d+0))\r", cmd, sl.n, sl.seq)
+	if !k.expect(s, what+": typing", soakBound, func() bool { _, err := s.Write([]byte(line)); return err == nil }) {
+		return false
 	}
-	up := func(s *Session) func() bool {
-		return func() bool { st := s.Status().State; return st == Up || st == Stale }
-	}
-	s := open()
-	seq := 0
-	roundtrip := func(what, cmd string) bool {
-		seq++
-		tok := fmt.Sprintf("tok-%d-%d", slot, seq)
-		// The token appears only in the output, never in the typed line.
-		line := fmt.Sprintf("%secho tok-%d-$((%d+0))\r", cmd, slot, seq)
-		if !k.expect(s, what+": typing", soakBound, func() bool { _, err := s.Write([]byte(line)); return err == nil }) {
-			return false
-		}
-		return k.expect(s, what+": output "+tok, soakBound, func() bool {
-			return strings.Contains(strings.Join(s.ScreenText(), "\n"), tok)
-		})
-	}
-	for time.Now().Before(until) && k.ctx.Err() == nil {
-		if !k.expect(s, "up", soakBound, up(s)) {
-			return
-		}
-		switch r := rng.IntN(100); {
-		case r < 35:
-			k.count("keys")
-			roundtrip("keys", "")
-		case r < 65:
-			k.count("burst")
-			roundtrip("burst", fmt.Sprintf("seq -f 'burst %%g' 1 %d; ", 100+rng.IntN(5000)))
-		case r < 77:
-			k.count("drop")
-			port := localPort(s)
-			if port == 0 {
-				continue
-			}
-			before := strings.Count(logText(s), "reattached to the same shell")
-			out, err := exec.Command("ss", "-K", "dst", "127.0.0.1", "dport", "=", ":"+strconv.Itoa(k.sshd.Port()), "sport", "=", ":"+strconv.Itoa(port)).CombinedOutput()
-			if err != nil {
-				k.fail("ss -K: %v\n%s", err, out)
-				return
-			}
-			if !k.expect(s, "reattached after a drop", soakBound, func() bool {
-				return up(s)() && strings.Count(logText(s), "reattached to the same shell") > before
-			}) {
-				return
-			}
-			roundtrip("after a drop", "")
-		case r < 92:
-			k.count("pause")
-			select {
-			case <-time.After(time.Duration(rng.IntN(2000)) * time.Millisecond):
-			case <-k.ctx.Done():
-			}
-		case r < 96:
-			k.count("exit")
-			code := 1 + rng.IntN(100)
-			if !k.expect(s, "typing exit", soakBound, func() bool { _, err := s.Write(fmt.Appendf(nil, "exit %d\r", code)); return err == nil }) {
-				return
-			}
-			if !k.expect(s, fmt.Sprintf("closed with status %d", code), soakBound, func() bool {
-				st := s.Status()
-				return st.State == Closed && st.ExitStatus == code
-			}) {
-				return
-			}
-			s = open()
-		default:
-			k.count("close")
-			done := make(chan error, 1)
-			go func() { done <- s.Close() }()
-			var err error
-			if !k.expect(s, "Close to return", soakBound, func() bool {
-				select {
-				case err = <-done:
-					return true
-				default:
-					return false
-				}
-			}) {
-				return
-			}
-			if err != nil {
-				// The remote cleanup is best effort, bounded by
-				// killTimeout; under this load it can run out. Such a
-				// session may leave its tmux session behind, and only
-				// such a one (checked at the end).
-				k.t.Logf("%s: close: %v", s.Alias(), err)
-				k.count("close-cleanup-timed-out")
-				k.mayLeave.Store(s.remoteName, true)
-			}
-			s = open()
-		}
-	}
-	// The slot's last session ends by a Close.
-	done := make(chan struct{})
-	go func() {
-		if err := s.Close(); err != nil {
-			k.mayLeave.Store(s.remoteName, true)
-		}
-		close(done)
-	}()
-	k.expect(s, "the final Close to return", soakBound, func() bool {
+	return k.expect(s, what+": output "+tok, soakBound, func() bool {
+		return strings.Contains(strings.Join(s.ScreenText(), "\n"), tok)
+	})
+}
+
+// closeWithin closes the slot's session and waits for Close to return.
+func (sl *slot) closeWithin(what string) bool {
+	k, s := sl.k, sl.s
+	done := make(chan error, 1)
+	go func() { done <- s.Close() }()
+	var err error
+	if !k.expect(s, what, soakBound, func() bool {
 		select {
-		case <-done:
+		case err = <-done:
 			return true
 		default:
 			return false
 		}
-	})
+	}) {
+		return false
+	}
+	if err != nil {
+		// The remote cleanup is best effort, bounded by killTimeout;
+		// under this load it can run out. Such a session may leave its
+		// tmux session behind, and only such a one (checked at the end).
+		k.t.Logf("%s: close: %v", s.Alias(), err)
+		k.count("close-cleanup-timed-out")
+		k.mayLeave.Store(s.remoteName, true)
+	}
+	return true
+}
+
+// step does one random action. It returns false when the run is over.
+func (sl *slot) step() bool {
+	k, s := sl.k, sl.s
+	if !k.expect(s, "up", soakBound, upOrStale(s)) {
+		return false
+	}
+	switch r := sl.rng.IntN(100); {
+	case r < 35:
+		k.count("keys")
+		return sl.roundtrip("keys", "")
+	case r < 65:
+		k.count("burst")
+		return sl.roundtrip("burst", fmt.Sprintf("seq -f 'burst %%g' 1 %d; ", 100+sl.rng.IntN(5000)))
+	case r < 77:
+		k.count("drop")
+		port, sshdPort := ports(s)
+		if port == 0 {
+			return true
+		}
+		before := strings.Count(logText(s), "reattached to the same shell")
+		out, err := exec.Command("ss", "-K", "dst", "127.0.0.1", "dport", "=", ":"+strconv.Itoa(sshdPort), "sport", "=", ":"+strconv.Itoa(port)).CombinedOutput()
+		if err != nil {
+			k.fail("ss -K: %v\n%s", err, out)
+			return false
+		}
+		if !k.expect(s, "reattached after a drop", soakBound, func() bool {
+			return upOrStale(s)() && strings.Count(logText(s), "reattached to the same shell") > before
+		}) {
+			return false
+		}
+		return sl.roundtrip("after a drop", "")
+	case r < 92:
+		k.count("pause")
+		select {
+		case <-time.After(time.Duration(sl.rng.IntN(2000)) * time.Millisecond):
+		case <-k.ctx.Done():
+		}
+		return true
+	case r < 96:
+		k.count("exit")
+		code := 1 + sl.rng.IntN(100)
+		if !k.expect(s, "typing exit", soakBound, func() bool { _, err := s.Write(fmt.Appendf(nil, "exit %d\r", code)); return err == nil }) {
+			return false
+		}
+		if !k.expect(s, fmt.Sprintf("closed with status %d", code), soakBound, func() bool {
+			st := s.Status()
+			return st.State == Closed && st.ExitStatus == code
+		}) {
+			return false
+		}
+		sl.open()
+		return true
+	default:
+		k.count("close")
+		if !sl.closeWithin("Close to return") {
+			return false
+		}
+		sl.open()
+		return true
+	}
+}
+
+// run drives the slot until the run ends; its last session ends by a Close.
+func (sl *slot) run(until time.Time) {
+	k := sl.k
+	k.pause.RLock()
+	sl.open()
+	k.pause.RUnlock()
+	for time.Now().Before(until) && k.ctx.Err() == nil {
+		k.pause.RLock()
+		ok := sl.step()
+		k.pause.RUnlock()
+		if !ok {
+			return
+		}
+	}
+	sl.closeWithin("the final Close to return")
+}
+
+// restart replaces sshd by a new one with the same host key on another
+// port (sessions dial the current port) and stops the old one, which ends
+// every connection. Every session then comes back to the same shell.
+func (k *soak) restart(start func() *sshdtest.Server, port *atomic.Int64) {
+	k.pause.Lock()
+	defer k.pause.Unlock()
+	k.count("sshd-restart")
+	type before struct {
+		s *Session
+		n int
+	}
+	var live []before
+	for _, s := range k.m.Sessions() {
+		if st := s.Status().State; st == Up || st == Stale {
+			live = append(live, before{s, strings.Count(logText(s), "reattached to the same shell")})
+		}
+	}
+	next := start()
+	k.sshdMu.Lock()
+	old := k.sshd
+	k.sshd = next
+	k.sshdMu.Unlock()
+	port.Store(int64(next.Port()))
+	old.Close()
+	for _, b := range live {
+		if !k.expect(b.s, "reattached after sshd restarted", soakBound, func() bool {
+			return upOrStale(b.s)() && strings.Count(logText(b.s), "reattached to the same shell") > b.n
+		}) {
+			return
+		}
+	}
 }
 
 // Fifty sessions against a real sshd for minutes: random output bursts,
-// drops (ss -K of the session's own connection), keys, exits and closes,
-// while the event consumer stops reading for seconds at a time. Every
+// drops (ss -K of the session's own connection), keys, exits, closes and
+// sshd restarts, while the event consumer stops reading for seconds at a
+// time. Every
 // session reaches each expected state within its bound (or the run fails
 // with every goroutine's stack); mailboxes stay bounded; the consumer
 // sees every session's end once it reads; Close leaves no tmux session on
@@ -247,7 +315,8 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 	checkLeaks(t)
 	dur := soakDuration(t)
 	defer stallWatchdog(t, "the soak", dur+5*time.Minute)()
-	f := newSSHD(t, sshdtest.Options{Extra: []string{"AcceptEnv TMUX_TMPDIR", "MaxSessions 50"}})
+	sshdOpts := sshdtest.Options{Extra: []string{"AcceptEnv TMUX_TMPDIR", "MaxSessions 50"}}
+	f := newSSHD(t, sshdOpts)
 	// An account of the test's own with /bin/sh: root's dotfiles on a
 	// developer machine (pyenv and the like, under fifty logins at once)
 	// are not what this test is about. Its tmux servers live in a private
@@ -260,14 +329,17 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
 	// sshd reads authorized_keys as the user: let it reach the file.
-	for d := f.sshd.Dir(); d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
-		if err := os.Chmod(d, 0o711); err != nil {
+	reachable := func(srv *sshdtest.Server) {
+		for d := srv.Dir(); d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+			if err := os.Chmod(d, 0o711); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chmod(filepath.Join(srv.Dir(), "authorized_keys"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Chmod(filepath.Join(f.sshd.Dir(), "authorized_keys"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	reachable(f.sshd)
 	tmuxDir, err := os.MkdirTemp("", "sshdash-soak-")
 	if err != nil {
 		t.Fatal(err)
@@ -282,9 +354,29 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 		}
 		os.RemoveAll(tmuxDir)
 	})
-	line := fmt.Sprintf("[127.0.0.1]:%d %s", f.sshd.Port(), ssh.MarshalAuthorizedKey(f.sshd.HostKey()))
-	if err := os.WriteFile(f.knownHosts(), []byte(line), 0o600); err != nil {
-		t.Fatal(err)
+	// known_hosts lists the host key under every port sshd will use.
+	var knownMu sync.Mutex // guards the known_hosts file
+	trust := func(srv *sshdtest.Server) {
+		knownMu.Lock()
+		defer knownMu.Unlock()
+		kh, err := os.OpenFile(f.knownHosts(), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer kh.Close()
+		fmt.Fprintf(kh, "[127.0.0.1]:%d %s", srv.Port(), ssh.MarshalAuthorizedKey(srv.HostKey()))
+	}
+	trust(f.sshd)
+	var port atomic.Int64 // the current sshd's
+	port.Store(int64(f.sshd.Port()))
+	startSSHD := func() *sshdtest.Server {
+		o := sshdOpts
+		o.AuthorizedKeys = []ssh.PublicKey{f.pub}
+		o.HostKeyFile = f.sshd.HostKeyFile()
+		srv := sshdtest.Start(t, o)
+		reachable(srv)
+		trust(srv)
+		return srv
 	}
 	tg := f.target()
 	tg.User = testUser
@@ -292,6 +384,8 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 	tg.ConnectTimeout = 20 * time.Second
 	opts := Options{
 		Dial: func(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error) {
+			tg := tg
+			tg.Port = int(port.Load())
 			c, err := Dial(ctx, DialOptions{Target: tg, WrapConn: h.WrapConn, OnStage: h.OnStage, Ask: h.Ask, Fast: h.Fast})
 			if err != nil {
 				return nil, nil, err
@@ -374,8 +468,18 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			k.actor(i, rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano()))), until)
+			sl := &slot{k: k, n: i, rng: rand.New(rand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))}
+			sl.run(until)
 		}()
+	}
+	// sshd restarts every restartEvery, from this goroutine (it may fail t).
+	const restartEvery = 45 * time.Second
+	for next := time.Now().Add(restartEvery); next.Before(until.Add(-10*time.Second)) && ctx.Err() == nil; next = next.Add(restartEvery) {
+		select {
+		case <-time.After(time.Until(next)):
+			k.restart(startSSHD, &port)
+		case <-ctx.Done():
+		}
 	}
 	wg.Wait()
 	close(sampleStop)
