@@ -26,6 +26,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/sshdash/sshdash/internal/sshdtest"
+	"github.com/sshdash/sshdash/internal/sshtest"
 	"github.com/sshdash/sshdash/internal/testenv"
 	"github.com/sshdash/sshdash/keepalive"
 )
@@ -461,6 +462,33 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 		}
 	}()
 
+	// Hostile servers alongside (they keep the existing bounds on a
+	// server that never speaks and one that sends a megabyte of junk
+	// instead of a greeting): their sessions never come up, keep trying,
+	// and close within the bound like any other.
+	var hostile []*Session
+	for _, h := range []struct {
+		name string
+		opts sshtest.Options
+	}{
+		{"silent", sshtest.Options{Behavior: sshtest.Silent}},
+		{"garbage", sshtest.Options{Behavior: sshtest.Garbage, Garbage: bytes.Repeat([]byte("junk, not SSH "), 80000)}},
+	} {
+		srv := startServer(t, h.opts)
+		htg := testTarget(t.TempDir(), srv.Port())
+		htg.ConnectTimeout = 2 * time.Second
+		o := opts
+		o.Alias = "hostile-" + h.name
+		o.Dial = func(ctx context.Context, hk DialHooks) (*ssh.Client, func() error, error) {
+			c, err := Dial(ctx, DialOptions{Target: htg, WrapConn: hk.WrapConn, OnStage: hk.OnStage, Ask: hk.Ask, Fast: hk.Fast})
+			if err != nil {
+				return nil, nil, err
+			}
+			return c.Client(), c.Close, nil
+		}
+		hostile = append(hostile, k.m.Open(o))
+	}
+
 	const sessions = 50
 	until := time.Now().Add(dur)
 	var wg sync.WaitGroup
@@ -484,6 +512,14 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 	wg.Wait()
 	close(sampleStop)
 	<-sampleDone
+	for _, s := range hostile {
+		st := s.Status()
+		if st.State == Up || st.State == Stale || st.Cause == nil {
+			t.Errorf("%s: %s (%v), want still trying with a cause", s.Alias(), st.State, st.Cause)
+		}
+		t.Logf("%s: %s after %d attempts: %v", s.Alias(), st.State, st.Attempt, st.Cause)
+		(&slot{k: k, s: s}).closeWithin(s.Alias() + ": Close")
+	}
 	var summary []string
 	k.actions.Range(func(key, v any) bool {
 		summary = append(summary, fmt.Sprintf("%s=%d", key, v.(*atomic.Int64).Load()))
