@@ -30,8 +30,8 @@ const maxPendingPrompts = 4
 // signal; the dispatcher goroutine is the only one that waits for the
 // consumer. What a consumer that stops reading costs is bounded by the
 // number of sessions: each mailbox keeps the latest few state changes
-// (the very latest always), the latest heartbeat, an output flag, a ring of log entries and the prompts
-// still waiting for an answer.
+// (the very latest always), the latest heartbeat, an output flag, a ring
+// of log entries and the prompts still waiting for an answer.
 type hub struct {
 	out  chan Event
 	wake chan struct{} // buffered 1: something was published
@@ -46,7 +46,9 @@ type hub struct {
 type mailbox struct {
 	id int
 
-	states  []StateChanged // in order; the last coalesces when full (From of the first merged, the rest of the latest)
+	// states are in order; when full, the last one coalesces (the From of
+	// the first merged, the rest of the latest).
+	states  []StateChanged
 	prompts []*Prompt
 	hb      HeartbeatUpdate // valid when hasHB
 	hasHB   bool
