@@ -1,7 +1,6 @@
 package session
 
 import (
-	"context"
 	"errors"
 	"net"
 	"os"
@@ -11,21 +10,30 @@ import (
 	"github.com/sshdash/sshdash/keepalive"
 )
 
-// publisher delivers a session's events to its Manager's channel. Sends
-// block until the UI takes them (so state changes and prompts are never
-// lost) or the Manager shuts down.
+// publisher hands a session's events to its Manager's hub. It never
+// waits: events go into the session's mailbox, where they coalesce until
+// the Manager's dispatcher delivers them (see hub.go). A zero publisher
+// drops events.
 type publisher struct {
-	ch  chan<- Event
-	ctx context.Context // the Manager's: events still flow while a session closes
+	h   *hub
+	box *mailbox
 }
 
 func (p publisher) publish(e Event) {
-	if p.ch == nil {
+	if p.h == nil {
 		return
 	}
-	select {
-	case p.ch <- e:
-	case <-p.ctx.Done():
+	switch e := e.(type) {
+	case StateChanged:
+		p.h.stateChanged(p.box, e)
+	case PromptRequested:
+		p.h.prompt(p.box, e.Prompt)
+	case HeartbeatUpdate:
+		p.h.heartbeat(p.box, e)
+	case OutputArrived:
+		p.h.outputArrived(p.box)
+	case Logged:
+		p.h.logged(p.box, e.Entry)
 	}
 }
 

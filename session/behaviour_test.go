@@ -39,7 +39,7 @@ func TestSessionHeartbeatChangeAppliesAtOnce(t *testing.T) {
 	if !strings.Contains(logText(s), "heartbeat changed to probe 100ms×3") {
 		t.Errorf("the change is not in the event log:\n%s", logText(s))
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // A server that accepts TCP and never speaks fails its session within the
@@ -78,7 +78,7 @@ func TestSessionBadServerLeavesOthersAlone(t *testing.T) {
 		t.Fatalf("the good session is %s", st)
 	}
 	bad.Close()
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // A forward that cannot bind is an error for that forward only: the other
@@ -120,7 +120,7 @@ func TestSessionForwardBindFailureIsolated(t *testing.T) {
 	}
 	s.Write([]byte("echo session-fine\r"))
 	screenHas(t, s, "session-fine")
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // A tunnel-only session (ssh -N) forwards, survives a drop by reconnecting,
@@ -184,7 +184,7 @@ func TestSessionTunnelOnlyReconnects(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.Close()
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // Every failed attempt is in the event log; identical consecutive failures
@@ -207,5 +207,5 @@ func TestSessionAttemptsFoldInTheLog(t *testing.T) {
 	if !strings.Contains(log, "attempts 1–") || strings.Count(log, "failed") != 1 {
 		t.Fatalf("identical failures should fold into one entry:\n%s", log)
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }

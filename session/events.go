@@ -13,7 +13,9 @@ type Event interface {
 	SessionID() int
 }
 
-// StateChanged is published on every state transition.
+// StateChanged is published on state transitions. Transitions a consumer
+// has not read yet coalesce: From is the state the consumer last saw, the
+// other fields are the latest (Session.Status has the full snapshot).
 type StateChanged struct {
 	ID    int
 	From  State
@@ -35,16 +37,20 @@ type HeartbeatUpdate struct {
 type OutputArrived struct{ ID int }
 
 // PromptRequested asks the user something; the session waits for
-// Prompt.Answer or Prompt.Cancel.
+// Prompt.Answer or Prompt.Cancel. A prompt the session stopped waiting
+// for before it was delivered is not delivered.
 type PromptRequested struct {
 	ID     int
 	Prompt *Prompt
 }
 
-// Logged is a new entry in the session's event log.
+// Logged is a new entry in the session's event log. A consumer that did
+// not read for a while gets the latest entries only; Missed counts the
+// entries before this one it was not sent (Session.Log has them all).
 type Logged struct {
-	ID    int
-	Entry LogEntry
+	ID     int
+	Entry  LogEntry
+	Missed int
 }
 
 // SessionID implements Event.

@@ -42,7 +42,7 @@ func openOnSSHD(t *testing.T, f *sshdFixture, command string) (*Manager, *Sessio
 	}
 	m := NewManager(nil, nil)
 	ev := watch(m)
-	t.Cleanup(func() { m.CloseAll(); ev.close() })
+	t.Cleanup(func() { m.CloseAll(context.Background()); ev.close() })
 	s := m.Open(opts)
 	ev.waitState(t, Up)
 	return m, s, ev

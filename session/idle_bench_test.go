@@ -74,7 +74,7 @@ func BenchmarkIdleSessions(b *testing.B) {
 	m := NewManager(nil, nil)
 	ev := watch(m) // drains events until the benchmark ends
 	defer ev.close()
-	defer m.CloseAll()
+	defer m.CloseAll(context.Background())
 	for i := range n {
 		m.Open(opts)
 		if i%10 == 9 {

@@ -252,7 +252,7 @@ func TestSessionShellOutputAndExitStatus(t *testing.T) {
 			if st.State != Closed || st.ExitStatus != 3 {
 				t.Fatalf("state %s status %d, want closed with 3", st.State, st.ExitStatus)
 			}
-			m.CloseAll()
+			m.CloseAll(context.Background())
 		})
 	}
 }
@@ -301,7 +301,7 @@ func TestSessionReconnectsToSameShell(t *testing.T) {
 			t.Fatal("the remote tmux session survived closing the session on purpose")
 		}
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // Authentication refused is final: Failed, and no further attempt.
@@ -324,7 +324,7 @@ func TestSessionAuthRefusedIsFinal(t *testing.T) {
 		t.Fatalf("authentication retried after Failed: %d → %d attempts", attempts, got)
 	}
 	<-s.Done()
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // An unknown host key under "ask" is a prompt event; the session waits as
@@ -346,7 +346,7 @@ func TestSessionHostKeyPromptIsAnEvent(t *testing.T) {
 	}
 	pe.Prompt.Answer([]string{"yes"})
 	ev.waitState(t, Up)
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // Heartbeat figures and RTT history reach the status.
@@ -366,7 +366,7 @@ func TestSessionHeartbeatFigures(t *testing.T) {
 	if st.Heartbeat.LastRTT <= 0 || len(st.RTTHistory) == 0 {
 		t.Fatalf("no RTT in status: %+v", st.Heartbeat)
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 func waitContent(t *testing.T, path string) string {
@@ -388,4 +388,27 @@ func logText(s *Session) string {
 		b.WriteString(e.Text + "\n")
 	}
 	return b.String()
+}
+
+// A second session to the same host gets a private tmux session too (the
+// wrapper's tmux setup once failed on a server a first session had set up).
+func TestSessionSecondSessionAlsoKeptInTmux(t *testing.T) {
+	needTmux(t)
+	checkLeaks(t)
+	f := newFixture(t)
+	m := NewManager(nil, nil)
+	defer m.CloseAll(context.Background())
+	for i := 0; i < 3; i++ {
+		s := m.Open(f.options(ReattachTmux))
+		deadline := time.Now().Add(15 * time.Second)
+		for !strings.Contains(logText(s), "connected (") {
+			if time.Now().After(deadline) {
+				t.Fatalf("session %d never connected; log:\n%s", i+1, logText(s))
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if got := s.Status().Reattach; got != "tmux" {
+			t.Fatalf("session %d: reattach %q, want tmux; log:\n%s\nscreen:\n%s", i+1, got, logText(s), strings.Join(s.ScreenText(), "\n"))
+		}
+	}
 }

@@ -2,8 +2,10 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -199,25 +201,42 @@ func (s *Session) localLine(text string) {
 }
 
 // killRemote ends the private tmux/screen session on the server; used when
-// the user closes the session on purpose.
-func (s *Session) killRemote(ctx context.Context, l *link) {
+// the user closes the session on purpose. If ctx ends first it closes the
+// link, which ends the request, and reports that the remote session may
+// be left running.
+func (s *Session) killRemote(ctx context.Context, l *link) error {
 	if s.opts.TunnelOnly || l == nil || l.client == nil {
-		return
+		return nil
 	}
-	done := make(chan struct{})
+	done := make(chan error, 1)
 	go func() {
-		defer close(done)
 		sess, err := l.client.NewSession()
 		if err != nil {
+			done <- err
 			return
 		}
 		defer sess.Close()
-		_ = sess.Run(killCommand(s.remoteName))
+		// The shell's environment (SetEnv may move tmux's socket, with
+		// TMUX_TMPDIR) so the command finds the same tmux server.
+		for _, kv := range s.opts.Shell.SetEnv {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				_ = sess.Setenv(k, v) // refused by the server: the shell did without it too
+			}
+		}
+		done <- sess.Run(killCommand(s.remoteName))
 	}()
+	var err error
 	select {
-	case <-done:
+	case err = <-done:
 	case <-ctx.Done():
+		l.close(errClosedByUser)
+		<-done
+		err = context.Cause(ctx)
 	}
+	if err != nil {
+		return fmt.Errorf("%s: ending the remote session %s: %w", s.opts.Alias, s.remoteName, err)
+	}
+	return nil
 }
 
 // exitStatusOf interprets the shell's end: the remote exit status when the

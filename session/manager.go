@@ -3,9 +3,12 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/sshdash/sshdash/keepalive"
 	"github.com/sshdash/sshdash/session/vt"
@@ -14,19 +17,16 @@ import (
 // Manager owns a set of sessions and the channel their events arrive on.
 // Methods are safe for concurrent use.
 type Manager struct {
-	clock  keepalive.Clock
-	log    *slog.Logger
-	events chan Event
-	ctx    context.Context
-	cancel context.CancelFunc
+	clock    keepalive.Clock
+	log      *slog.Logger
+	hub      *hub
+	cancel   context.CancelFunc // stops the dispatcher
+	dispDone chan struct{}      // closed when the dispatcher has stopped
 
 	mu       sync.Mutex // guards sessions and nextID
 	sessions []*Session
 	nextID   int
 }
-
-// eventBuffer lets bursts of events queue while the UI is drawing.
-const eventBuffer = 1024
 
 // NewManager returns an empty manager. clock and logger may be nil.
 func NewManager(clock keepalive.Clock, logger *slog.Logger) *Manager {
@@ -37,12 +37,18 @@ func NewManager(clock keepalive.Clock, logger *slog.Logger) *Manager {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Manager{clock: clock, log: logger, events: make(chan Event, eventBuffer), ctx: ctx, cancel: cancel}
+	m := &Manager{clock: clock, log: logger, hub: newHub(), cancel: cancel, dispDone: make(chan struct{})}
+	go func() { defer close(m.dispDone); m.hub.run(ctx) }()
+	return m
 }
 
-// Events is the channel every session's events arrive on. The UI must keep
-// reading it: sessions wait for room rather than lose a state change.
-func (m *Manager) Events() <-chan Event { return m.events }
+// Events is the channel every session's events arrive on, until CloseAll.
+// Sessions never wait for it: a consumer may stop reading for as long as
+// it likes. What it has not read coalesces per session (the latest state
+// change, heartbeat and output notice, the last few log entries, the
+// prompts still waiting), and state changes and prompts come before
+// anything else. Session.Status is the current state at any time.
+func (m *Manager) Events() <-chan Event { return m.hub.out }
 
 // Open starts a session; it connects in the background and reports
 // progress as events.
@@ -70,7 +76,7 @@ func (m *Manager) Open(opts Options) *Session {
 		opts:       opts,
 		clock:      opts.Clock,
 		log:        opts.Logger,
-		pub:        publisher{ch: m.events, ctx: m.ctx},
+		pub:        publisher{h: m.hub, box: &mailbox{id: id}},
 		ctx:        ctx,
 		cancel:     cancel,
 		done:       make(chan struct{}),
@@ -81,6 +87,7 @@ func (m *Manager) Open(opts Options) *Session {
 		cols:       opts.Cols,
 		rows:       opts.Rows,
 	}
+	s.cleanupCtx, s.cleanupCancel = context.WithCancelCause(context.Background())
 	s.status = Status{ID: id, Alias: opts.Alias, Target: opts.Target, State: Resolving, Since: s.clock.Now(), TunnelOnly: opts.TunnelOnly}
 	m.mu.Lock()
 	m.sessions = append(m.sessions, s)
@@ -116,6 +123,7 @@ func (m *Manager) Remove(id int) {
 		return
 	}
 	_ = s.Close()
+	m.hub.forget(s.pub.box)
 	m.mu.Lock()
 	for i, x := range m.sessions {
 		if x == s {
@@ -126,36 +134,60 @@ func (m *Manager) Remove(id int) {
 	m.mu.Unlock()
 }
 
-// CloseAll closes every session (ending their remote tmux sessions) and
-// stops event delivery. It returns when all sessions have ended.
-func (m *Manager) CloseAll() error {
+// closeGrace is how long CloseAll waits, after its context ended and
+// remote cleanup was abandoned, for sessions to finish tearing down
+// locally. Local teardown does not depend on the server, so this is a
+// backstop.
+const closeGrace = 2 * time.Second
+
+// CloseAll closes every session in parallel, ending their remote tmux
+// sessions as best it can, and stops event delivery. It returns when all
+// sessions have ended or, when ctx ends first, after abandoning the remote
+// cleanup still under way and giving the sessions closeGrace to tear down
+// locally. The error joins every session's Close error, and names the
+// sessions that had not ended.
+func (m *Manager) CloseAll(ctx context.Context) error {
+	ss := m.Sessions()
+	errs := make([]error, len(ss))
 	var wg sync.WaitGroup
-	var errs []error
-	var emu sync.Mutex // guards errs
-	for _, s := range m.Sessions() {
+	for i, s := range ss {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := s.Close(); err != nil {
-				emu.Lock()
-				errs = append(errs, err)
-				emu.Unlock()
-			}
+			errs[i] = s.CloseContext(ctx)
 		}()
 	}
-	// Keep draining events while sessions close so none blocks on a full channel.
-	drained := make(chan struct{})
-	go func() {
-		for {
+	all := make(chan struct{})
+	go func() { wg.Wait(); close(all) }()
+	select {
+	case <-all:
+	case <-ctx.Done():
+		// CloseContext abandons the remote cleanup; wait for local teardown.
+		t := time.NewTimer(closeGrace)
+		select {
+		case <-all:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+	var stuck error
+	select {
+	case <-all:
+	default:
+		var open []string
+		for _, s := range ss {
 			select {
-			case <-m.events:
-			case <-drained:
-				return
+			case <-s.Done():
+			default:
+				open = append(open, fmt.Sprintf("%s (session %d)", s.Alias(), s.ID()))
 			}
 		}
-	}()
-	wg.Wait()
-	close(drained)
+		stuck = fmt.Errorf("closing sessions: %s still ending %s after the deadline", strings.Join(open, ", "), closeGrace)
+	}
 	m.cancel()
+	<-m.dispDone
+	if stuck != nil {
+		return stuck // the sessions' own errors are not all in yet
+	}
 	return errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -213,5 +214,5 @@ func TestSessionStuckTerminalKeepsHeartbeat(t *testing.T) {
 	}
 	close(term.release)
 	stop()
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // PromptKind says what a Prompt asks for.
@@ -38,8 +39,9 @@ type Prompt struct {
 	KeyType     string // PromptHostKey: e.g. "ssh-ed25519"
 	Fingerprint string // PromptHostKey: SHA256:…
 
-	once  sync.Once
-	reply chan promptReply
+	once    sync.Once
+	reply   chan promptReply
+	settled atomic.Bool // answered, cancelled, or no longer waited for
 }
 
 type promptReply struct {
@@ -59,16 +61,17 @@ func NewPrompt(kind PromptKind, host, title string, questions ...Question) *Prom
 // Answer supplies the answers, one per question (for a host key prompt a
 // single "yes" or "no").
 func (p *Prompt) Answer(answers []string) {
-	p.once.Do(func() { p.reply <- promptReply{answers: answers} })
+	p.once.Do(func() { p.settled.Store(true); p.reply <- promptReply{answers: answers} })
 }
 
 // Cancel dismisses the prompt.
 func (p *Prompt) Cancel() {
-	p.once.Do(func() { p.reply <- promptReply{err: ErrPromptCancelled} })
+	p.once.Do(func() { p.settled.Store(true); p.reply <- promptReply{err: ErrPromptCancelled} })
 }
 
 // Wait blocks until the prompt is answered or ctx ends.
 func (p *Prompt) Wait(ctx context.Context) ([]string, error) {
+	defer p.settled.Store(true) // nobody waits for an answer any more
 	select {
 	case r := <-p.reply:
 		return r.answers, r.err
@@ -76,3 +79,7 @@ func (p *Prompt) Wait(ctx context.Context) ([]string, error) {
 		return nil, ctx.Err()
 	}
 }
+
+// isSettled reports whether the prompt no longer needs an answer: it was
+// answered or cancelled, or the session stopped waiting for it.
+func (p *Prompt) isSettled() bool { return p.settled.Load() }

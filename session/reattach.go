@@ -82,7 +82,13 @@ var tmuxOptions = []string{
 	"set -g set-titles-string '#T'",
 	"set -g window-size latest",
 	"set -ga terminal-overrides ',*:RGB'",
+	// unbind -a fails on a table that does not exist, as it does once a
+	// first session has emptied it, and the failure ends the command list:
+	// every session after the first on a host fell back to a plain shell.
+	// A binding made first guarantees the table exists.
+	"bind -T prefix F12 send-keys F12",
 	"unbind -a -T prefix",
+	"bind -T root F12 send-keys F12",
 	"unbind -a -T root",
 }
 

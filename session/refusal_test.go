@@ -67,7 +67,7 @@ func TestSessionRefusedAfterLoginBacksOffThenFails(t *testing.T) {
 			if n := len(f.loginTimes()); n != maxRefusals {
 				t.Fatalf("%d logins after Failed, want %d", n, maxRefusals)
 			}
-			m.CloseAll()
+			m.CloseAll(context.Background())
 		})
 	}
 }
@@ -130,7 +130,7 @@ func TestSessionNeverUpFailsAtOnceAndRetriesOnRequest(t *testing.T) {
 	if st := s.Status(); st.State != Closed {
 		t.Fatalf("state %s after Close and Reconnect, want closed", st.State)
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // A link that was up and then cannot be used again (the server starts
@@ -161,7 +161,7 @@ func TestSessionWasUpThenRefusedGivesUp(t *testing.T) {
 	if n := len(f.loginTimes()); n != 1+maxRefusals {
 		t.Fatalf("%d logins, want %d", n, 1+maxRefusals)
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // Closing a session forgets its secrets.
@@ -179,7 +179,7 @@ func TestSessionCloseForgetsSecrets(t *testing.T) {
 	if _, ok := opts.Secrets.password("u@fake:22"); ok {
 		t.Fatal("the session's password was kept after it closed")
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }
 
 // An exit-signal whose name is unknown gives 255, as ssh; a known one
@@ -252,5 +252,5 @@ func TestSessionDroppedAtOnceBacksOff(t *testing.T) {
 	if st := s.Status().State; st == Failed {
 		t.Fatalf("a server that drops links was given up on: %v", s.Status().Cause)
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }

@@ -234,18 +234,31 @@ type serveResult struct {
 	refused bool  // the server refused the shell after login, or it ended at once while the server still answered
 }
 
-// serve runs one established link until it ends.
-func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
+// serve runs one established link until it ends. Teardown closes the
+// transport, the shell and the tunnels' listeners and connections first,
+// and only then waits for the goroutines, none of which can then block.
+func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	linkCtx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
 	hb := s.heartbeat()
 	l.mon = keepalive.NewMonitor(l.client, l.act, l.close, hb, s.clock)
 	monDone := make(chan error, 1)
 	go func() { monDone <- l.mon.Run(linkCtx) }()
-	defer func() { cancel(); <-monDone }()
+	pumpDone := make(chan struct{})
+	stopTunnels := func() {}
+	defer func() {
+		cause := res.cause
+		if cause == nil {
+			cause = errors.New("link ended")
+		}
+		l.close(cause) // transport and shell first: every Dial and read over them returns
+		cancel()       // then listeners and tunnel connections
+		stopTunnels()
+		<-pumpDone
+		<-monDone
+	}()
 
 	shellDone := make(chan error, 1)
-	pumpDone := make(chan struct{})
 	method := make(chan string, 1)
 	if s.opts.TunnelOnly {
 		close(pumpDone)
@@ -255,18 +268,17 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 		s.setState(stateWhileConnecting(downSince), StageShell, nil, nil)
 		if err := s.startShell(l); err != nil {
 			// A refusal if the server still answers; a network failure
-			// (counted for the backoff all the same) if not.
+			// (counted for the backoff all the same) if not. The deferred
+			// teardown closes the link.
 			refused := s.ctx.Err() == nil && s.serverAnswers(l)
-			l.close(err)
+			close(pumpDone)
 			return serveResult{cause: err, refused: refused}
 		}
 		go func() { defer close(pumpDone); s.pumpOutput(l, method) }()
 		go func() { _, err := l.shell.Wait(); shellDone <- err }()
 	}
-	defer func() { l.close(errors.New("link ended")); <-pumpDone }()
 
-	stopTunnels := s.startForwards(linkCtx, l)
-	defer stopTunnels()
+	stopTunnels = s.startForwards(linkCtx, l)
 
 	var m string
 	t := s.clock.NewTimer(markerWait)
@@ -317,8 +329,14 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) serveResult {
 			if errors.Is(context.Cause(s.ctx), errClosedByUser) {
 				// Closed on purpose: end the remote tmux/screen session
 				// while the link is still up, so nothing is left running.
-				kctx, kcancel := context.WithTimeout(context.Background(), killTimeout)
-				s.killRemote(kctx, l)
+				kctx, kcancel := context.WithTimeout(s.cleanupCtx, killTimeout)
+				if err := s.killRemote(kctx, l); err != nil {
+					s.mu.Lock()
+					if s.closeErr == nil {
+						s.closeErr = err
+					}
+					s.mu.Unlock()
+				}
 				kcancel()
 			}
 			return serveResult{cause: context.Cause(s.ctx), up: true}

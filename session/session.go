@@ -82,6 +82,10 @@ type Session struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	done   chan struct{}
+	// cleanupCtx bounds ending the remote session on Close; CloseContext
+	// cancels it when its own context ends first.
+	cleanupCtx    context.Context
+	cleanupCancel context.CancelCauseFunc
 
 	remoteName string        // the private tmux/screen session name; fixed for the session's life
 	retryNow   chan struct{} // buffered 1: "reconnect now" requests
@@ -104,6 +108,7 @@ type Session struct {
 	cols, rows  int
 	live        *link // the current connection while one is up
 	closeCause  error
+	closeErr    error // the first error ending the remote session on Close
 	everUp      bool
 	lastMethod  string
 	hbOverride  *keepalive.Settings
@@ -276,9 +281,33 @@ func (s *Session) heartbeat() keepalive.Settings {
 }
 
 // Close ends the session: its remote tmux/screen session is ended too, so
-// nothing is left running on the server. It is idempotent; the first
-// cause is kept. It waits until the session's goroutines have ended.
-func (s *Session) Close() error {
+// nothing is left running on the server (bounded by killTimeout). It waits
+// until the session's goroutines have ended. It is idempotent: every call
+// returns the same result, nil, or the first real error of the teardown
+// (the remote session could not be ended).
+func (s *Session) Close() error { return s.CloseContext(context.Background()) }
+
+// CloseContext is Close bounded by ctx: if ctx ends first, ending the
+// remote tmux/screen session is abandoned and the session tears down
+// locally (transport, shell and listeners first, then it waits for its
+// goroutines, which no longer depend on the server).
+func (s *Session) CloseContext(ctx context.Context) error {
+	done := s.beginClose()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.abandonCleanup(context.Cause(ctx))
+		<-done
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closeErr
+}
+
+// beginClose asks the session to end (it does not wait) and returns the
+// channel closed when its current run has ended (Reconnect of a failed
+// session starts a new run with a new channel).
+func (s *Session) beginClose() <-chan struct{} {
 	s.mu.Lock()
 	if s.closeCause == nil {
 		s.closeCause = errClosedByUser
@@ -286,9 +315,12 @@ func (s *Session) Close() error {
 	cancel, done := s.cancel, s.done
 	s.mu.Unlock()
 	cancel(errClosedByUser)
-	<-done
-	return nil
+	return done
 }
+
+// abandonCleanup stops ending the remote session: the session then
+// closes its link at once.
+func (s *Session) abandonCleanup(cause error) { s.cleanupCancel(cause) }
 
 // logf appends a sentence to the event log and publishes it.
 func (s *Session) logf(format string, args ...any) {

@@ -3,6 +3,7 @@
 package session
 
 import (
+	"context"
 	"net"
 	"testing"
 	"time"
@@ -42,5 +43,5 @@ func TestSessionHeartbeatSetsTheSocket(t *testing.T) {
 	if got, want := userTimeout(t, conn), keepalive.UserTimeout(next); got != want {
 		t.Fatalf("TCP_USER_TIMEOUT %v after the change, want %v", got, want)
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -73,13 +74,14 @@ func listenAddr(s string) string {
 }
 
 // startForwards sets up the session's tunnels on a new link; they end with
-// ctx or the returned stop function. Each forward reports its own state: one
-// that cannot bind is an error for that forward only.
+// ctx. Each forward reports its own state: one that cannot bind is an error
+// for that forward only. The returned stop function waits for every tunnel
+// goroutine; the caller closes the link and ends ctx first, so none of
+// them can block it (see serve).
 func (s *Session) startForwards(ctx context.Context, l *link) (stop func()) {
 	if len(s.opts.Forwards) == 0 {
 		return func() {}
 	}
-	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	statuses := make([]TunnelStatus, len(s.opts.Forwards))
 	for i, f := range s.opts.Forwards {
@@ -99,7 +101,6 @@ func (s *Session) startForwards(ctx context.Context, l *link) (stop func()) {
 	s.status.Tunnels = statuses
 	s.mu.Unlock()
 	return func() {
-		cancel()
 		wg.Wait()
 		s.mu.Lock()
 		for i := range s.status.Tunnels {
@@ -124,7 +125,14 @@ func (f Forward) listen(c *ssh.Client) (net.Listener, error) {
 	return ln, nil
 }
 
-// serveForward accepts connections on ln and connects each through the tunnel.
+// socksHandshakeTimeout bounds a SOCKS client's greeting and request: a
+// client that connects and never finishes them does not hold a goroutine
+// and a socket for the rest of the link's life.
+const socksHandshakeTimeout = 30 * time.Second
+
+// serveForward accepts connections on ln and connects each through the
+// tunnel, until ln is closed. Every connection is closed when ctx ends,
+// whatever step it is in, so the final wait is bounded.
 func serveForward(ctx context.Context, ln net.Listener, f Forward, c *ssh.Client) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -143,6 +151,11 @@ func serveForward(ctx context.Context, ln net.Listener, f Forward, c *ssh.Client
 
 func handleForwardConn(ctx context.Context, conn net.Conn, f Forward, c *ssh.Client) {
 	defer conn.Close()
+	// From here on the link's end closes the client's connection, which
+	// ends a SOCKS handshake or a copy in progress. A Dial over the link
+	// returns when the link is closed (serve closes it first).
+	stopConn := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stopConn()
 	var (
 		remote net.Conn
 		err    error
@@ -154,13 +167,15 @@ func handleForwardConn(ctx context.Context, conn net.Conn, f Forward, c *ssh.Cli
 		var d net.Dialer
 		remote, err = d.DialContext(ctx, "tcp", f.Target)
 	case 'D':
+		_ = conn.SetDeadline(time.Now().Add(socksHandshakeTimeout))
 		remote, err = socksConnect(conn, c)
+		_ = conn.SetDeadline(time.Time{})
 	}
 	if err != nil {
 		return
 	}
 	defer remote.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close(); remote.Close() })
+	stop := context.AfterFunc(ctx, func() { remote.Close() })
 	defer stop()
 	done := make(chan struct{}, 2)
 	go func() { _, _ = io.Copy(remote, conn); closeWrite(remote); done <- struct{}{} }()

@@ -13,11 +13,12 @@ import (
 const exitCloseDeadline = 3 * time.Second
 
 // allCloser closes every session of a Manager once, in the background
-// (Manager.CloseAll closes them in parallel but waits for each), and lets
-// the dashboard's quit and the commands' exit paths wait for that one
-// close, all within the same deadline, counted from the first request.
+// (Manager.CloseAll closes them in parallel and gives up the remote cleanup
+// at its context's deadline), and lets the dashboard's quit and the
+// commands' exit paths wait for that one close, all within the same
+// deadline, counted from the first request.
 type allCloser struct {
-	closeAll func() error
+	closeAll func(context.Context) error
 	bound    time.Duration // how long the exit paths wait, from the first request
 	once     sync.Once
 	deadline time.Time     // the exit paths wait until then; set by once
@@ -25,7 +26,7 @@ type allCloser struct {
 	err      error         // closeAll's result; read after done
 }
 
-func newAllCloser(closeAll func() error, bound time.Duration) *allCloser {
+func newAllCloser(closeAll func(context.Context) error, bound time.Duration) *allCloser {
 	return &allCloser{closeAll: closeAll, bound: bound, done: make(chan struct{})}
 }
 
@@ -33,7 +34,9 @@ func (c *allCloser) start() {
 	c.once.Do(func() {
 		c.deadline = time.Now().Add(c.bound)
 		go func() {
-			c.err = c.closeAll()
+			ctx, cancel := context.WithDeadline(context.Background(), c.deadline)
+			defer cancel()
+			c.err = c.closeAll(ctx)
 			close(c.done)
 		}()
 	})

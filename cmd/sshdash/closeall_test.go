@@ -15,7 +15,7 @@ func TestAllCloserBoundedAndOnce(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	var calls atomic.Int32
-	c := newAllCloser(func() error { calls.Add(1); <-release; return nil }, 300*time.Millisecond)
+	c := newAllCloser(func(context.Context) error { calls.Add(1); <-release; return nil }, 300*time.Millisecond)
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -35,7 +35,7 @@ func TestAllCloserBoundedAndOnce(t *testing.T) {
 // When every session closes in time, the close's own result comes back.
 func TestAllCloserReturnsResult(t *testing.T) {
 	boom := errors.New("web1: close: broken pipe")
-	c := newAllCloser(func() error { return boom }, time.Minute)
+	c := newAllCloser(func(context.Context) error { return boom }, time.Minute)
 	if err := c.wait(context.Background()); !errors.Is(err, boom) {
 		t.Fatalf("wait = %v, want %v", err, boom)
 	}

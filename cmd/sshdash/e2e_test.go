@@ -169,9 +169,10 @@ func TestEndToEndDashboardAndSessions(t *testing.T) {
 	}
 }
 
-// tmuxLeft reports whether the private tmux server under dir still has sessions.
+// tmuxLeft reports whether the demo's private tmux servers under dir (one
+// per host) still have sessions.
 func tmuxLeft(dir string) bool {
-	socks, _ := filepath.Glob(filepath.Join(dir, "tmux", "tmux-*", "*"))
+	socks, _ := filepath.Glob(filepath.Join(dir, "tmux", "*", "tmux-*", "*"))
 	for _, s := range socks {
 		if out, err := exec.Command("tmux", "-S", s, "ls").Output(); err == nil && len(strings.TrimSpace(string(out))) > 0 {
 			return true

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +34,7 @@ func TestDashboardSaveKeepsHandEdit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.mgr.CloseAll()
+	defer a.mgr.CloseAll(context.Background())
 	b := newBackend(a)
 
 	hand := "theme = \"light\" # by hand, while the dashboard was open\n\n[[host]]\nmatch = \"db\"\ncount = 5\n"

@@ -114,13 +114,21 @@ func Start(ctx context.Context, o Options) (d *Demo, err error) {
 		if err := writeHome(home, sp.alias, sp.about); err != nil {
 			return nil, err
 		}
+		// Each host has a tmux server of its own, as separate machines
+		// would: a session created in a shared server would get the
+		// environment (ENV, so the banner and prompt) of the host whose
+		// session started that server.
+		tmuxDir := filepath.Join(d.tmuxDir, sp.alias)
+		if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
 		srv, err := sshtest.Start(ctx, sshtest.Options{
 			HostSigner:     hostKey,
 			User:           u.Username,
 			AuthorizedKeys: []ssh.PublicKey{clientPub},
 			Shell:          "/bin/sh",
 			Dir:            home,
-			Env:            []string{"SHELL=/bin/sh", "TMUX_TMPDIR=" + d.tmuxDir, "ENV=" + filepath.Join(home, ".shrc")},
+			Env:            []string{"SHELL=/bin/sh", "TMUX_TMPDIR=" + tmuxDir, "ENV=" + filepath.Join(home, ".shrc")},
 			WrapConn:       sp.wrap,
 			GlobalRequest:  answerKeepalive,
 		})
@@ -207,7 +215,7 @@ func (d *Demo) Close() error {
 	if d.tmuxDir != "" {
 		// The wrapper's tmux socket lives under TMUX_TMPDIR: kill that
 		// server only, never the user's own tmux.
-		sockets, _ := filepath.Glob(filepath.Join(d.tmuxDir, "tmux-*", "*"))
+		sockets, _ := filepath.Glob(filepath.Join(d.tmuxDir, "*", "tmux-*", "*"))
 		for _, sock := range sockets {
 			_ = exec.Command("tmux", "-S", sock, "kill-server").Run()
 		}

@@ -55,7 +55,7 @@ func TestDemoHostsConnectAndCloseCleanly(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	m.CloseAll()
+	m.CloseAll(context.Background())
 
 	dir := d.Dir
 	if err := d.Close(); err != nil {

@@ -1,6 +1,7 @@
 package labtest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -127,7 +128,7 @@ func labSession(t testing.TB, lab *netlab.Lab, hb keepalive.Settings, mode sessi
 	rec := record(m)
 	s := m.Open(opts)
 	t.Cleanup(func() {
-		m.CloseAll()
+		m.CloseAll(context.Background())
 		rec.stop()
 	})
 	rec.waitState(t, session.Up, time.Time{}, 20*time.Second)

@@ -47,6 +47,7 @@ func (s *Server) session(sc *ssh.ServerConn, nc ssh.NewChannel) {
 	defer ch.Close()
 	st := &sessionState{}
 	var exited chan struct{}
+	var replied chan struct{} // closed once the exec/shell request is answered
 	for req := range reqs {
 		ok := false
 		switch req.Type {
@@ -89,7 +90,8 @@ func (s *Server) session(sc *ssh.ServerConn, nc ssh.NewChannel) {
 			if req.Type == "exec" && ssh.Unmarshal(req.Payload, &cmd) != nil {
 				break
 			}
-			e, err := s.run(sc, ch, st, cmd.Command)
+			replied = make(chan struct{})
+			e, err := s.run(sc, ch, st, cmd.Command, replied)
 			if err != nil {
 				s.logf("sshtest: start %q: %v", cmd.Command, err)
 				break
@@ -98,6 +100,10 @@ func (s *Server) session(sc *ssh.ServerConn, nc ssh.NewChannel) {
 		}
 		if req.WantReply {
 			_ = req.Reply(ok, nil)
+		}
+		if replied != nil {
+			close(replied)
+			replied = nil
 		}
 	}
 	// The channel is closed: hang the program up, as sshd does.
@@ -139,7 +145,10 @@ func (st *sessionState) hangup() {
 
 // run starts the program; the returned channel closes once it has exited,
 // its exit status was sent and the channel was closed.
-func (s *Server) run(sc *ssh.ServerConn, ch ssh.Channel, st *sessionState, command string) (chan struct{}, error) {
+// The program's exit is reported only after replied is closed: sshd answers
+// the exec or shell request before it reports anything of the program, so
+// a program that ends at once never closes the channel before the reply.
+func (s *Server) run(sc *ssh.ServerConn, ch ssh.Channel, st *sessionState, command string, replied <-chan struct{}) (chan struct{}, error) {
 	shell := s.opts.Shell
 	if shell == "" {
 		shell = "/bin/sh"
@@ -195,6 +204,7 @@ func (s *Server) run(sc *ssh.ServerConn, ch ssh.Channel, st *sessionState, comma
 			}
 			ptmx.Close()
 			<-outDone
+			<-replied
 			sendExit(ch, err)
 			ch.Close()
 			close(exited)
@@ -227,6 +237,7 @@ func (s *Server) run(sc *ssh.ServerConn, ch ssh.Channel, st *sessionState, comma
 		defer s.wg.Done()
 		err := cmd.Wait()
 		st.reaped()
+		<-replied
 		sendExit(ch, err)
 		_ = ch.CloseWrite()
 		ch.Close()

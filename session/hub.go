@@ -1,0 +1,245 @@
+// Event delivery: per-session coalescing mailboxes drained by one
+// dispatcher, so no session ever waits for the consumer.
+
+package session
+
+import (
+	"context"
+	"sync"
+)
+
+// logRing bounds the log entries a mailbox keeps for a consumer that is
+// not reading; older ones are counted in Logged.Missed (Session.Log keeps
+// the whole log).
+const logRing = 32
+
+// maxPendingStates bounds the undelivered state changes of one session.
+// A consumer that keeps reading sees every transition; beyond this many
+// the latest ones coalesce, so the last one delivered is always the
+// session's latest state.
+const maxPendingStates = 8
+
+// maxPendingPrompts bounds the undelivered prompts of one session. A
+// session waits on one prompt at a time, and a prompt that was answered,
+// cancelled or given up on is dropped before delivery, so more than one is
+// never pending in practice; the bound is a backstop.
+const maxPendingPrompts = 4
+
+// hub holds every session's undelivered events and hands them to the
+// consumer through one channel. Publishers only update a mailbox and
+// signal; the dispatcher goroutine is the only one that waits for the
+// consumer. What a consumer that stops reading costs is bounded by the
+// number of sessions: each mailbox keeps the latest few state changes
+// (the very latest always), the latest heartbeat, an output flag, a ring
+// of log entries and the prompts still waiting for an answer.
+type hub struct {
+	out  chan Event
+	wake chan struct{} // buffered 1: something was published
+
+	mu     sync.Mutex // guards the mailboxes' contents and both queues
+	urgent []*mailbox // sessions with a state change or prompt pending, round-robin
+	normal []*mailbox // sessions with heartbeats, output or log entries pending
+}
+
+// mailbox is one session's undelivered events; its fields are guarded by
+// hub.mu.
+type mailbox struct {
+	id int
+
+	// states are in order; when full, the last one coalesces (the From of
+	// the first merged, the rest of the latest).
+	states  []StateChanged
+	prompts []*Prompt
+	hb      HeartbeatUpdate // valid when hasHB
+	hasHB   bool
+	output  bool
+	logs    [logRing]LogEntry
+	logHead int // index of the oldest entry in logs
+	logLen  int
+	missed  int // log entries dropped from the ring since the last delivery
+
+	inUrgent, inNormal bool // queued in hub.urgent / hub.normal
+}
+
+func newHub() *hub {
+	return &hub{out: make(chan Event), wake: make(chan struct{}, 1)}
+}
+
+func (h *hub) signal() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// enqueue puts b on the queues its contents call for. h.mu must be held.
+func (h *hub) enqueue(b *mailbox) {
+	if !b.inUrgent && (len(b.states) > 0 || len(b.prompts) > 0) {
+		b.inUrgent = true
+		h.urgent = append(h.urgent, b)
+	}
+	if !b.inNormal && (b.hasHB || b.output || b.logLen > 0) {
+		b.inNormal = true
+		h.normal = append(h.normal, b)
+	}
+}
+
+// post applies f to b's contents and wakes the dispatcher. It never waits
+// for the consumer.
+func (h *hub) post(b *mailbox, f func(b *mailbox)) {
+	h.mu.Lock()
+	f(b)
+	h.enqueue(b)
+	h.mu.Unlock()
+	h.signal()
+}
+
+func (h *hub) stateChanged(b *mailbox, e StateChanged) {
+	h.post(b, func(b *mailbox) {
+		if n := len(b.states); n == maxPendingStates {
+			e.From = b.states[n-1].From
+			b.states[n-1] = e
+			return
+		}
+		b.states = append(b.states, e)
+	})
+}
+
+func (h *hub) prompt(b *mailbox, p *Prompt) {
+	h.post(b, func(b *mailbox) {
+		keep := b.prompts[:0]
+		for _, q := range b.prompts {
+			if !q.isSettled() {
+				keep = append(keep, q)
+			}
+		}
+		b.prompts = append(keep, p)
+		if n := len(b.prompts); n > maxPendingPrompts {
+			clear(b.prompts[:n-maxPendingPrompts])
+			b.prompts = append(b.prompts[:0], b.prompts[n-maxPendingPrompts:]...)
+		}
+	})
+}
+
+func (h *hub) heartbeat(b *mailbox, e HeartbeatUpdate) {
+	h.post(b, func(b *mailbox) { b.hb, b.hasHB = e, true })
+}
+
+func (h *hub) outputArrived(b *mailbox) {
+	h.post(b, func(b *mailbox) { b.output = true })
+}
+
+func (h *hub) logged(b *mailbox, e LogEntry) {
+	h.post(b, func(b *mailbox) {
+		if b.logLen == logRing {
+			b.logs[b.logHead] = LogEntry{}
+			b.logHead = (b.logHead + 1) % logRing
+			b.logLen--
+			b.missed++
+		}
+		b.logs[(b.logHead+b.logLen)%logRing] = e
+		b.logLen++
+	})
+}
+
+// forget drops what a removed session had pending except its state
+// changes, so a consumer still learns how it ended.
+func (h *hub) forget(b *mailbox) {
+	h.mu.Lock()
+	for _, p := range b.prompts {
+		p.Cancel()
+	}
+	b.prompts, b.hb, b.hasHB, b.output = nil, HeartbeatUpdate{}, false, false
+	b.logs, b.logHead, b.logLen, b.missed = [logRing]LogEntry{}, 0, 0, 0
+	h.mu.Unlock()
+}
+
+// pending counts b's undelivered items (for tests and the soak's bounds).
+func (h *hub) pending(b *mailbox) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := len(b.states) + len(b.prompts) + b.logLen
+	if b.hasHB {
+		n++
+	}
+	if b.output {
+		n++
+	}
+	return n
+}
+
+// next takes the event to deliver next: state changes and prompts first,
+// one per session in turn, then heartbeats, output and log entries, one
+// per session in turn. ok is false when nothing is pending.
+func (h *hub) next() (ev Event, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for len(h.urgent) > 0 {
+		b := h.urgent[0]
+		h.urgent[0] = nil
+		h.urgent = h.urgent[1:]
+		b.inUrgent = false
+		switch {
+		case len(b.states) > 0:
+			ev = b.states[0]
+			b.states = append(b.states[:0], b.states[1:]...)
+		default:
+			for len(b.prompts) > 0 && ev == nil {
+				p := b.prompts[0]
+				b.prompts[0] = nil
+				b.prompts = b.prompts[1:]
+				if !p.isSettled() { // nobody waits for an answer any more
+					ev = PromptRequested{ID: b.id, Prompt: p}
+				}
+			}
+		}
+		h.enqueue(b)
+		if ev != nil {
+			return ev, true
+		}
+	}
+	for len(h.normal) > 0 {
+		b := h.normal[0]
+		h.normal[0] = nil
+		h.normal = h.normal[1:]
+		b.inNormal = false
+		switch {
+		case b.logLen > 0:
+			ev = Logged{ID: b.id, Entry: b.logs[b.logHead], Missed: b.missed}
+			b.logs[b.logHead] = LogEntry{}
+			b.logHead = (b.logHead + 1) % logRing
+			b.logLen--
+			b.missed = 0
+		case b.hasHB:
+			ev, b.hb, b.hasHB = b.hb, HeartbeatUpdate{}, false
+		case b.output:
+			ev, b.output = OutputArrived{ID: b.id}, false
+		}
+		h.enqueue(b)
+		if ev != nil {
+			return ev, true
+		}
+	}
+	return nil, false
+}
+
+// run delivers events until ctx ends. It holds at most one event while the
+// consumer is not reading.
+func (h *hub) run(ctx context.Context) {
+	for {
+		ev, ok := h.next()
+		if !ok {
+			select {
+			case <-h.wake:
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
+		select {
+		case h.out <- ev:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
