@@ -1,7 +1,8 @@
 package session
 
 import (
-	"crypto/dsa" //nolint:staticcheck // ssh-dss keys still exist; their secret is zeroed too
+	//lint:ignore SA1019 ssh-dss keys still exist; their secret is zeroed too
+	"crypto/dsa"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -127,12 +128,14 @@ func zeroKey(raw any) {
 		zeroInt(k.Precomputed.Dp)
 		zeroInt(k.Precomputed.Dq)
 		zeroInt(k.Precomputed.Qinv)
+		//lint:ignore SA1019 deprecated but still filled in for multi-prime keys: zeroed with the rest
 		for _, v := range k.Precomputed.CRTValues {
 			zeroInt(v.Exp)
 			zeroInt(v.Coeff)
 			zeroInt(v.R)
 		}
 	case *ecdsa.PrivateKey:
+		//lint:ignore SA1019 the scalar is overwritten on purpose: the key is being forgotten, never used again
 		zeroInt(k.D)
 	case *dsa.PrivateKey:
 		zeroInt(k.X)

@@ -170,6 +170,8 @@ func dialT(t testing.TB, opts DialOptions) *Conn {
 }
 
 // dialErr dials expecting failure, returning the error and how long it took.
+//
+//lint:ignore ST1008 the error is the result; the duration is a detail beside it
 func dialErr(t testing.TB, opts DialOptions) (error, time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -79,10 +79,7 @@ func TestPacedConnBufferGrowsWithBulkOnly(t *testing.T) {
 			break
 		}
 	}
-	var sizes []int
-	for _, n := range cc.reads {
-		sizes = append(sizes, n)
-	}
+	sizes := append([]int(nil), cc.reads...)
 	if sizes[0] != readBufMin {
 		t.Errorf("first socket read asked for %d, want %d", sizes[0], readBufMin)
 	}

@@ -78,7 +78,7 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 			return m.closeSession(msg.id)
 		}
 		m.openConfirm(fmt.Sprintf("Close session #%d %s?", m.sessionNumber(msg.id), s.Alias),
-			"The remote shell and its programs are ended.", closeMsg{msg.id})
+			"The remote shell and its programs are ended.", closeMsg(msg))
 		return nil
 	case closeMsg:
 		return m.closeSession(msg.id)
