@@ -25,11 +25,11 @@ connection is retried too, with backoff, until it comes up.
 
 func runConnect(args []string, e *env) int {
 	fs := newFlagSet("connect", e)
-	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
-	tunnelOnly := fs.Bool("N", false, "tunnels only: no shell (like ssh -N)")
+	cfgFile := configFlag(fs)
+	tunnelOnly := fs.BoolP("no-shell", "N", false, "tunnels only: no shell (like ssh -N)")
 	retry := fs.Bool("retry", false, "keep trying the first connection until it comes up (always on with -N)")
 	statusBar := fs.Bool("status-bar", false, "reserve the bottom line for sshdash's status bar")
-	fs.Usage = func() { fmt.Fprint(e.stderr, connectUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), connectUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)

@@ -116,9 +116,9 @@ func printConfigErrors(w io.Writer, cfg *config.Config) {
 
 func runList(args []string, e *env) int {
 	fs := newFlagSet("list", e)
-	file := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	file := configFlag(fs)
 	asJSON := fs.Bool("json", false, "print a JSON array of hosts (for scripts)")
-	fs.Usage = func() { fmt.Fprint(e.stderr, listUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), listUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)

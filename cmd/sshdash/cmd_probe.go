@@ -21,10 +21,10 @@ heartbeat was answered, 1 otherwise (255 when it could not connect).
 
 func runProbe(args []string, e *env) int {
 	fs := newFlagSet("probe", e)
-	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
-	count := fs.Int("c", 5, "number of heartbeats")
-	interval := fs.Duration("i", time.Second, "time between heartbeats")
-	fs.Usage = func() { fmt.Fprint(e.stderr, probeUsage); fs.PrintDefaults() }
+	cfgFile := configFlag(fs)
+	count := fs.IntP("count", "c", 5, "number of heartbeats")
+	interval := fs.DurationP("interval", "i", time.Second, "time between heartbeats")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), probeUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
