@@ -163,3 +163,27 @@ func TestEndToEndProbePrompts(t *testing.T) {
 		t.Fatalf("connect time %s includes the time spent answering:\n%s", d, s)
 	}
 }
+
+// The dashboard asks the same way: the banner above the question, y trusts
+// the key, nothing of a typed password is shown, and a wrong one brings
+// "Permission denied, please try again." before the next try.
+func TestEndToEndDashboardPrompts(t *testing.T) {
+	cfg, _, hostKey, env := passwordSSHD(t)
+	tm := startTerm(t, env, buildBinary(t)+" -F "+cfg)
+	tm.waitFor("the host list", "pw")
+	tm.keys("Enter")
+	tm.waitFor("the host key dialog", "Unknown host key", ssh.FingerprintSHA256(hostKey))
+	tm.keys("y")
+	s := tm.waitFor("the password dialog", promptUser+"@127.0.0.1's password:", "AUTHORIZED USE ONLY")
+	if strings.Contains(s, "Permission denied") {
+		t.Fatalf("the first password question says permission denied:\n%s", s)
+	}
+	tm.text("wrong-password")
+	s = tm.screen()
+	if strings.Contains(s, "wrong-password") || strings.Contains(s, "••") {
+		t.Fatalf("the typed password (or its length) is shown:\n%s", s)
+	}
+	tm.keys("Enter")
+	tm.waitFor("the retry", "Permission denied, please try again.", promptUser+"@127.0.0.1's password:")
+	tm.keys("Escape")
+}
