@@ -79,6 +79,7 @@ func usage(w io.Writer) {
 }
 
 func run(args []string, e *env) int {
+	args = commandFirst(args)
 	if len(args) > 0 {
 		switch args[0] {
 		case "-h", "--help":
@@ -113,6 +114,36 @@ func run(args []string, e *env) int {
 		}
 	}
 	return e.guard.clean(runDashboard(args, e))
+}
+
+// commandFirst moves flags given before the subcommand after it, as
+// GNU-style tools with subcommands take them ("sshdash -F FILE connect
+// web1" is "sshdash connect -F FILE web1"). Without a subcommand the words
+// are the dashboard's and stay as they are.
+func commandFirst(args []string) []string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--" || a == "-" || !strings.HasPrefix(a, "-"):
+			if a == "--" || !isCommand(a) || i == 0 {
+				return args
+			}
+			out := append([]string{a}, args[:i]...)
+			return append(out, args[i+1:]...)
+		case a == "-F" || a == "--config-file" || a == "--theme" || a == "-theme" || a == "-config-file":
+			i++ // the flag's value
+		}
+	}
+	return args
+}
+
+func isCommand(name string) bool {
+	for _, c := range commands() {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // runHelp is "sshdash help [COMMAND]": the usage of sshdash or of one

@@ -37,6 +37,9 @@ func TestCommandLineFlags(t *testing.T) {
 		{args: []string{"list", "-json", "-F" + cfg}, out: []string{`"alias": "web1"`}}, // Go-style and attached value
 		{args: []string{"resolve", "web1", "-F", cfg, "-p", "2222", "--login", "bob"}, out: []string{"hostname 10.0.0.1", "port 2222", "user bob"}},
 		{args: []string{"resolve", "-F", cfg, "--", "web1"}, out: []string{"hostname 10.0.0.1"}},
+		{args: []string{"-F", cfg, "resolve", "web1"}, out: []string{"hostname 10.0.0.1"}}, // flags before the command
+		{args: []string{"--config-file=" + cfg, "list", "--json"}, out: []string{`"alias": "web1"`}},
+		{args: []string{"-F", cfg, "nosuch"}, code: 2, errs: []string{`unexpected argument "nosuch"`}},
 		{args: []string{"completion"}, code: 2, errs: []string{"which shell?"}},
 		{args: []string{"completion", "tcsh"}, code: 2, errs: []string{`unknown shell "tcsh"`}},
 		{args: []string{"completion", "bash"}, out: []string{"__complete"}},
