@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sshdash/sshdash/internal/testenv"
 	"github.com/sshdash/sshdash/themes"
@@ -133,6 +135,32 @@ printf '%s\n' "${COMPREPLY[@]}"`
 	}
 	if got := strings.Fields(string(out)); !slices.Equal(got, []string{"web1", "web2"}) {
 		t.Fatalf("bash completes %q, want web1 web2:\n%s", got, out)
+	}
+
+	// zsh, through a pseudo-terminal (zsh/zpty): TAB after "w" inserts
+	// the aliases' common prefix "web". The outer timeout bounds a zsh that
+	// never shows it.
+	if _, err := exec.LookPath("zsh"); err != nil {
+		if testenv.Enabled() {
+			t.Fatalf("%s=1 but zsh is missing", testenv.Var)
+		}
+		t.Skip("zsh not installed")
+	}
+	zshScript := `zmodload zsh/zpty
+zpty z "zsh -f -i"
+zpty -w z 'PS1="> "; autoload -U compinit; compinit -u -D; source <(sshdash completion zsh); echo RE""ADY'
+zpty -r z out '*READY*'
+zpty -w -n z "sshdash connect -F $CFG w"$'\t'
+zpty -r z out '*connect -F '$CFG' web*'
+print COMPLETED
+zpty -d z`
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd = exec.CommandContext(ctx, "zsh", "-f", "-c", zshScript)
+	cmd.Env = append(env, "CFG="+cfg)
+	out, err = cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "COMPLETED") {
+		t.Fatalf("zsh did not complete w to web (%v):\n%s", err, out)
 	}
 
 	if _, err := exec.LookPath("fish"); err != nil {
