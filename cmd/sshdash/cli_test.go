@@ -90,6 +90,7 @@ func TestCompleteCandidates(t *testing.T) {
 		{[]string{"co"}, []string{"connect", "completion"}, ":4"},
 		{[]string{"connect", "-F", cfg, "w"}, []string{"web1", "web2"}, ":4"},
 		{[]string{"connect", "--config-file=" + cfg, ""}, []string{"web1", "web2", "db-primary"}, ":4"},
+		{[]string{"connect", "-F", cfg, "root@w"}, []string{"root@web1", "root@web2"}, ":4"},
 		{[]string{"-F", cfg, "probe", "-c", "3", "d"}, []string{"db-primary"}, ":4"},
 		{[]string{"resolve", "-F" + cfg, "web1", ""}, nil, ":4"}, // one host only
 		{[]string{"connect", "-F", ""}, nil, ":0"},               // file names, by the shell

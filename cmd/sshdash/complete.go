@@ -209,10 +209,17 @@ func (c completer) hosts(file, cur string) []candidate {
 	if err != nil {
 		return nil
 	}
+	// user@host completes the host part, as ssh's completion does.
+	user, cur, at := strings.Cut(cur, "@")
+	if !at {
+		user, cur = "", user
+	} else {
+		user += "@"
+	}
 	var out []candidate
 	for _, h := range cfg.Hosts() {
 		if strings.HasPrefix(h.Alias, cur) {
-			out = append(out, candidate{text: h.Alias, desc: displayPath(h.File)})
+			out = append(out, candidate{text: user + h.Alias, desc: displayPath(h.File)})
 		}
 	}
 	return out
