@@ -37,6 +37,7 @@ type authPlan struct {
 	agentConn  net.Conn // open during the handshake when an agent is used
 
 	pwTries, kbdTries int
+	kbdPasswords      int // password-like keyboard-interactive rounds asked
 	maxTries          int
 	usedCached        bool            // the attempt in flight uses a cached password
 	triedCached       bool            // the cached password was tried already
@@ -242,11 +243,12 @@ func (p *authPlan) nextPassword() ssh.AuthMethod {
 			return pw, nil
 		}
 		p.pwTries++
-		title := fmt.Sprintf("%s@%s's password:", p.t.User, p.t.hostName())
+		// One line, as ssh asks: "user@host's password: ".
+		pr := NewPrompt(PromptPassword, p.t.name(), "", Question{Text: fmt.Sprintf("%s@%s's password:", p.t.User, p.t.hostName()), Echo: false})
 		if p.pwTries > 1 {
-			title = "Permission denied, please try again. " + title
+			pr.Notice = permissionDenied
 		}
-		answers, err := p.pr.ask(NewPrompt(PromptPassword, p.t.name(), title, Question{Text: "Password:", Echo: false}))
+		answers, err := p.pr.ask(pr)
 		if err != nil || len(answers) != 1 {
 			p.stopped["password"] = true
 			p.note(fmt.Sprintf("password authentication: no password given (%v)", promptErr(err)))
@@ -293,16 +295,24 @@ func (p *authPlan) challenge(name, instruction string, questions []string, echos
 		p.cannotAsk("keyboard-interactive")
 		return nil, errors.New("cannot ask")
 	}
+	// Each question says whose account it is for, as ssh does:
+	// "(user@host) Password: ".
+	title := strings.TrimSpace(sanitize(name))
 	qs := make([]Question, len(questions))
 	for i, q := range questions {
-		qs[i] = Question{Text: sanitize(q), Echo: i < len(echos) && echos[i]}
-	}
-	title := strings.TrimSpace(sanitize(name))
-	if title == "" {
-		title = fmt.Sprintf("%s@%s asks:", p.t.User, p.t.hostName())
+		text := fmt.Sprintf("(%s@%s) %s", p.t.User, p.t.hostName(), sanitize(q))
+		qs[i] = Question{Text: text, Echo: i < len(echos) && echos[i]}
 	}
 	pr := NewPrompt(PromptKeyboardInteractive, p.t.name(), title, qs...)
 	pr.Instruction = strings.TrimSpace(sanitize(instruction))
+	if passwordLike {
+		// A password round after one already answered means the server
+		// refused that password.
+		if p.kbdPasswords > 0 {
+			pr.Notice = permissionDenied
+		}
+		p.kbdPasswords++
+	}
 	answers, err := p.pr.ask(pr)
 	if err != nil || len(answers) != len(questions) {
 		p.stopped["keyboard-interactive"] = true
@@ -314,6 +324,9 @@ func (p *authPlan) challenge(name, instruction string, questions []string, echos
 	}
 	return answers, nil
 }
+
+// permissionDenied is what ssh prints before asking a password again.
+const permissionDenied = "Permission denied, please try again."
 
 // promptErr describes why a prompt gave no usable answer.
 func promptErr(err error) string {

@@ -55,6 +55,12 @@ type DialOptions struct {
 	// refused. The handshake's timeout is suspended while Ask runs.
 	Ask func(ctx context.Context, p *Prompt) ([]string, error)
 
+	// Banner, if set, is given the server's pre-authentication banner of
+	// the target (made safe by VisBanner) as it arrives, to print it as ssh
+	// does. nil: the banner goes with the next prompt of the handshake
+	// (Prompt.Banner) and to Log.
+	Banner func(string)
+
 	// Secrets keeps decrypted keys and passwords in memory so reconnects
 	// of the same session do not ask again. nil: nothing is kept.
 	Secrets *Secrets
@@ -267,6 +273,9 @@ type prompter struct {
 	batch  bool
 	pause  func()
 	resume func()
+	// banner is a pre-auth banner not shown yet: it goes with the next
+	// prompt. Written and read on the handshake's goroutine only.
+	banner string
 }
 
 // can reports whether questions may be asked at all.
@@ -282,6 +291,9 @@ func (p *prompter) ask(pr *Prompt) ([]string, error) {
 	}
 	if p.resume != nil {
 		defer p.resume()
+	}
+	if p.banner != "" {
+		pr.Banner, p.banner = p.banner, ""
 	}
 	return p.askFn(p.ctx, pr)
 }

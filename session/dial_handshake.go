@@ -46,8 +46,17 @@ func (d *dialer) handshake(ctx context.Context, raw net.Conn, t Target, final bo
 		HostKeyAlgorithms: checker.algorithms(t.HostKeyAlgorithms),
 		AuthCallback:      plan.next,
 		BannerCallback: func(msg string) error {
-			if msg = strings.TrimSpace(sanitize(msg)); msg != "" {
-				d.log(fmt.Sprintf("%s banner: %s", t.name(), msg))
+			if m := strings.TrimSpace(sanitize(msg)); m != "" {
+				d.log(fmt.Sprintf("%s banner: %s", t.name(), m))
+			}
+			if strings.TrimSpace(msg) == "" {
+				return nil
+			}
+			vis := VisBanner(msg)
+			if final && d.opts.Banner != nil {
+				d.opts.Banner(vis)
+			} else {
+				pr.banner = vis
 			}
 			return nil
 		},

@@ -257,7 +257,13 @@ func TestDialPassword(t *testing.T) {
 	if len(ps) != 2 || ps[0].Kind != PromptPassword || ps[0].Questions[0].Echo {
 		t.Fatalf("prompts %+v", ps)
 	}
-	mustContain(t, ps[1].Title, "try again", "tester@127.0.0.1")
+	// One question, as ssh asks it; a retry says why.
+	if len(ps[0].Questions) != 1 || ps[0].Questions[0].Text != "tester@127.0.0.1's password:" || ps[0].Notice != "" {
+		t.Errorf("first prompt %+v", ps[0])
+	}
+	if ps[1].Notice != "Permission denied, please try again." || ps[1].Questions[0].Text != "tester@127.0.0.1's password:" {
+		t.Errorf("second prompt %+v", ps[1])
+	}
 	// Reconnect: the cached password is used without asking.
 	b := newAsker()
 	dialT(t, DialOptions{Target: tg, Ask: b.ask, Secrets: secrets}).Close()
@@ -286,7 +292,7 @@ func TestDialKeyboardInteractive(t *testing.T) {
 		t.Fatalf("prompts %+v", ps)
 	}
 	q := ps[0].Questions
-	if len(q) != 2 || !q[0].Echo || q[1].Echo || q[1].Text != "Verification code: " {
+	if len(q) != 2 || !q[0].Echo || q[1].Echo || q[1].Text != "(tester@127.0.0.1) Verification code: " {
 		t.Errorf("questions %+v", q)
 	}
 	if ps[0].Instruction != "sshtest asks" {
@@ -526,4 +532,28 @@ func TestDialUserCertificate(t *testing.T) {
 	}
 	tg.CertificateFiles = []string{certFile}
 	dialT(t, DialOptions{Target: tg}).Close()
+}
+
+// The server's pre-auth banner reaches the Banner hook made safe to
+// print; without the hook it goes with the first prompt of the handshake.
+func TestDialBanner(t *testing.T) {
+	checkLeaks(t)
+	const banner = "Authorized use only.\r\n\x1b[2J\x1b]0;owned\x07Logged.\n"
+	const want = "Authorized use only.\n\\033[2J\\033]0;owned\\007Logged.\n"
+	srv := startServer(t, sshtest.Options{Password: "hunter2", Banner: banner})
+	tg := testTarget(t.TempDir(), srv.Port())
+	var got []string
+	a := newAsker([]string{"hunter2"})
+	dialT(t, DialOptions{Target: tg, Ask: a.ask, Banner: func(b string) { got = append(got, b) }}).Close()
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("banner hook got %q, want %q", got, want)
+	}
+	if ps := a.all(); len(ps) != 1 || ps[0].Banner != "" {
+		t.Errorf("prompts %+v: the banner was shown already", ps)
+	}
+	b := newAsker([]string{"hunter2"})
+	dialT(t, DialOptions{Target: tg, Ask: b.ask}).Close()
+	if ps := b.all(); len(ps) != 1 || ps[0].Banner != want {
+		t.Errorf("prompts %+v, want the banner with the first", ps)
+	}
 }

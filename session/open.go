@@ -166,6 +166,7 @@ func (o *Opener) Dial(ctx context.Context, p *Plan, h DialHooks, secrets *Secret
 		WrapConn:   h.WrapConn,
 		OnStage:    h.OnStage,
 		Ask:        h.Ask,
+		Banner:     h.Banner,
 		Secrets:    secrets,
 		Log:        func(s string) { logger.Info(s, "host", p.Alias) },
 		Getenv:     o.Getenv,

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -38,6 +39,13 @@ type Prompt struct {
 	Questions   []Question
 	KeyType     string // PromptHostKey: e.g. "ssh-ed25519"
 	Fingerprint string // PromptHostKey: SHA256:…
+	// Notice is a line shown before the questions, as ssh prints it: for a
+	// retry, "Permission denied, please try again."
+	Notice string
+	// Banner is the server's pre-authentication banner (legal notices),
+	// made safe to print (see VisBanner), when it arrived during this
+	// handshake and was not shown otherwise. ssh prints it before asking.
+	Banner string
 
 	once    sync.Once
 	reply   chan promptReply
@@ -63,6 +71,26 @@ func NewPrompt(kind PromptKind, host, title string, questions ...Question) *Prom
 func (p *Prompt) Answer(answers []string) {
 	p.once.Do(func() { p.settled.Store(true); p.reply <- promptReply{answers: answers} })
 }
+
+// HostKeyReply interprets a typed answer to a host key prompt as ssh does:
+// "yes" (any case) or the offered key's fingerprint pasted in full means
+// yes; "no" (any case) or an empty line means no. Anything else (such as
+// "y") is not an answer: ok is false and the question is asked again
+// ("Please type 'yes', 'no' or the fingerprint: "). The answer is what
+// Answer expects: "yes" or "no".
+func (p *Prompt) HostKeyReply(line string) (answer string, ok bool) {
+	s := strings.TrimSpace(line)
+	switch {
+	case s == "" || strings.EqualFold(s, "no"):
+		return "no", true
+	case strings.EqualFold(s, "yes") || (p.Fingerprint != "" && s == p.Fingerprint):
+		return "yes", true
+	}
+	return "", false
+}
+
+// HostKeyRetry is what ssh asks when a host key answer was not understood.
+const HostKeyRetry = "Please type 'yes', 'no' or the fingerprint: "
 
 // Cancel dismisses the prompt.
 func (p *Prompt) Cancel() {

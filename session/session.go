@@ -32,6 +32,9 @@ type DialHooks struct {
 	// Fast asks for cheap, frequent TCP attempts (a reconnect during an
 	// outage): the dial returns as soon as the network answers.
 	Fast bool
+	// Banner, if set, receives the target's pre-authentication banner
+	// (see DialOptions.Banner); nil: it goes with the next prompt.
+	Banner func(string)
 }
 
 // DialFunc establishes one authenticated SSH connection for a session. The

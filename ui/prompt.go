@@ -2,12 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sshdash/sshdash/session"
+	"github.com/sshdash/sshdash/themes"
 )
 
 // promptDoneMsg tells the root model a prompt was answered or cancelled.
@@ -26,14 +28,17 @@ type promptItem struct {
 // promptModel shows the questions sessions ask (host key, passphrase,
 // password, keyboard-interactive), one at a time, oldest first. Answers
 // are passed to Prompt.Answer and never shown, logged or kept: inputs with
-// Echo false are masked and every input is reset after answering.
+// Echo false show nothing at all (not even the length, as ssh) and every
+// input is reset after answering.
 type promptModel struct {
 	sh     *shared
 	queue  []promptItem
 	inputs []textinput.Model
 	focus  int  // input with the keyboard
 	yes    bool // host key prompt: the Yes button has focus
-	w      int
+	// pasteNote explains why a pasted host key answer was not taken.
+	pasteNote string
+	w         int
 }
 
 func newPromptModel(sh *shared) promptModel { return promptModel{sh: sh, w: 60} }
@@ -69,7 +74,7 @@ func (m *promptModel) push(id int, alias string, p *session.Prompt) tea.Cmd {
 // setup prepares the inputs for the prompt at the head of the queue.
 func (m *promptModel) setup() tea.Cmd {
 	m.clearInputs()
-	m.focus, m.yes = 0, false
+	m.focus, m.yes, m.pasteNote = 0, false, ""
 	if len(m.queue) == 0 {
 		return nil
 	}
@@ -89,8 +94,7 @@ func (m *promptModel) setup() tea.Cmd {
 		ti.Placeholder = ""
 		ti.CharLimit = 1024
 		if !q.Echo {
-			ti.EchoMode = textinput.EchoPassword
-			ti.EchoCharacter = '•'
+			ti.EchoMode = textinput.EchoNone
 		}
 		ti.SetStyles(inputStyles(&m.sh.st))
 		m.inputs[i] = ti
@@ -155,6 +159,9 @@ func (m promptModel) Update(msg tea.Msg) (promptModel, tea.Cmd) {
 	if len(m.queue) == 0 {
 		return m, nil
 	}
+	if paste, ok := msg.(tea.PasteMsg); ok && m.queue[0].p.Kind == session.PromptHostKey {
+		return m.pastedHostKeyAnswer(paste.Content)
+	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		if len(m.inputs) > 0 {
@@ -215,6 +222,24 @@ func (m promptModel) Update(msg tea.Msg) (promptModel, tea.Cmd) {
 	return m, cmd
 }
 
+// pastedHostKeyAnswer answers the host key prompt with pasted text as ssh
+// takes a typed answer: the key's fingerprint (or yes) trusts it, no
+// rejects it; anything else is not an answer and says so.
+func (m promptModel) pastedHostKeyAnswer(text string) (promptModel, tea.Cmd) {
+	it := m.queue[0]
+	if strings.TrimSpace(text) == "" {
+		return m, nil
+	}
+	ans, ok := it.p.HostKeyReply(text)
+	if !ok {
+		m.pasteNote = "The pasted text is not this key's fingerprint. " + strings.TrimSpace(session.HostKeyRetry)
+		return m, nil
+	}
+	it.p.Answer([]string{ans})
+	cmd := m.next()
+	return m, tea.Batch(cmd, emit(promptDoneMsg{id: it.id}))
+}
+
 func (m *promptModel) focusInput(i int) tea.Cmd {
 	n := len(m.inputs)
 	if n == 0 {
@@ -266,6 +291,13 @@ func (m promptModel) View() []string {
 		title += fmt.Sprintf(" (1 of %d)", len(m.queue))
 	}
 	var body []string
+	if p.Banner != "" {
+		body = append(body, bannerLines(st, p.Banner, inner)...)
+		body = append(body, "")
+	}
+	if p.Notice != "" {
+		body = append(body, st.Error.Render(fit(p.Notice, inner)), "")
+	}
 	if p.Title != "" {
 		body = append(body, wrap(p.Title, inner)...)
 		body = append(body, "")
@@ -286,6 +318,15 @@ func (m promptModel) View() []string {
 			no = st.ButtonFocus.Render("[ No ]")
 		}
 		body = append(body, yes+"  "+no+st.Muted.Render("   y / n"))
+		for _, l := range wrap("or paste the key's fingerprint to trust it", inner) {
+			body = append(body, st.Muted.Render(l))
+		}
+		if m.pasteNote != "" {
+			body = append(body, "")
+			for _, l := range wrap(m.pasteNote, inner) {
+				body = append(body, st.Error.Render(l))
+			}
+		}
 		return modalBox(st, title, body, m.w)
 	}
 	if p.Instruction != "" {
@@ -308,4 +349,24 @@ func (m promptModel) View() []string {
 	}
 	body = append(body, "", st.Muted.Render("enter answers · esc cancels"))
 	return modalBox(st, title, body, m.w)
+}
+
+// maxBannerLines bounds how much of a server banner the prompt shows; the
+// whole banner is in the session's event log.
+const maxBannerLines = 12
+
+// bannerLines renders a server's pre-authentication banner (already made
+// safe by the session layer) wrapped to width, at most maxBannerLines.
+func bannerLines(st *themes.Styles, banner string, width int) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(banner, "\n"), "\n") {
+		out = append(out, wrap(strings.ReplaceAll(l, "\t", "    "), width)...)
+	}
+	if len(out) > maxBannerLines {
+		out = append(out[:maxBannerLines-1], "… (the whole banner is in the event log)")
+	}
+	for i, l := range out {
+		out[i] = st.Muted.Render(l)
+	}
+	return out
 }

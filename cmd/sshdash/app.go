@@ -110,13 +110,7 @@ func (a *app) themeName() string {
 }
 
 // looked lists the configuration files sshdash read, for the empty state.
-func (a *app) looked() []string {
-	if a.cfgPath != "" {
-		return []string{a.cfgPath}
-	}
-	home, _ := os.UserHomeDir()
-	return []string{filepath.Join(home, ".ssh", "config"), "/etc/ssh/ssh_config"}
-}
+func (a *app) looked() []string { return configPlaces(a.cfgPath) }
 
 // openPlan loads the app and resolves one destination for connect and
 // probe; warnings go to stderr. On failure it has reported the error and

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 
 	"golang.org/x/term"
 
@@ -27,11 +25,11 @@ connection is retried too, with backoff, until it comes up.
 
 func runConnect(args []string, e *env) int {
 	fs := newFlagSet("connect", e)
-	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
-	tunnelOnly := fs.Bool("N", false, "tunnels only: no shell (like ssh -N)")
+	cfgFile := configFlag(fs)
+	tunnelOnly := fs.BoolP("no-shell", "N", false, "tunnels only: no shell (like ssh -N)")
 	retry := fs.Bool("retry", false, "keep trying the first connection until it comes up (always on with -N)")
 	statusBar := fs.Bool("status-bar", false, "reserve the bottom line for sshdash's status bar")
-	fs.Usage = func() { fmt.Fprint(e.stderr, connectUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), connectUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -58,6 +56,7 @@ func runConnect(args []string, e *env) int {
 	opts := a.opener.Options(p, *tunnelOnly, cols, rows)
 	// -N replaces autossh at boot, when the network may not be up yet.
 	opts.RetryFirst = *tunnelOnly || *retry
+	stopBanners := bannersUntilUp(&opts, e.stderr)
 	s := a.mgr.Open(opts)
 	if *tunnelOnly {
 		return waitTunnels(a, s, e)
@@ -69,6 +68,7 @@ func runConnect(args []string, e *env) int {
 	if code, ok := waitUp(a, s, e, in); !ok {
 		return code
 	}
+	stopBanners()
 	for {
 		res, err := runAttach(context.Background(), e.getenv, s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true})
 		if err != nil {
@@ -149,69 +149,6 @@ func waitUp(a *app, s *session.Session, e *env, in *os.File) (int, bool) {
 				fmt.Fprintf(e.stderr, "sshdash: %s\n", sshStyleMessage(st.Cause))
 			}
 			return exitCode(st), false
-		}
-	}
-}
-
-// answerInTerminal asks a prompt on the terminal, masking secrets.
-func answerInTerminal(p *session.Prompt, e *env, in *os.File) {
-	fd := int(in.Fd())
-	if p.Kind == session.PromptHostKey {
-		fmt.Fprintf(e.stderr, "%s\n%s key fingerprint is %s.\nAre you sure you want to continue connecting (yes/no)? ", p.Title, p.KeyType, p.Fingerprint)
-		line, err := readLine(in)
-		if err != nil {
-			p.Cancel()
-			return
-		}
-		p.Answer([]string{strings.ToLower(strings.TrimSpace(line))})
-		return
-	}
-	if p.Title != "" {
-		fmt.Fprintln(e.stderr, p.Title)
-	}
-	if p.Instruction != "" {
-		fmt.Fprintln(e.stderr, p.Instruction)
-	}
-	answers := make([]string, 0, len(p.Questions))
-	for _, q := range p.Questions {
-		fmt.Fprint(e.stderr, q.Text)
-		var ans string
-		if q.Echo {
-			line, err := readLine(in)
-			if err != nil {
-				p.Cancel()
-				return
-			}
-			ans = line
-		} else {
-			b, err := term.ReadPassword(fd)
-			fmt.Fprintln(e.stderr)
-			if err != nil {
-				p.Cancel()
-				return
-			}
-			ans = string(b)
-		}
-		answers = append(answers, ans)
-	}
-	p.Answer(answers)
-}
-
-// readLine reads one line byte by byte, so nothing typed after it is
-// swallowed by a buffer before attaching.
-func readLine(r io.Reader) (string, error) {
-	var b strings.Builder
-	buf := make([]byte, 1)
-	for {
-		n, err := r.Read(buf)
-		if n == 1 {
-			if buf[0] == '\n' {
-				return strings.TrimRight(b.String(), "\r"), nil
-			}
-			b.WriteByte(buf[0])
-		}
-		if err != nil {
-			return b.String(), err
 		}
 	}
 }

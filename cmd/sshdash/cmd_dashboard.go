@@ -17,12 +17,15 @@ live sessions, previews. Press ? inside for keys.
 
 func runDashboard(args []string, e *env) int {
 	fs := newFlagSet("", e)
-	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
-	theme := fs.String("theme", "", "colour theme (auto, dark, light, high-contrast, …); overrides the settings file")
-	fs.Usage = func() { fmt.Fprint(e.stderr, dashboardUsage); fs.PrintDefaults() }
+	cfgFile := configFlag(fs)
+	theme := themeFlag(fs)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), dashboardUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
+	}
+	if !checkTheme(fs, *theme) {
+		return 2
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(e.stderr, "sshdash: unexpected argument %q\n", pos[0])

@@ -23,11 +23,14 @@ started stops when you quit.
 func runDemo(args []string, e *env) int {
 	fs := newFlagSet("demo", e)
 	serve := fs.Bool("serve", false, "run the demo servers only, until interrupted")
-	theme := fs.String("theme", "", "colour theme")
-	fs.Usage = func() { fmt.Fprint(e.stderr, demoUsage); fs.PrintDefaults() }
+	theme := themeFlag(fs)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), demoUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
+	}
+	if !checkTheme(fs, *theme) {
+		return 2
 	}
 	if len(pos) > 0 {
 		fs.Usage()

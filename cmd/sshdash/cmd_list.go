@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"os/user"
+	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
@@ -116,9 +119,9 @@ func printConfigErrors(w io.Writer, cfg *config.Config) {
 
 func runList(args []string, e *env) int {
 	fs := newFlagSet("list", e)
-	file := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	file := configFlag(fs)
 	asJSON := fs.Bool("json", false, "print a JSON array of hosts (for scripts)")
-	fs.Usage = func() { fmt.Fprint(e.stderr, listUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), listUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -134,10 +137,6 @@ func runList(args []string, e *env) int {
 		return 1
 	}
 	printConfigErrors(e.stderr, cfg)
-	if *file == "" && len(cfg.Files()) == 0 {
-		fmt.Fprintln(e.stderr, "sshdash list: no ssh configuration could be read")
-		return 1
-	}
 	sf, err := settings.Load(settings.DefaultPath(e.getenv))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sshdash list: %v\n", err)
@@ -167,8 +166,42 @@ func runList(args []string, e *env) int {
 		}
 		return 0
 	}
+	if len(rows) == 0 {
+		writeNoHosts(e.stdout, configPlaces(*file))
+		return 0
+	}
 	writeListTable(e.stdout, rows)
 	return 0
+}
+
+// writeNoHosts explains an empty list: where sshdash looked, and what to
+// try instead.
+func writeNoHosts(w io.Writer, places []string) {
+	fmt.Fprintln(w, "No hosts: no Host entries with a concrete name in")
+	for _, p := range places {
+		note := ""
+		if _, err := os.Stat(p); err != nil {
+			note = " (not found)"
+		}
+		fmt.Fprintf(w, "  %s%s\n", displayPath(p), note)
+	}
+	fmt.Fprintln(w, "Add a Host block there (as for ssh), or run \"sshdash demo\" to try sshdash on local demo servers.")
+}
+
+// configPlaces are the ssh configuration files sshdash reads: file (-F),
+// or the user's and the system's, as ssh finds them (the home directory
+// from the passwd entry, as config.Load).
+func configPlaces(file string) []string {
+	if file != "" {
+		return []string{file}
+	}
+	home := ""
+	if u, err := user.Current(); err == nil && u.HomeDir != "" {
+		home = u.HomeDir
+	} else if h, err := os.UserHomeDir(); err == nil {
+		home = h
+	}
+	return []string{filepath.Join(home, ".ssh", "config"), "/etc/ssh/ssh_config"}
 }
 
 // writeListTable prints rows as an aligned table. The table goes through one

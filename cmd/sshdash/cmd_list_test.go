@@ -141,3 +141,28 @@ func TestListErrors(t *testing.T) {
 		t.Errorf("-h: exit %d", code)
 	}
 }
+
+// With no hosts, list says where it looked and suggests the demo; --json
+// stays an empty array for scripts.
+func TestListNoHosts(t *testing.T) {
+	cfg := writeCfg(t, "Host *\n  ServerAliveInterval 10\n")
+	e, out, errb := cfgTestEnv(nil)
+	if code := runList([]string{"-F", cfg}, e); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	for _, s := range []string{"No hosts", cfg, `"sshdash demo"`} {
+		if !strings.Contains(out.String(), s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	missing := filepath.Join(t.TempDir(), "absent")
+	var b strings.Builder
+	writeNoHosts(&b, []string{missing})
+	if !strings.Contains(b.String(), missing+" (not found)") {
+		t.Errorf("a missing file is not marked:\n%s", b.String())
+	}
+	e, out, _ = cfgTestEnv(nil)
+	if code := runList([]string{"-F", cfg, "--json"}, e); code != 0 || strings.TrimSpace(out.String()) != "[]" {
+		t.Errorf("--json: exit %d, %q", code, out)
+	}
+}

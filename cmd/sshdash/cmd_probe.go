@@ -21,10 +21,10 @@ heartbeat was answered, 1 otherwise (255 when it could not connect).
 
 func runProbe(args []string, e *env) int {
 	fs := newFlagSet("probe", e)
-	cfgFile := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
-	count := fs.Int("c", 5, "number of heartbeats")
-	interval := fs.Duration("i", time.Second, "time between heartbeats")
-	fs.Usage = func() { fmt.Fprint(e.stderr, probeUsage); fs.PrintDefaults() }
+	cfgFile := configFlag(fs)
+	count := fs.IntP("count", "c", 5, "number of heartbeats")
+	interval := fs.DurationP("interval", "i", time.Second, "time between heartbeats")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), probeUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
@@ -39,9 +39,14 @@ func runProbe(args []string, e *env) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	hooks := session.DialHooks{}
+	// The time spent answering prompts is not connect time. Ask runs on
+	// the dial's goroutine, before Dial returns.
+	var asking time.Duration
+	hooks := session.DialHooks{Banner: func(b string) { printBanner(e.stderr, b) }}
 	if in, _ := ttyFiles(e); in != nil {
 		hooks.Ask = func(_ context.Context, pr *session.Prompt) ([]string, error) {
+			t0 := time.Now()
+			defer func() { asking += time.Since(t0) }()
 			answerInTerminal(pr, e, in)
 			return pr.Wait(ctx)
 		}
@@ -54,7 +59,7 @@ func runProbe(args []string, e *env) int {
 	}
 	defer conn.Close()
 	fmt.Fprintf(e.stdout, "PROBE %s (%s): connected in %s, %d heartbeats every %s\n",
-		p.Alias, p.Target.String(), time.Since(start).Round(time.Millisecond), *count, *interval)
+		p.Alias, p.Target.String(), connectTime(time.Since(start), asking).Round(time.Millisecond), *count, *interval)
 	st := probeLoop(ctx, conn.Client(), *count, *interval, func(seq int, rtt time.Duration, err error) {
 		if err != nil {
 			fmt.Fprintf(e.stdout, "heartbeat %d: %v\n", seq, err)
@@ -71,6 +76,12 @@ func runProbe(args []string, e *env) int {
 		return 0
 	}
 	return 1
+}
+
+// connectTime is the time a connection took without the time the user
+// spent answering its prompts.
+func connectTime(total, asking time.Duration) time.Duration {
+	return max(total-asking, 0)
 }
 
 // probeStats sums up a probe run.

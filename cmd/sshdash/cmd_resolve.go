@@ -21,10 +21,10 @@ lines instead.)
 
 func runResolve(args []string, e *env) int {
 	fs := newFlagSet("resolve", e)
-	file := fs.String("F", "", "read this ssh config file instead of ~/.ssh/config and /etc/ssh/ssh_config")
-	login := fs.String("l", "", "remote user, as ssh -l (overrides user@)")
-	port := fs.Int("p", 0, "port, as ssh -p (overrides :PORT)")
-	fs.Usage = func() { fmt.Fprint(e.stderr, resolveUsage); fs.PrintDefaults() }
+	file := configFlag(fs)
+	login := fs.StringP("login", "l", "", "remote user, as ssh -l (overrides user@)")
+	port := fs.IntP("port", "p", 0, "port, as ssh -p (overrides :PORT)")
+	fs.Usage = func() { fmt.Fprint(fs.Output(), resolveUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
