@@ -21,7 +21,8 @@ type KeyMap struct {
 
 	// Hosts pane
 	Connect      key.Binding // connect to the host and attach
-	Select       key.Binding // mark / unmark for opening in the background
+	Select       key.Binding // mark / unmark for opening in the background, then move down
+	SelectAll    key.Binding // mark (or unmark) every host the filter shows
 	OpenSelected key.Binding // open every marked host in the background
 	OpenTunnels  key.Binding // open the marked (or current) hosts for their tunnels only
 	Filter       key.Binding // start fuzzy filtering
@@ -57,7 +58,8 @@ type KeyMap struct {
 //
 //	↑/k ↓/j        move            pgup/pgdown   page      g/home G/end  first/last
 //	tab shift+tab  switch pane (Hosts | Sessions)
-//	Hosts:    enter connect and attach · space select · o open selected in the
+//	Hosts:    enter connect and attach · space mark and move down · * mark (or
+//	          unmark) every host shown · o open marked in list order in the
 //	          background · / filter (esc clears) · e heartbeat settings
 //	Sessions: enter attach · r reconnect now · x or . close (asks) · l event log ·
 //	          e heartbeat settings
@@ -75,7 +77,8 @@ func DefaultKeyMap() KeyMap {
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
 
 		Connect:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "connect")),
-		Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark")),
+		Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark, move down")),
+		SelectAll:    key.NewBinding(key.WithKeys("*"), key.WithHelp("*", "mark all shown")),
 		OpenSelected: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open marked")),
 		OpenTunnels:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tunnels only")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
@@ -111,9 +114,9 @@ func (k KeyMap) ShortHelp() []key.Binding { return k.hostsHints() }
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
-		{k.Connect, k.Select, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter, k.Edit},
+		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter},
 		{k.Attach, k.Reconnect, k.Close, k.Log, k.Back},
-		{k.Errors, k.Help, k.Quit},
+		{k.Edit, k.Errors, k.Help, k.Quit},
 	}
 }
 

@@ -844,3 +844,66 @@ func TestTunnelOnlyOpenAndForwardsShown(t *testing.T) {
 	d.keys("tab")
 	d.mustSee("tunnels only", "✓ L localhost:8080 → db:5432", "✕ D localhost:1080: cannot listen on localhost:1080: address already in use")
 }
+
+// Issue 16: space marks and moves down; o opens the marked hosts in the
+// list's order (by group, config order within), whatever order they were
+// marked in; * marks every host the filter shows, and again unmarks them.
+func TestMarkingOpensInListOrder(t *testing.T) {
+	f := newFakeBackend(fixedClock())
+	f.hosts = demoHosts()
+	d := newDriver(t, f, 100, 30)
+	// Cursor on web1: mark build-box (5th), then web1 (1st), then pi.
+	d.keys("j", "j", "j", "j", "space")
+	if d.m.hosts.cursorAlias() != "pi" {
+		t.Fatalf("space did not move down: cursor on %q", d.m.hosts.cursorAlias())
+	}
+	d.keys("g", "space", "G", "space")
+	d.keys("o")
+	if opened, _, _, _, _ := f.calls(); !slices.Equal(opened, []string{"web1&", "build-box&", "pi&"}) {
+		t.Fatalf("opened %v, want list order web1, build-box, pi", opened)
+	}
+	if len(d.m.hosts.marked) != 0 {
+		t.Fatal("marks kept after opening")
+	}
+}
+
+func TestMarkAllShown(t *testing.T) {
+	f := newFakeBackend(fixedClock())
+	f.hosts = demoHosts()
+	d := newDriver(t, f, 100, 30)
+	d.keys("/", "web", "enter", "*")
+	d.mustSee("2 selected")
+	d.keys("*")
+	d.mustNotSee("selected")
+	d.keys("*", "o")
+	if opened, _, _, _, _ := f.calls(); !slices.Equal(opened, []string{"web1&", "web2&"}) {
+		t.Fatalf("/web * o opened %v, want web1, web2", opened)
+	}
+	d.keys("esc", "*")
+	d.mustSee("6 selected")
+	d.keys("?")
+	d.mustSee("mark all shown", "mark, move down")
+}
+
+// Issue 16: r on a session that cannot reattach asks first, as x does;
+// one that can reattach, or whose shell is already lost, reconnects at once.
+func TestReconnectAsksWithoutReattach(t *testing.T) {
+	f := newDemoBackend()
+	f.update(1, func(s *session.Status) { s.Reattach = "none" })
+	d := newDriver(t, f, 100, 30)
+	d.keys("tab", "r")
+	d.mustSee("Reconnect session #1 web1?", "cannot reattach")
+	d.keys("n")
+	if _, _, rec, _, _ := f.calls(); len(rec) != 0 {
+		t.Fatalf("reconnected after no: %v", rec)
+	}
+	d.keys("r", "y")
+	if _, _, rec, _, _ := f.calls(); !slices.Equal(rec, []int{1}) {
+		t.Fatalf("reconnected %v after yes, want [1]", rec)
+	}
+	d.keys("j", "r") // db-primary: tmux, no question
+	d.mustNotSee("Reconnect session")
+	if _, _, rec, _, _ := f.calls(); !slices.Equal(rec, []int{1, 2}) {
+		t.Fatalf("reconnected %v, want [1 2]", rec)
+	}
+}
