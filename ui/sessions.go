@@ -17,8 +17,8 @@ import (
 // Messages the sessions pane sends to the root model.
 type (
 	attachMsg       struct{ id int }
-	reconnectMsg    struct{ id int }           // asks first when the shell would be replaced
-	reconnectNowMsg struct{ id int }           // confirmed, or nothing to lose
+	reconnectMsg    struct{ id int } // asks first when the shell would be replaced
+	reconnectNowMsg struct{ id int } // confirmed, or nothing to lose
 	closeRequestMsg struct{ id int } // asks for confirmation first
 	closeMsg        struct{ id int } // confirmed
 	showLogMsg      struct{ id int }
