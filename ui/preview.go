@@ -48,6 +48,7 @@ func (m previewModel) View() []string {
 	if s.Target != "" && s.Target != s.Alias {
 		title += " · " + s.Target
 	}
+	headline, failure, failed := failureText(s)
 	summary := stateStyle(st, s.State).Render(stateText(s, m.sh.now(), ""))
 	var extra []string
 	if s.BytesIn > 0 || s.BytesOut > 0 {
@@ -62,11 +63,27 @@ func (m previewModel) View() []string {
 	if s.TunnelOnly {
 		extra = append(extra, "tunnels only")
 	}
-	if len(extra) > 0 {
-		summary += st.Muted.Render(" · " + strings.Join(extra, " · "))
-	}
 	lines := make([]string, 0, h)
-	lines = append(lines, summary)
+	switch {
+	case failed:
+		// The whole reason, wrapped, then the details on lines of
+		// their own (a changed host key's warning), then the rest.
+		for _, l := range wrap(headline, max(w-2, 1)) {
+			lines = append(lines, stateStyle(st, s.State).Render(l))
+		}
+		for _, f := range failure {
+			for _, l := range wrap(f, max(w-2, 1)) {
+				lines = append(lines, stateStyle(st, s.State).Render(l))
+			}
+		}
+		if len(extra) > 0 {
+			lines = append(lines, st.Muted.Render(strings.Join(extra, " · ")))
+		}
+	case len(extra) > 0:
+		lines = append(lines, summary+st.Muted.Render(" · "+strings.Join(extra, " · ")))
+	default:
+		lines = append(lines, summary)
+	}
 	// One line per forward: up, down (while the link is), or failed and why.
 	for _, t := range s.Tunnels {
 		switch {
