@@ -225,3 +225,15 @@ func (x *attachExec) Run() error {
 	x.res = res
 	return err
 }
+
+// openAtStart opens the app's openAtStart hosts in the background, before
+// the dashboard's first frame, so that it already lists them. Opening only
+// resolves each host and starts its session; connecting goes on in the
+// session. A host that cannot be opened is logged and skipped.
+func (b *backend) openAtStart() {
+	for _, alias := range b.a.openAtStart {
+		if f, ok := b.open(alias, true, false)().(ui.OpenFailed); ok {
+			b.a.log.Warn("could not open at start", "host", alias, "err", f.Err)
+		}
+	}
+}
