@@ -125,10 +125,14 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		}
 		m.settingsOpen = false
 		m.hosts.setHosts(m.backend.Hosts())
-		m.status = statusLine{fmt.Sprintf("saved for %s: heartbeat %s, reattach %s", msg.pattern, msg.hs.Heartbeat, msg.hs.Reattach), statusOK}
+		m.status = statusLine{fmt.Sprintf("saved for %s: %s", msg.pattern, msg.hs), statusOK}
 		return nil
 	case settingsCancelMsg:
 		m.settingsOpen = false
+		return nil
+	case settingsUnchangedMsg:
+		m.settingsOpen = false
+		m.status = statusLine{fmt.Sprintf("%s: nothing changed, nothing saved", msg.alias), statusInfo}
 		return nil
 
 	// From prompts and dialogs.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -103,6 +104,45 @@ func (h Host) Target() string {
 type HostSettings struct {
 	Heartbeat keepalive.Settings
 	Reattach  string // "auto", "tmux", "screen" or "none"
+	// Changed says which fields to write: the ones the user changed. The
+	// others keep what the settings file has for the pattern, or stay
+	// unset there, so that they go on following ssh_config and the
+	// defaults. Zero means all of them.
+	Changed HostFields
+}
+
+// HostFields is a set of the fields of HostSettings.
+type HostFields uint8
+
+// The fields of HostSettings.
+const (
+	FieldMode     HostFields = 1 << iota // Heartbeat.Mode
+	FieldInterval                        // Heartbeat.Interval
+	FieldCount                           // Heartbeat.Count
+	FieldReattach                        // Reattach
+	AllHostFields = FieldMode | FieldInterval | FieldCount | FieldReattach
+)
+
+// Has reports whether f includes g (a zero set includes every field).
+func (f HostFields) Has(g HostFields) bool { return f == 0 || f&g != 0 }
+
+// String lists the changed settings for the status line: "heartbeat
+// mode noop, reattach none".
+func (hs HostSettings) String() string {
+	var parts []string
+	if hs.Changed.Has(FieldMode) {
+		parts = append(parts, "heartbeat mode "+string(hs.Heartbeat.Mode))
+	}
+	if hs.Changed.Has(FieldInterval) && hs.Heartbeat.Interval > 0 {
+		parts = append(parts, "interval "+shortDuration(hs.Heartbeat.Interval))
+	}
+	if hs.Changed.Has(FieldCount) && hs.Heartbeat.Count > 0 {
+		parts = append(parts, fmt.Sprintf("count %d", hs.Heartbeat.Count))
+	}
+	if hs.Changed.Has(FieldReattach) {
+		parts = append(parts, "reattach "+hs.Reattach)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Messages the Backend's commands produce.

@@ -47,6 +47,7 @@ type KeyMap struct {
 	Yes       key.Binding
 	No        key.Binding
 	Submit    key.Binding
+	Save      key.Binding // save a form from any field
 	Cancel    key.Binding
 	NextField key.Binding
 	PrevField key.Binding
@@ -64,7 +65,8 @@ type KeyMap struct {
 //	Sessions: enter attach · r reconnect now · x or . close (asks) · l event log ·
 //	          e heartbeat settings
 //	!  configuration errors · ?  help · q or ctrl+c quit (asks while sessions are open)
-//	Dialogs:  y/n, enter/esc; forms: tab/shift+tab fields, ←/→ choices, enter save
+//	Dialogs:  y/n, enter/esc; forms: enter, tab/shift+tab (j/k outside text)
+//	          fields, ←/→ choices, ctrl+s save, esc cancel
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -99,6 +101,7 @@ func DefaultKeyMap() KeyMap {
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:        key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
 		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),

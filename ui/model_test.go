@@ -462,7 +462,7 @@ func TestSettingsFormValidatesAndSaves(t *testing.T) {
 	for range 3 {
 		d.keys("backspace")
 	}
-	d.keys("abc", "enter")
+	d.keys("abc", "ctrl+s")
 	d.mustSee(`the interval "abc" is not a duration`)
 	if _, _, _, _, saved := f.calls(); len(saved) != 0 {
 		t.Fatal("saved an invalid form")
@@ -470,18 +470,19 @@ func TestSettingsFormValidatesAndSaves(t *testing.T) {
 	for range 3 {
 		d.keys("backspace")
 	}
-	d.keys("20s", "tab", "backspace", "0", "enter")
+	d.keys("20s", "tab", "backspace", "0", "ctrl+s")
 	d.mustSee("the count must be a whole number from 1 to 100")
-	d.keys("backspace", "5", "tab", "right", "enter") // reattach tmux
+	d.keys("backspace", "5", "tab", "right", "ctrl+s") // reattach tmux
 	_, _, _, _, saved := f.calls()
-	want := savedSettings{"web1", HostSettings{Heartbeat: keepalive.Settings{Mode: keepalive.ModeNoop, Interval: 20 * time.Second, Count: 5}, Reattach: "tmux"}}
+	want := savedSettings{"web1", HostSettings{Heartbeat: keepalive.Settings{Mode: keepalive.ModeNoop, Interval: 20 * time.Second, Count: 5}, Reattach: "tmux",
+		Changed: FieldMode | FieldInterval | FieldCount | FieldReattach}}
 	if len(saved) != 1 || saved[0] != want {
 		t.Fatalf("saved %+v, want %+v", saved, want)
 	}
 	if d.m.settingsOpen {
 		t.Fatal("form still open after saving")
 	}
-	d.mustSee("saved for web1: heartbeat noop 20s×5, reattach tmux", "noop 20s×5")
+	d.mustSee("saved for web1: heartbeat mode noop, interval 20s, count 5, reattach tmux", "noop 20s×5")
 }
 
 func TestSettingsOffSkipsIntervalAndReportsSaveErrors(t *testing.T) {
@@ -496,7 +497,7 @@ func TestSettingsOffSkipsIntervalAndReportsSaveErrors(t *testing.T) {
 	if d.m.settings.focus != fieldReattach {
 		t.Fatalf("focus on field %d, want reattach (interval unused with off)", d.m.settings.focus)
 	}
-	d.keys("enter")
+	d.keys("ctrl+s")
 	d.mustSee("could not save: permission denied")
 	if !d.m.settingsOpen {
 		t.Fatal("form closed although saving failed")
@@ -906,4 +907,46 @@ func TestReconnectAsksWithoutReattach(t *testing.T) {
 	if _, _, rec, _, _ := f.calls(); !slices.Equal(rec, []int{1, 2}) {
 		t.Fatalf("reconnected %v, want [1 2]", rec)
 	}
+}
+
+// Issue 16: the settings form writes only what was changed. Saving with
+// no edit writes nothing; Enter moves on to the next field (and presses a
+// button); j/k move between fields outside text; ctrl+s saves from any
+// field, with only the changed field marked.
+func TestSettingsFormWritesOnlyChanges(t *testing.T) {
+	f := newDemoBackend()
+	d := newDriver(t, f, 80, 30)
+	d.keys("e")
+	d.mustSee("ctrl+s save", "Only changed fields are saved")
+	d.keys("ctrl+s")
+	if _, _, _, _, saved := f.calls(); len(saved) != 0 || d.m.settingsOpen {
+		t.Fatalf("saved %v (form open %v) with no edit", saved, d.m.settingsOpen)
+	}
+	d.mustSee("web1: nothing changed, nothing saved")
+
+	d.keys("e")
+	for _, want := range []int{fieldInterval, fieldCount, fieldReattach, fieldPattern, fieldSave} {
+		d.keys("enter")
+		if d.m.settings.focus != want {
+			t.Fatalf("enter moved to field %d, want %d", d.m.settings.focus, want)
+		}
+	}
+	d.keys("k") // on the Save button: up to the pattern
+	if d.m.settings.focus != fieldPattern {
+		t.Fatalf("k moved to field %d, want the pattern", d.m.settings.focus)
+	}
+	d.keys("shift+tab", "k", "j") // up to reattach, k up to count, where j is text
+	if d.m.settings.focus != fieldCount || d.m.settings.count.Value() != "3j" {
+		t.Fatalf("focus %d count %q: j is text in a text field", d.m.settings.focus, d.m.settings.count.Value())
+	}
+	d.keys("backspace", "shift+tab", "shift+tab", "j")
+	if d.m.settings.focus != fieldInterval {
+		t.Fatalf("j from the mode moved to field %d, want the interval", d.m.settings.focus)
+	}
+	d.keys("tab", "tab", "left", "enter", "enter", "enter") // reattach: none; enter to pattern, Save, press it
+	_, _, _, _, saved := f.calls()
+	if len(saved) != 1 || saved[0].hs.Changed != FieldReattach || saved[0].hs.Reattach != "none" {
+		t.Fatalf("saved %+v, want only reattach none", saved)
+	}
+	d.mustSee("saved for web1: reattach none")
 }

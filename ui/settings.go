@@ -21,6 +21,8 @@ type (
 		hs      HostSettings
 	}
 	settingsCancelMsg struct{}
+	// settingsUnchangedMsg: saved with no change; nothing is written.
+	settingsUnchangedMsg struct{ alias string }
 )
 
 // The choices of the form's choice fields.
@@ -60,9 +62,14 @@ type settingsModel struct {
 	count    textinput.Model
 	pattern  textinput.Model
 	focus    int
-	err      string
-	saving   bool
-	w        int
+	// The values the form opened with: a field still at its value is
+	// not written, so it goes on following ssh_config and the defaults.
+	initMode, initReattach int
+	initInterval           time.Duration
+	initCount              int
+	err                    string
+	saving                 bool
+	w                      int
 }
 
 func newSettingsModel(sh *shared, h Host) settingsModel {
@@ -91,6 +98,7 @@ func newSettingsModel(sh *shared, h Host) settingsModel {
 	}
 	m.interval = newInput(shortDuration(iv), "e.g. 15s", 12)
 	m.count = newInput(strconv.Itoa(cnt), "e.g. 3", 4)
+	m.initMode, m.initReattach, m.initInterval, m.initCount = m.mode, m.reattach, iv, cnt
 	m.pattern = newInput(h.Alias, "Host pattern", 64)
 	m.applyTheme()
 	return m
@@ -175,6 +183,12 @@ func (m settingsModel) validate() (string, HostSettings, error) {
 	}
 	hs := HostSettings{Reattach: reattachChoices()[m.reattach]}
 	hs.Heartbeat.Mode = heartbeatModes()[m.mode]
+	if m.mode != m.initMode {
+		hs.Changed |= FieldMode
+	}
+	if m.reattach != m.initReattach {
+		hs.Changed |= FieldReattach
+	}
 	if !m.usesInterval() {
 		return pattern, hs, nil
 	}
@@ -188,7 +202,28 @@ func (m settingsModel) validate() (string, HostSettings, error) {
 		return "", HostSettings{}, fmt.Errorf("the count must be a whole number from 1 to %d", maxCount)
 	}
 	hs.Heartbeat.Count = n
+	if iv != m.initInterval {
+		hs.Changed |= FieldInterval
+	}
+	if n != m.initCount {
+		hs.Changed |= FieldCount
+	}
 	return pattern, hs, nil
+}
+
+// save validates the form and asks for it to be saved, or, when nothing
+// was changed, closes it without writing anything.
+func (m settingsModel) save() (settingsModel, tea.Cmd) {
+	pattern, hs, err := m.validate()
+	if err != nil {
+		m.err = err.Error()
+		return m, nil
+	}
+	if hs.Changed == 0 {
+		return m, emit(settingsUnchangedMsg{alias: m.host.Alias})
+	}
+	m.err, m.saving = "", true
+	return m, emit(settingsSaveMsg{pattern: pattern, hs: hs})
 }
 
 // parseInterval accepts a Go duration ("15s", "1m30s") or whole seconds ("15").
@@ -238,20 +273,21 @@ func (m settingsModel) Update(msg tea.Msg) (settingsModel, tea.Cmd) {
 	switch {
 	case key.Matches(kp, k.Cancel):
 		return m, emit(settingsCancelMsg{})
+	case key.Matches(kp, k.Save):
+		return m.save()
 	case key.Matches(kp, k.Submit):
-		if m.focus == fieldCancel {
+		// Enter presses the focused button, and elsewhere moves on to
+		// the next field, as in a terminal form; ctrl+s saves.
+		switch m.focus {
+		case fieldCancel:
 			return m, emit(settingsCancelMsg{})
+		case fieldSave:
+			return m.save()
 		}
-		pattern, hs, err := m.validate()
-		if err != nil {
-			m.err = err.Error()
-			return m, nil
-		}
-		m.err, m.saving = "", true
-		return m, emit(settingsSaveMsg{pattern: pattern, hs: hs})
-	case key.Matches(kp, k.NextField):
 		return m, m.focusField(m.focus+1, 1)
-	case key.Matches(kp, k.PrevField):
+	case key.Matches(kp, k.NextField), !textField && key.Matches(kp, k.Down):
+		return m, m.focusField(m.focus+1, 1)
+	case key.Matches(kp, k.PrevField), !textField && key.Matches(kp, k.Up):
 		return m, m.focusField(m.focus-1, -1)
 	}
 	if !textField {
@@ -349,6 +385,10 @@ func (m settingsModel) View() []string {
 		cancel = st.ButtonFocus.Render("[ Cancel ]")
 	}
 	body = append(body, "  "+save+"  "+cancel)
+	k := m.sh.keys
+	body = append(body, "", st.Muted.Render("  ")+st.HintKey.Render(helpKey(k.Save))+st.Muted.Render(" save · ")+
+		st.HintKey.Render(helpKey(k.Cancel))+st.Muted.Render(" cancel · enter/tab next · ←/→ choose"))
+	body = append(body, st.Muted.Render("  Only changed fields are saved; others follow ssh_config."))
 	switch {
 	case m.saving:
 		body = append(body, "", st.Muted.Render("saving…"))

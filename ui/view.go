@@ -180,7 +180,7 @@ func (m Model) hintBar() string {
 	case "confirm":
 		bs = []key.Binding{k.Yes, k.No}
 	case "settings":
-		bs = []key.Binding{k.NextField, k.Left, k.Right, withHelp(k.Submit, "save"), k.Cancel}
+		bs = []key.Binding{withHelp(k.Submit, "next field"), k.Left, k.Right, k.Save, k.Cancel}
 	case "prompt":
 		bs = m.prompts.hints()
 	case "help", "errors":

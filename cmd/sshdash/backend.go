@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sshdash/sshdash/config"
-	"github.com/sshdash/sshdash/config/settings"
 	"github.com/sshdash/sshdash/session"
 	"github.com/sshdash/sshdash/ui"
 	"github.com/sshdash/sshdash/ui/attach"
@@ -181,7 +180,23 @@ func attachAction(a attach.Action) ui.AttachAction {
 func (b *backend) SaveHostSettings(pattern string, hs ui.HostSettings) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	h := settings.Host{Match: pattern, Mode: hs.Heartbeat.Mode, Interval: hs.Heartbeat.Interval, Count: hs.Heartbeat.Count, Reattach: hs.Reattach}
+	// Only the changed fields are written; the entry's other fields stay
+	// as the file has them, and fields it does not set stay unset, so
+	// they go on following ssh_config and the defaults.
+	h, _ := b.a.settings.Host(pattern)
+	h.Match = pattern
+	if hs.Changed.Has(ui.FieldMode) {
+		h.Mode = hs.Heartbeat.Mode
+	}
+	if hs.Changed.Has(ui.FieldInterval) {
+		h.Interval = hs.Heartbeat.Interval
+	}
+	if hs.Changed.Has(ui.FieldCount) {
+		h.Count = hs.Heartbeat.Count
+	}
+	if hs.Changed.Has(ui.FieldReattach) {
+		h.Reattach = hs.Reattach
+	}
 	if err := b.a.settings.SetHost(h); err != nil {
 		return fmt.Errorf("settings for %s: %w", pattern, err)
 	}
@@ -189,8 +204,13 @@ func (b *backend) SaveHostSettings(pattern string, hs ui.HostSettings) error {
 		return fmt.Errorf("save settings to %s: %w", b.a.setPath, err)
 	}
 	for _, s := range b.a.mgr.Sessions() {
-		if config.MatchPatternList([]string{pattern}, s.Alias()) {
-			s.SetHeartbeat(hs.Heartbeat)
+		if !config.MatchPatternList([]string{pattern}, s.Alias()) {
+			continue
+		}
+		// The session's heartbeat as the settings now resolve for it
+		// (the entry, then ssh_config, then the defaults).
+		if r, err := b.a.cfg.Resolve(s.Alias(), config.ResolveOptions{}); err == nil {
+			s.SetHeartbeat(b.a.opener.HeartbeatFor(s.Alias(), r).Settings)
 		}
 	}
 	b.hosts = hostsOf(b.a)
