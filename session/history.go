@@ -97,3 +97,6 @@ func scrollbackOption(n int) int {
 	}
 	return n
 }
+
+// HistoryLen returns the number of lines of the session's history.
+func (s *Session) HistoryLen() int { return s.screen.HistoryLen() }

@@ -41,6 +41,11 @@ type Backend interface {
 	// Screen renders the session's current screen for a preview: at most
 	// rows lines of at most cols cells, styled with ANSI SGR sequences.
 	Screen(id int, cols, rows int) []string
+	// History renders rows lines of the session's history (scrollback,
+	// then screen) ending back lines above its last line, each cols
+	// cells wide and styled, for a scrolled preview; back is clamped to
+	// what there is and returned.
+	History(id, back, rows, cols int) (lines []string, clamped int)
 	// Log is the session's event log, oldest first.
 	Log(id int) []session.LogEntry
 	// Reconnect asks for an immediate reconnect attempt (or a fresh
@@ -219,6 +224,7 @@ func (nullBackend) Open(string, bool) tea.Cmd                   { return nil }
 func (nullBackend) OpenTunnels(string) tea.Cmd                  { return nil }
 func (nullBackend) Sessions() []session.Status                  { return nil }
 func (nullBackend) Screen(int, int, int) []string               { return nil }
+func (nullBackend) History(int, int, int, int) ([]string, int)  { return nil, 0 }
 func (nullBackend) Log(int) []session.LogEntry                  { return nil }
 func (nullBackend) Reconnect(int)                               {}
 func (nullBackend) Close(int)                                   {}

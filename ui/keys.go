@@ -33,6 +33,9 @@ type KeyMap struct {
 	Reconnect key.Binding
 	Close     key.Binding
 	Log       key.Binding
+	// Scrollback focuses the preview to scroll through the session's
+	// history (esc or [ again: back to the table).
+	Scrollback key.Binding
 
 	// Both panes
 	Edit key.Binding // heartbeat / reattach settings of the host
@@ -62,8 +65,9 @@ type KeyMap struct {
 //	Hosts:    enter connect and attach · space mark and move down · * mark (or
 //	          unmark) every host shown · o open marked in list order in the
 //	          background · / filter (esc clears) · e heartbeat settings
-//	Sessions: enter attach · r reconnect now · x or . close (asks) · l event log ·
-//	          e heartbeat settings
+//	Sessions: enter attach · r reconnect now (asks without reattach) · x or .
+//	          close (asks) · l event log · [ scroll the preview (pgup/pgdown,
+//	          ↑/↓, g/G; the mouse wheel over it too) · e heartbeat settings
 //	!  configuration errors · ?  help · q or ctrl+c quit (asks while sessions are open)
 //	Dialogs:  y/n, enter/esc; forms: enter, tab/shift+tab (j/k outside text)
 //	          fields, ←/→ choices, ctrl+s save, esc cancel
@@ -86,10 +90,11 @@ func DefaultKeyMap() KeyMap {
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
-		Attach:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach")),
-		Reconnect: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reconnect")),
-		Close:     key.NewBinding(key.WithKeys("x", "."), key.WithHelp("x", "close")),
-		Log:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
+		Attach:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach")),
+		Reconnect:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reconnect")),
+		Close:      key.NewBinding(key.WithKeys("x", "."), key.WithHelp("x", "close")),
+		Log:        key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
+		Scrollback: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll preview")),
 
 		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings")),
 
@@ -118,8 +123,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
 		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter},
-		{k.Attach, k.Reconnect, k.Close, k.Log, k.Back},
-		{k.Edit, k.Errors, k.Help, k.Quit},
+		{k.Attach, k.Reconnect, k.Close, k.Log, k.Scrollback},
+		{k.Edit, k.Errors, k.Help, k.Quit, k.Back},
 	}
 }
 

@@ -45,6 +45,7 @@ type pane int
 const (
 	paneHosts pane = iota
 	paneSessions
+	panePreview // the selected session's preview, scrolled through its history
 )
 
 // statusKind is the kind of message in the status line.
@@ -324,5 +325,9 @@ func (m *Model) setFocus(p pane) {
 	m.focus = p
 	m.hosts.focused = p == paneHosts
 	m.sessions.focused = p == paneSessions
+	m.preview.focused = p == panePreview
+	if p != panePreview {
+		m.preview.scroll = 0 // back to the live screen
+	}
 	m.resize()
 }

@@ -950,3 +950,43 @@ func TestSettingsFormWritesOnlyChanges(t *testing.T) {
 	}
 	d.mustSee("saved for web1: reattach none")
 }
+
+// Issue 16: [ in the sessions pane focuses the preview; there, and with
+// the mouse wheel over it, it scrolls back through the session's history
+// (pgup/pgdown, ↑/↓, g/G); esc returns to the table and the live screen.
+func TestPreviewScrollsHistory(t *testing.T) {
+	f := newDemoBackend()
+	var h []string
+	for i := 1; i <= 300; i++ {
+		h = append(h, fmt.Sprintf("line-%d", i))
+	}
+	f.hist[1] = h
+	f.screens[1] = h[len(h)-5:]
+	d := newDriver(t, f, 100, 40)
+	d.keys("tab")
+	d.mustSee("line-300")
+	d.keys("[")
+	if d.m.focus != panePreview {
+		t.Fatalf("focus %v after [, want the preview", d.m.focus)
+	}
+	d.send(tea.KeyPressMsg{Code: tea.KeyPgUp})
+	d.mustSee("lines back (G: live)")
+	d.mustNotSee("line-300")
+	d.keys("g")
+	d.mustSee("line-1 ", "line-2 ")
+	d.keys("G")
+	d.mustSee("line-300")
+	d.mustNotSee("lines back")
+	d.keys("esc")
+	if d.m.focus != paneSessions {
+		t.Fatalf("esc: focus %v, want the sessions pane", d.m.focus)
+	}
+	// The wheel over the preview scrolls it without the focus.
+	g := layout(d.m.w, d.m.h, d.m.focus, len(d.m.snapshot))
+	for range 50 {
+		d.send(tea.MouseWheelMsg{X: g.preview.x + 2, Y: g.preview.y + 3, Button: tea.MouseWheelUp})
+	}
+	d.mustSee("150 lines back", "line-150")
+	d.keys("j") // the table moves on: another session, its live screen
+	d.mustNotSee("lines back")
+}

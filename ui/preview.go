@@ -19,6 +19,10 @@ type previewModel struct {
 	s     session.Status
 	num   int
 	lines []string
+	// scroll is how many lines back through the history the preview
+	// shows (0: the live screen); focused: the preview pane has the keys.
+	scroll  int
+	focused bool
 }
 
 func newPreviewModel(sh *shared) previewModel { return previewModel{sh: sh} }
@@ -47,6 +51,13 @@ func (m previewModel) View() []string {
 	title := fmt.Sprintf("#%d %s", m.num, s.Alias)
 	if s.Target != "" && s.Target != s.Alias {
 		title += " · " + s.Target
+	}
+	if m.scroll > 0 {
+		title = fmt.Sprintf("%s · %d lines back (G: live)", title, m.scroll)
+	}
+	f := m.sh.frame
+	if m.focused {
+		f = m.sh.frameFocused
 	}
 	headline, failure, failed := failureText(s)
 	summary := stateStyle(st, s.State).Render(stateText(s, m.sh.now(), ""))
@@ -99,5 +110,5 @@ func (m previewModel) View() []string {
 	if len(m.lines) == 0 {
 		lines = append(lines, st.Muted.Render("(nothing on the screen yet)"))
 	}
-	return m.sh.frame.box(title, lines, w, h)
+	return f.box(title, lines, w, h)
 }

@@ -108,7 +108,7 @@ func (m Model) tabBar() string {
 		}
 		return st.TabInactive.Render(label)
 	}
-	left := st.AppTitle.Render("sshdash") + "  " + tab(hl, m.focus == paneHosts) + "  " + tab(sl, m.focus == paneSessions)
+	left := st.AppTitle.Render("sshdash") + "  " + tab(hl, m.focus == paneHosts) + "  " + tab(sl, m.focus != paneHosts)
 	var counts [session.Closed + 1]int
 	for _, s := range m.snapshot {
 		if s.State >= 0 && s.State <= session.Closed {
@@ -197,6 +197,9 @@ func (m Model) hintBar() string {
 			if m.hosts.query() != "" {
 				bs = append([]key.Binding{k.ClearFilter}, bs...)
 			}
+		case m.focus == panePreview:
+			bs = []key.Binding{withHelp(k.Up, "back"), withHelp(k.Down, "forward"), k.PageUp, k.PageDown,
+				withHelp(k.Top, "oldest"), withHelp(k.Bottom, "live"), withHelp(k.Back, "sessions"), k.Attach}
 		default:
 			bs = k.sessionsHints()
 		}

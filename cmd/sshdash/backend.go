@@ -257,3 +257,16 @@ func (b *backend) openAtStart() {
 		}
 	}
 }
+
+// History renders a window of a session's history for the scrolled
+// preview: rows lines ending back lines above the last one.
+func (b *backend) History(id, back, rows, cols int) ([]string, int) {
+	s := b.a.mgr.Get(id)
+	if s == nil {
+		return nil, 0
+	}
+	total := s.HistoryLen()
+	back = max(0, min(back, total-rows))
+	lines, _ := s.History(total-rows-back, rows, cols)
+	return lines, back
+}
