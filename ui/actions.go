@@ -63,6 +63,9 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		return nil
 	case AttachResult:
 		return m.handleAttachResult(msg)
+	case HistorySynced:
+		m.historySynced(msg)
+		return nil
 
 	// From the sessions pane.
 	case attachMsg:

@@ -46,6 +46,10 @@ type Backend interface {
 	// cells wide and styled, for a scrolled preview; back is clamped to
 	// what there is and returned.
 	History(id, back, rows, cols int) (lines []string, clamped int)
+	// SyncHistory brings into the session's history what its emulator
+	// could not see (the remote tmux pane's history); its message is
+	// HistorySynced.
+	SyncHistory(id int) tea.Cmd
 	// Log is the session's event log, oldest first.
 	Log(id int) []session.LogEntry
 	// Reconnect asks for an immediate reconnect attempt (or a fresh
@@ -152,6 +156,12 @@ func (hs HostSettings) String() string {
 
 // Messages the Backend's commands produce.
 
+// HistorySynced is the result of Backend.SyncHistory.
+type HistorySynced struct {
+	ID  int
+	Err error // nil also when there was nothing to fetch
+}
+
 // SessionOpened is the result of Backend.Open when the session was created.
 type SessionOpened struct {
 	ID         int
@@ -225,6 +235,7 @@ func (nullBackend) OpenTunnels(string) tea.Cmd                  { return nil }
 func (nullBackend) Sessions() []session.Status                  { return nil }
 func (nullBackend) Screen(int, int, int) []string               { return nil }
 func (nullBackend) History(int, int, int, int) ([]string, int)  { return nil, 0 }
+func (nullBackend) SyncHistory(int) tea.Cmd                     { return nil }
 func (nullBackend) Log(int) []session.LogEntry                  { return nil }
 func (nullBackend) Reconnect(int)                               {}
 func (nullBackend) Close(int)                                   {}

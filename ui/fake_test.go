@@ -22,6 +22,7 @@ type fakeBackend struct {
 	errs     []string
 	sessions []session.Status
 	screens  map[int][]string
+	syncs    []int            // SyncHistory calls
 	hist     map[int][]string // history (scrollback and screen) per session; screens when nil
 	logs     map[int][]session.LogEntry
 	events   chan session.Event
@@ -139,6 +140,14 @@ func (f *fakeBackend) History(id, back, rows, cols int) ([]string, int) {
 	back = max(0, min(back, len(h)-rows))
 	from := max(0, len(h)-rows-back)
 	return append([]string(nil), h[from:min(len(h), from+rows)]...), back
+}
+
+// SyncHistory records the call and reports success at once.
+func (f *fakeBackend) SyncHistory(id int) tea.Cmd {
+	f.mu.Lock()
+	f.syncs = append(f.syncs, id)
+	f.mu.Unlock()
+	return func() tea.Msg { return HistorySynced{ID: id} }
 }
 
 func (f *fakeBackend) Log(id int) []session.LogEntry {

@@ -969,6 +969,9 @@ func TestPreviewScrollsHistory(t *testing.T) {
 	if d.m.focus != panePreview {
 		t.Fatalf("focus %v after [, want the preview", d.m.focus)
 	}
+	if !slices.Equal(f.syncs, []int{1}) {
+		t.Fatalf("history fetched for %v, want session 1 once", f.syncs)
+	}
 	d.send(tea.KeyPressMsg{Code: tea.KeyPgUp})
 	d.mustSee("lines back (G: live)")
 	d.mustNotSee("line-300")
@@ -987,6 +990,9 @@ func TestPreviewScrollsHistory(t *testing.T) {
 		d.send(tea.MouseWheelMsg{X: g.preview.x + 2, Y: g.preview.y + 3, Button: tea.MouseWheelUp})
 	}
 	d.mustSee("150 lines back", "line-150")
+	if !slices.Equal(f.syncs, []int{1, 1}) {
+		t.Fatalf("history fetched for %v, want session 1 again for the wheel", f.syncs)
+	}
 	d.keys("j") // the table moves on: another session, its live screen
 	d.mustNotSee("lines back")
 }

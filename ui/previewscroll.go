@@ -6,6 +6,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -19,11 +21,15 @@ func (m *Model) nextPane() pane {
 	return paneHosts
 }
 
-// focusPreview gives the keys to the preview of the selected session.
-func (m *Model) focusPreview() {
-	if _, ok := m.sessions.selected(); ok && !m.preview.rect.empty() {
-		m.setFocus(panePreview)
+// focusPreview gives the keys to the preview of the selected session and
+// fetches the history its emulator could not see.
+func (m *Model) focusPreview() tea.Cmd {
+	s, ok := m.sessions.selected()
+	if !ok || m.preview.rect.empty() {
+		return nil
 	}
+	m.setFocus(panePreview)
+	return m.backend.SyncHistory(s.ID)
 }
 
 // previewKey handles keys while the preview has the focus.
@@ -38,17 +44,17 @@ func (m *Model) previewKey(kp tea.KeyPressMsg) tea.Cmd {
 			return emit(attachMsg{s.ID})
 		}
 	case key.Matches(kp, k.Up):
-		m.scrollPreview(1)
+		return m.scrollPreview(1)
 	case key.Matches(kp, k.Down):
-		m.scrollPreview(-1)
+		return m.scrollPreview(-1)
 	case key.Matches(kp, k.PageUp):
-		m.scrollPreview(page)
+		return m.scrollPreview(page)
 	case key.Matches(kp, k.PageDown):
-		m.scrollPreview(-page)
+		return m.scrollPreview(-page)
 	case key.Matches(kp, k.Top):
-		m.scrollPreview(maxScroll)
+		return m.scrollPreview(maxScroll)
 	case key.Matches(kp, k.Bottom):
-		m.scrollPreview(-maxScroll)
+		return m.scrollPreview(-maxScroll)
 	}
 	return nil
 }
@@ -57,12 +63,29 @@ func (m *Model) previewKey(kp tea.KeyPressMsg) tea.Cmd {
 const maxScroll = 1 << 30
 
 // scrollPreview moves the preview's window d lines back (d < 0: towards
-// the live screen) and reads it again.
-func (m *Model) scrollPreview(d int) {
+// the live screen) and reads it again. Leaving the live screen without
+// the preview's focus (the wheel) fetches the history first.
+func (m *Model) scrollPreview(d int) tea.Cmd {
 	if !m.preview.has || m.preview.rect.empty() {
-		return
+		return nil
+	}
+	var cmd tea.Cmd
+	if m.preview.scroll == 0 && d > 0 && m.focus != panePreview {
+		cmd = m.backend.SyncHistory(m.preview.s.ID)
 	}
 	m.preview.scroll = max(0, min(m.preview.scroll+d, maxScroll))
 	m.previewDirty = true
 	m.refreshPreview()
+	return cmd
+}
+
+// historySynced re-reads the preview once the session's history is in.
+func (m *Model) historySynced(msg HistorySynced) {
+	if msg.Err != nil {
+		m.status = statusLine{fmt.Sprintf("%s: %v", m.aliasOf(msg.ID), msg.Err), statusError}
+	}
+	if m.preview.has && m.preview.s.ID == msg.ID {
+		m.previewDirty = true
+		m.refreshPreview()
+	}
 }

@@ -99,8 +99,7 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 		m.setFocus(m.nextPane())
 		return nil
 	case m.focus == paneSessions && key.Matches(kp, k.Scrollback):
-		m.focusPreview()
-		return nil
+		return m.focusPreview()
 	}
 	var cmd tea.Cmd
 	if m.focus == panePreview {
@@ -198,7 +197,7 @@ func (m *Model) handleWheel(ms tea.Mouse) tea.Cmd {
 		m.sessions.move(d)
 		m.refreshPreview()
 	case g.preview.contains(ms.X, ms.Y):
-		m.scrollPreview(-3 * d)
+		return m.scrollPreview(-3 * d)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"golang.org/x/term"
@@ -269,4 +270,25 @@ func (b *backend) History(id, back, rows, cols int) ([]string, int) {
 	back = max(0, min(back, total-rows))
 	lines, _ := s.History(total-rows-back, rows, cols)
 	return lines, back
+}
+
+// historySyncTimeout bounds fetching a session's remote history.
+const historySyncTimeout = 3 * time.Second
+
+// SyncHistory fetches the remote tmux pane's history into the session's
+// emulator (see session.Session.SyncHistory); nothing to fetch is no error.
+func (b *backend) SyncHistory(id int) tea.Cmd {
+	s := b.a.mgr.Get(id)
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), historySyncTimeout)
+		defer cancel()
+		err := s.SyncHistory(ctx)
+		if session.IsNoTmuxHistory(err) {
+			err = nil
+		}
+		return ui.HistorySynced{ID: id, Err: err}
+	}
 }
