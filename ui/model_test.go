@@ -996,3 +996,24 @@ func TestPreviewScrollsHistory(t *testing.T) {
 	d.keys("j") // the table moves on: another session, its live screen
 	d.mustNotSee("lines back")
 }
+
+// Sessions open before the first frame (the demo's) get one 1 s tick
+// chain, not a second one from the first flush: Init cannot record that
+// it scheduled one, New does.
+func TestOneTickChainWithSessionsAtStart(t *testing.T) {
+	f := newDemoBackend()
+	f.events = nil
+	m := New(Options{Backend: f, Theme: themes.MustNew("dark", true, false), Now: fixedClock()})
+	d := &driver{t: t, m: m}
+	d.stopTimers()
+	// New scheduled with the real timer function; count what Init and a
+	// flush schedule from here on.
+	d.m.initTimers = nil
+	if !d.m.ticking || !d.m.spinning {
+		t.Fatalf("ticking %v spinning %v after New with live sessions", d.m.ticking, d.m.spinning)
+	}
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24}, flushMsg{})
+	if d.timers != 0 {
+		t.Fatalf("%d more timers scheduled by a flush while the first ones run", d.timers)
+	}
+}
