@@ -845,4 +845,3 @@ func TestTunnelOnlyOpenAndForwardsShown(t *testing.T) {
 	d.keys("tab")
 	d.mustSee("tunnels only", "✓ L localhost:8080 → db:5432", "✕ D localhost:1080: cannot listen on localhost:1080: address already in use")
 }
-
