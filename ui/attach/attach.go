@@ -212,6 +212,7 @@ type attached struct {
 	banner     bool        // a link-down banner or help overlay covers the bottom line
 	help       bool        // the help overlay is shown
 	view       *scrollView // the scrollback view, when open
+	asking     bool        // "reconnect replaces the shell: y/n" is on the bottom line
 	keysLost   int         // keystroke reads dropped while the link was down
 	lastStatus string      // the status bar as last drawn ("" forces a redraw)
 	lastBytes  uint64      // output bytes when it was drawn: the remote may have erased it since
@@ -267,6 +268,10 @@ func (a *attached) input(p []byte) (Result, bool) {
 		a.scrollKeys(p)
 		return Result{}, false
 	}
+	if a.asking {
+		a.answerReconnect(p)
+		return Result{}, false
+	}
 	if a.help {
 		// Any key dismisses the help overlay.
 		a.help = false
@@ -291,6 +296,10 @@ func (a *attached) input(p []byte) (Result, bool) {
 		case CmdClose:
 			return Result{Action: Close}, true
 		case CmdReconnect:
+			if a.askReconnect() {
+				// The rest of this read is the answer's, or dropped.
+				return Result{}, false
+			}
 			a.s.Reconnect()
 		case CmdHelp:
 			a.help = true
