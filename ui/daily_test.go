@@ -47,6 +47,12 @@ func TestMarkAllShown(t *testing.T) {
 	}
 	d.keys("esc", "*")
 	d.mustSee("6 selected")
+	d.keys("*", "/", "primary*") // * while typing the filter applies it and marks
+	d.mustSee("1 selected", "/ primary")
+	d.keys("o")
+	if opened, _, _, _, _ := f.calls(); !slices.Equal(opened[2:], []string{"db-primary&"}) {
+		t.Fatalf("/primary* o opened %v", opened[2:])
+	}
 	d.keys("?")
 	d.mustSee("mark all shown", "mark, move down")
 }

@@ -210,6 +210,14 @@ func (m hostsModel) Update(msg tea.Msg) (hostsModel, tea.Cmd) {
 			m.filtering = false
 			m.filter.Blur()
 			return m, nil
+		case key.Matches(kp, k.SelectAll):
+			// No host alias has a '*' (those are patterns, never
+			// listed): it applies the filter and marks what it shows,
+			// so /prod* o works as /prod enter * o.
+			m.filtering = false
+			m.filter.Blur()
+			m.markShown()
+			return m, nil
 		case key.Matches(kp, k.ClearFilter):
 			m.filtering = false
 			m.filter.Blur()
