@@ -75,8 +75,7 @@ func TestDashboardSaveWritesOnlyChangedFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.mgr.CloseAll()
-	b := newBackend(a)
+	b := newBackend(a) // no session is opened: nothing to close
 	// The form shows the effective values (42s from ssh_config) and the
 	// user changed only the reattach method.
 	hs := ui.HostSettings{Heartbeat: keepalive.Settings{Mode: keepalive.ModeProbe, Interval: 42 * time.Second, Count: 3}, Reattach: "none", Changed: ui.FieldReattach}
