@@ -49,6 +49,8 @@ func (a *attached) openScroll() {
 	}
 	a.stop()
 	a.stop = func() {}
+	// Fetching the remote history takes a round trip or more: say so.
+	_, _ = io.WriteString(a.o.Out, "\x18"+bottomLine(a.cols, a.rows, " scrollback: fetching the session's history…", true))
 	ctx, cancel := context.WithTimeout(context.Background(), historySync)
 	err := h.SyncHistory(ctx)
 	cancel()
