@@ -188,6 +188,7 @@ func TestEndToEndDemoCommand(t *testing.T) {
 	needTmuxE2E(t)
 	bin := buildBinary(t)
 	state := t.TempDir()
+	start := time.Now()
 	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TMPDIR=" + state, "LANG=C.UTF-8"}, bin+" demo")
 	tm.waitFor("the demo hosts", "demo-healthy", "demo-slow", "demo-flaky")
 	tm.waitFor("three live sessions", "Sessions 3")
@@ -201,6 +202,7 @@ func TestEndToEndDemoCommand(t *testing.T) {
 			}
 		}
 		if live == 3 {
+			t.Logf("three live rows with an RTT %v after start", time.Since(start).Round(100*time.Millisecond))
 			break
 		}
 		if time.Now().After(deadline) {
@@ -226,6 +228,7 @@ func TestEndToEndDemoCommand(t *testing.T) {
 				wentDown = true
 			case wentDown && strings.Contains(l, "● up"):
 				back = true
+				t.Logf("demo-flaky down and up again %v after start", time.Since(start).Round(100*time.Millisecond))
 			}
 		}
 		time.Sleep(100 * time.Millisecond)
