@@ -83,7 +83,7 @@ func (m *Manager) Open(opts Options) *Session {
 		remoteName: newRemoteName(),
 		retryNow:   make(chan struct{}, 1),
 		outKick:    make(chan struct{}, 1),
-		screen:     vt.New(opts.Cols, opts.Rows),
+		screen:     vt.New(opts.Cols, opts.Rows, vt.WithScrollback(scrollbackLines(opts))),
 		cols:       opts.Cols,
 		rows:       opts.Rows,
 	}

@@ -134,6 +134,7 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 		Shell:        shellOptions(target, o.Getenv),
 		Cols:         cols,
 		Rows:         rows,
+		Scrollback:   scrollbackOption(o.settings().Scrollback()),
 		TunnelOnly:   tunnelOnly,
 		Forwards:     fwd,
 		TCPKeepAlive: target.TCPKeepAlive,

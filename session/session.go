@@ -53,6 +53,7 @@ type Options struct {
 	Term       string             // $TERM for the remote PTY
 	Shell      ShellOptions       // RemoteCommand, RequestTTY, SetEnv, SendEnv, ForwardAgent (Target.ShellOptions)
 	Cols, Rows int                // initial size
+	Scrollback int                // lines of history the emulator keeps; 0: vt.DefaultScrollback, <0: none
 	TunnelOnly bool               // no shell (ssh -N)
 	// TCPKeepAlive turns on kernel keepalive (ssh_config TCPKeepAlive).
 	TCPKeepAlive bool

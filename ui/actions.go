@@ -8,6 +8,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/sshdash/sshdash/session"
 )
 
 // handleAction acts on the messages screens and the backend send.
@@ -40,7 +42,7 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		default:
 			m.status = statusLine{fmt.Sprintf("opening %d hosts in the background…", len(msg.aliases)), statusInfo}
 		}
-		return tea.Batch(cmds...)
+		return inOrder(cmds)
 	case editHostMsg:
 		return m.openSettings(msg.alias)
 
@@ -61,11 +63,27 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		return nil
 	case AttachResult:
 		return m.handleAttachResult(msg)
+	case HistorySynced:
+		m.historySynced(msg)
+		return nil
 
 	// From the sessions pane.
 	case attachMsg:
 		return m.attach(msg.id)
 	case reconnectMsg:
+		s, ok := m.sessionByID(msg.id)
+		if !ok {
+			return nil
+		}
+		if s.Reattach == "none" && (s.State == session.Up || s.State == session.Stale) {
+			// No tmux or screen keeps the shell: a reconnect starts a
+			// new one, and what runs in this one is ended.
+			m.openConfirm(fmt.Sprintf("Reconnect session #%d %s?", m.sessionNumber(msg.id), s.Alias),
+				"It cannot reattach: its shell and programs are ended and a new shell starts.", reconnectNowMsg(msg))
+			return nil
+		}
+		return emit(reconnectNowMsg(msg))
+	case reconnectNowMsg:
 		b, id := m.backend, msg.id
 		m.status = statusLine{fmt.Sprintf("reconnecting %s now…", m.aliasOf(id)), statusInfo}
 		return func() tea.Msg { b.Reconnect(id); return nil }
@@ -110,10 +128,14 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		}
 		m.settingsOpen = false
 		m.hosts.setHosts(m.backend.Hosts())
-		m.status = statusLine{fmt.Sprintf("saved for %s: heartbeat %s, reattach %s", msg.pattern, msg.hs.Heartbeat, msg.hs.Reattach), statusOK}
+		m.status = statusLine{fmt.Sprintf("saved for %s: %s", msg.pattern, msg.hs), statusOK}
 		return nil
 	case settingsCancelMsg:
 		m.settingsOpen = false
+		return nil
+	case settingsUnchangedMsg:
+		m.settingsOpen = false
+		m.status = statusLine{fmt.Sprintf("%s: nothing changed, nothing saved", msg.alias), statusInfo}
 		return nil
 
 	// From prompts and dialogs.
@@ -235,4 +257,19 @@ func (m *Model) whileQuitting(interrupt bool) tea.Cmd {
 		return tea.Quit
 	}
 	return nil
+}
+
+// inOrder runs cmds one after the other in one command (so sessions are
+// opened, and numbered, in list order; each open only resolves the host
+// and starts the session) and then delivers their messages.
+func inOrder(cmds []tea.Cmd) tea.Cmd {
+	return func() tea.Msg {
+		out := make(tea.BatchMsg, 0, len(cmds))
+		for _, c := range cmds {
+			if msg := c(); msg != nil {
+				out = append(out, emit(msg))
+			}
+		}
+		return out
+	}
 }

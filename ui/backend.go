@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -40,6 +41,15 @@ type Backend interface {
 	// Screen renders the session's current screen for a preview: at most
 	// rows lines of at most cols cells, styled with ANSI SGR sequences.
 	Screen(id int, cols, rows int) []string
+	// History renders rows lines of the session's history (scrollback,
+	// then screen) ending back lines above its last line, each cols
+	// cells wide and styled, for a scrolled preview; back is clamped to
+	// what there is and returned.
+	History(id, back, rows, cols int) (lines []string, clamped int)
+	// SyncHistory brings into the session's history what its emulator
+	// could not see (the remote tmux pane's history); its message is
+	// HistorySynced.
+	SyncHistory(id int) tea.Cmd
 	// Log is the session's event log, oldest first.
 	Log(id int) []session.LogEntry
 	// Reconnect asks for an immediate reconnect attempt (or a fresh
@@ -103,9 +113,54 @@ func (h Host) Target() string {
 type HostSettings struct {
 	Heartbeat keepalive.Settings
 	Reattach  string // "auto", "tmux", "screen" or "none"
+	// Changed says which fields to write: the ones the user changed. The
+	// others keep what the settings file has for the pattern, or stay
+	// unset there, so that they go on following ssh_config and the
+	// defaults. Zero means all of them.
+	Changed HostFields
+}
+
+// HostFields is a set of the fields of HostSettings.
+type HostFields uint8
+
+// The fields of HostSettings.
+const (
+	FieldMode     HostFields = 1 << iota // Heartbeat.Mode
+	FieldInterval                        // Heartbeat.Interval
+	FieldCount                           // Heartbeat.Count
+	FieldReattach                        // Reattach
+	AllHostFields = FieldMode | FieldInterval | FieldCount | FieldReattach
+)
+
+// Has reports whether f includes g (a zero set includes every field).
+func (f HostFields) Has(g HostFields) bool { return f == 0 || f&g != 0 }
+
+// String lists the changed settings for the status line: "heartbeat
+// mode noop, reattach none".
+func (hs HostSettings) String() string {
+	var parts []string
+	if hs.Changed.Has(FieldMode) {
+		parts = append(parts, "heartbeat mode "+string(hs.Heartbeat.Mode))
+	}
+	if hs.Changed.Has(FieldInterval) && hs.Heartbeat.Interval > 0 {
+		parts = append(parts, "interval "+shortDuration(hs.Heartbeat.Interval))
+	}
+	if hs.Changed.Has(FieldCount) && hs.Heartbeat.Count > 0 {
+		parts = append(parts, fmt.Sprintf("count %d", hs.Heartbeat.Count))
+	}
+	if hs.Changed.Has(FieldReattach) {
+		parts = append(parts, "reattach "+hs.Reattach)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Messages the Backend's commands produce.
+
+// HistorySynced is the result of Backend.SyncHistory.
+type HistorySynced struct {
+	ID  int
+	Err error // nil also when there was nothing to fetch
+}
 
 // SessionOpened is the result of Backend.Open when the session was created.
 type SessionOpened struct {
@@ -179,6 +234,8 @@ func (nullBackend) Open(string, bool) tea.Cmd                   { return nil }
 func (nullBackend) OpenTunnels(string) tea.Cmd                  { return nil }
 func (nullBackend) Sessions() []session.Status                  { return nil }
 func (nullBackend) Screen(int, int, int) []string               { return nil }
+func (nullBackend) History(int, int, int, int) ([]string, int)  { return nil, 0 }
+func (nullBackend) SyncHistory(int) tea.Cmd                     { return nil }
 func (nullBackend) Log(int) []session.LogEntry                  { return nil }
 func (nullBackend) Reconnect(int)                               {}
 func (nullBackend) Close(int)                                   {}

@@ -95,7 +95,7 @@ func (m helpModel) View(w, h int) []string {
 	body = append(body, "",
 		st.Group.Render("Attached to a session")+"  "+st.Muted.Render("ctrl+^ then:"),
 		st.HintKey.Render("d")+" detach  "+st.HintKey.Render("n/p")+" next/prev  "+st.HintKey.Render("1–9")+" jump  "+
-			st.HintKey.Render("r")+" reconnect  "+st.HintKey.Render(".")+" close",
+			st.HintKey.Render("r")+" reconnect  "+st.HintKey.Render(".")+" close  "+st.HintKey.Render("[")+" scrollback",
 		"", st.Muted.Render("Mouse: click a row to select it, click a tab to switch. esc closes."))
 	bw := 0
 	for _, l := range body {

@@ -15,6 +15,7 @@
 // Messages the Backend's commands must produce:
 //
 //   - Open(alias, background) → SessionOpened or OpenFailed.
+//   - SyncHistory(id) → HistorySynced, before the preview scrolls back.
 //   - Attach(id) → AttachResult: how the user left the attached session
 //     (detach, next, prev, jump N, close, the session ended, or an error).
 //     The dashboard attaches the next/previous/N-th session itself.
@@ -30,7 +31,9 @@
 //
 // DefaultKeyMap documents every key. Hosts | Sessions are two panes (side
 // by side from 120 columns, one at a time below, Tab switches); the preview
-// shows the selected session's screen under the sessions table; l opens a
+// shows the selected session's screen under the sessions table ([ gives it
+// the keys to scroll back through the history; the wheel over it too); a
+// failed session's preview gives the whole reason; l opens a
 // session's event log; e opens the heartbeat/reattach settings form of a
 // host; prompts (host key, passphrase, password, keyboard-interactive) are
 // queued dialogs whose answers go to Prompt.Answer only; ? shows the help

@@ -65,7 +65,13 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 		if ev.To == session.Failed {
 			cause := "unknown cause"
 			if ev.Cause != nil {
-				cause = oneLine(ev.Cause.Error())
+				// A failure the table abbreviates (a changed host key,
+				// refused authentication) is named the same way here;
+				// its preview has the whole of it.
+				cause = shortCause(ev.Cause)
+				if full := oneLine(ev.Cause.Error()); cause != full {
+					cause += " (its preview has the details)"
+				}
 			}
 			m.status = statusLine{fmt.Sprintf("%s failed: %s", m.aliasOf(ev.ID), cause), statusError}
 		}

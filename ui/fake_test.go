@@ -22,6 +22,8 @@ type fakeBackend struct {
 	errs     []string
 	sessions []session.Status
 	screens  map[int][]string
+	syncs    []int            // SyncHistory calls
+	hist     map[int][]string // history (scrollback and screen) per session; screens when nil
 	logs     map[int][]session.LogEntry
 	events   chan session.Event
 	nextID   int
@@ -50,6 +52,7 @@ type savedSettings struct {
 func newFakeBackend(now func() time.Time) *fakeBackend {
 	return &fakeBackend{
 		screens: map[int][]string{},
+		hist:    map[int][]string{},
 		logs:    map[int][]session.LogEntry{},
 		events:  make(chan session.Event, 256),
 		nextID:  1,
@@ -122,6 +125,29 @@ func (f *fakeBackend) Screen(id, cols, rows int) []string {
 		lines = lines[len(lines)-rows:]
 	}
 	return append([]string(nil), lines...)
+}
+
+// History serves the fake's history (its screen's lines, or hist when
+// set) as the real backend does: rows lines ending back lines above the
+// last.
+func (f *fakeBackend) History(id, back, rows, cols int) ([]string, int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	h := f.hist[id]
+	if h == nil {
+		h = f.screens[id]
+	}
+	back = max(0, min(back, len(h)-rows))
+	from := max(0, len(h)-rows-back)
+	return append([]string(nil), h[from:min(len(h), from+rows)]...), back
+}
+
+// SyncHistory records the call and reports success at once.
+func (f *fakeBackend) SyncHistory(id int) tea.Cmd {
+	f.mu.Lock()
+	f.syncs = append(f.syncs, id)
+	f.mu.Unlock()
+	return func() tea.Msg { return HistorySynced{ID: id} }
 }
 
 func (f *fakeBackend) Log(id int) []session.LogEntry {

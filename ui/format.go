@@ -65,13 +65,16 @@ func stateText(s session.Status, now time.Time, spin string) string {
 			b.WriteString(countdown(s.NextAttempt.Sub(now)))
 			spin = ""
 		} else if s.Stage != "" {
+			// The stage shows the progress; no spinner, so that
+			// "reconnecting #12 handshake" fits the state column.
 			b.WriteByte(' ')
 			b.WriteString(string(s.Stage))
+			spin = ""
 		}
 	case session.Dropped, session.Failed:
 		if s.Cause != nil {
 			b.WriteString(": ")
-			b.WriteString(oneLine(s.Cause.Error()))
+			b.WriteString(shortCause(s.Cause))
 		}
 	case session.Closed:
 		if s.ExitStatus != 0 {

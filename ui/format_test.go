@@ -49,7 +49,7 @@ func TestStateTextHasIconAndWord(t *testing.T) {
 		{session.Status{State: session.Stale}, "◐ stale"},
 		{session.Status{State: session.Dropped, Cause: errors.New("EOF\n")}, "✕ dropped: EOF"},
 		{session.Status{State: session.Reconnecting, Attempt: 2, NextAttempt: now.Add(3 * time.Second)}, "↻ reconnecting #2 in 3s"},
-		{session.Status{State: session.Reconnecting, Attempt: 2, Stage: session.StageHandshake}, "↻ reconnecting #2 handshake *"},
+		{session.Status{State: session.Reconnecting, Attempt: 2, Stage: session.StageHandshake}, "↻ reconnecting #2 handshake"},
 		{session.Status{State: session.Failed, Cause: errors.New("host key changed")}, "⚠ failed: host key changed"},
 		{session.Status{State: session.NeedsYou}, "? needs you"},
 		{session.Status{State: session.Connecting, Stage: session.StageAuth}, "… connecting auth *"},
@@ -97,4 +97,26 @@ func TestFitColumnsNeverOverflow(t *testing.T) {
 			t.Fatalf("inner %d: state or host column dropped", inner)
 		}
 	}
+}
+
+// Issue 16: at 120 columns (hosts beside sessions) the state column holds
+// "↻ reconnecting #12 handshake" whole, and RTT stays.
+func TestStateColumnAt120(t *testing.T) {
+	d := newDriver(t, newDemoBackend(), 120, 40)
+	failedHostKeySetup(d)
+	d.mustSee("↻ reconnecting #12 handshake web2", "RTT")
+}
+
+// The preview of a failed session wraps the whole reason; a changed host
+// key shows OpenSSH's warning, both fingerprints and the line to fix.
+func TestPreviewFailureInFull(t *testing.T) {
+	d := newDriver(t, newDemoBackend(), 100, 40)
+	failedHostKeySetup(d)
+	d.mustSee("REMOTE HOST IDENTIFICATION HAS CHANGED", "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8.",
+		"SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU.", "/home/me/.ssh/known_hosts:17", "⚠ failed: HOST KEY CHANGED")
+	f := d.m.backend.(*fakeBackend)
+	long := "proxy command \"nc -X connect -x proxy.corp.example:3128 %h %p\" exited with status 1: nc: connection refused / last words of the proxy END-OF-REASON"
+	d.send(f.setState(6, session.Failed, errors.New(long)))
+	d.mustSee("END-OF-REASON")
+	d.mustNotSee("REMOTE HOST IDENTIFICATION")
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -48,6 +49,10 @@ func TestGolden(t *testing.T) {
 			d.send(session.PromptRequested{ID: 2, Prompt: p})
 			d.keys("correct horse")
 		}},
+		// A changed host key: OpenSSH's warning, the fingerprints and
+		// the known_hosts line in the preview; "reconnecting #12
+		// handshake" whole in the state column at 120 columns.
+		{"failed_hostkey_120x40", 120, 40, failedHostKeySetup},
 		{"errors_80x24", 80, 24, func(d *driver) {
 			d.m.configErrors = []string{`~/.ssh/config:12: unknown keyword "Hostnme"`}
 			d.keys("!")
@@ -80,4 +85,21 @@ func TestGolden(t *testing.T) {
 		d.keys("tab")
 		golden.RequireEqual(t, goldenView(t, d)+"\n")
 	})
+}
+
+// failedHostKeySetup fails session 6 (pi) on a changed host key, puts
+// session 3 at reconnect attempt 12 in the handshake, and selects pi in
+// the sessions pane.
+func failedHostKeySetup(d *driver) {
+	f := d.m.backend.(*fakeBackend)
+	cause := &session.DialError{Host: "pi", Err: &session.HostKeyChangedError{
+		Host: "raspberrypi.local", File: "/home/me/.ssh/known_hosts", Line: 17, KeyType: "ssh-ed25519",
+		Fingerprint:      "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8",
+		KnownFingerprint: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+	}}
+	f.update(3, func(s *session.Status) {
+		s.Attempt, s.NextAttempt, s.Stage = 12, time.Time{}, session.StageHandshake
+	})
+	d.send(f.setState(6, session.Failed, cause))
+	d.keys("tab", "j", "j", "j", "j", "j")
 }

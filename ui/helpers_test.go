@@ -121,6 +121,7 @@ func keyMsgs(k string) []tea.KeyPressMsg {
 		"pgdown":    {Code: tea.KeyPgDown},
 		"backspace": {Code: tea.KeyBackspace},
 		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
+		"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
 	}
 	if kp, ok := special[k]; ok {
 		return []tea.KeyPressMsg{kp}

@@ -210,6 +210,14 @@ func (m hostsModel) Update(msg tea.Msg) (hostsModel, tea.Cmd) {
 			m.filtering = false
 			m.filter.Blur()
 			return m, nil
+		case key.Matches(kp, k.SelectAll):
+			// No host alias has a '*' (those are patterns, never
+			// listed): it applies the filter and marks what it shows,
+			// so /prod* o works as /prod enter * o.
+			m.filtering = false
+			m.filter.Blur()
+			m.markShown()
+			return m, nil
 		case key.Matches(kp, k.ClearFilter):
 			m.filtering = false
 			m.filter.Blur()
@@ -256,6 +264,8 @@ func (m hostsModel) Update(msg tea.Msg) (hostsModel, tea.Cmd) {
 			}
 			m.move(1)
 		}
+	case key.Matches(kp, k.SelectAll):
+		m.markShown()
 	case key.Matches(kp, k.OpenSelected), key.Matches(kp, k.OpenTunnels):
 		aliases := m.markedOrCurrent()
 		if len(aliases) == 0 {
@@ -296,12 +306,29 @@ func (m *hostsModel) click(y int) bool {
 // emit is a command that sends msg to the root model.
 func emit(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
-// markedOrCurrent is the marked hosts in config order, or else the one
-// under the cursor.
+// markShown marks every host the list shows (all of them, or those the
+// filter matches); when all of those are marked already, it unmarks them.
+func (m *hostsModel) markShown() {
+	all := true
+	for _, it := range m.items {
+		all = all && m.marked[m.hosts[it.idx].Alias]
+	}
+	for _, it := range m.items {
+		if all {
+			delete(m.marked, m.hosts[it.idx].Alias)
+		} else {
+			m.marked[m.hosts[it.idx].Alias] = true
+		}
+	}
+}
+
+// markedOrCurrent is the marked hosts in the list's order (as the
+// unfiltered list shows them: by group, config order within), or else the
+// one under the cursor.
 func (m hostsModel) markedOrCurrent() []string {
 	var aliases []string
-	for _, h := range m.hosts {
-		if m.marked[h.Alias] {
+	for _, i := range m.listOrder() {
+		if h := m.hosts[i]; m.marked[h.Alias] {
 			aliases = append(aliases, h.Alias)
 		}
 	}

@@ -25,24 +25,31 @@ func (m hostsModel) grouped() bool {
 	return false
 }
 
+// listOrder is the host indices in the order of the unfiltered list:
+// groups by first appearance, config order within.
+func (m hostsModel) listOrder() []int {
+	order := map[string]int{}
+	for _, h := range m.hosts {
+		if _, ok := order[h.Group]; !ok {
+			order[h.Group] = len(order)
+		}
+	}
+	idx := make([]int, len(m.hosts))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return order[m.hosts[idx[a]].Group] < order[m.hosts[idx[b]].Group] })
+	return idx
+}
+
 // refilter recomputes the items from the hosts and the filter.
 func (m *hostsModel) refilter() {
 	q := m.query()
 	m.items = m.items[:0]
 	if q == "" {
-		// Grouped by first appearance of each group, config order within.
-		order := map[string]int{}
-		for _, h := range m.hosts {
-			if _, ok := order[h.Group]; !ok {
-				order[h.Group] = len(order)
-			}
-		}
-		for i := range m.hosts {
+		for _, i := range m.listOrder() {
 			m.items = append(m.items, hostItem{idx: i})
 		}
-		sort.SliceStable(m.items, func(a, b int) bool {
-			return order[m.hosts[m.items[a].idx].Group] < order[m.hosts[m.items[b].idx].Group]
-		})
 	} else {
 		type scored struct {
 			hostItem

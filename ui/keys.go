@@ -21,7 +21,8 @@ type KeyMap struct {
 
 	// Hosts pane
 	Connect      key.Binding // connect to the host and attach
-	Select       key.Binding // mark / unmark for opening in the background
+	Select       key.Binding // mark / unmark for opening in the background, then move down
+	SelectAll    key.Binding // mark (or unmark) every host the filter shows
 	OpenSelected key.Binding // open every marked host in the background
 	OpenTunnels  key.Binding // open the marked (or current) hosts for their tunnels only
 	Filter       key.Binding // start fuzzy filtering
@@ -32,6 +33,9 @@ type KeyMap struct {
 	Reconnect key.Binding
 	Close     key.Binding
 	Log       key.Binding
+	// Scrollback focuses the preview to scroll through the session's
+	// history (esc or [ again: back to the table).
+	Scrollback key.Binding
 
 	// Both panes
 	Edit key.Binding // heartbeat / reattach settings of the host
@@ -46,6 +50,7 @@ type KeyMap struct {
 	Yes       key.Binding
 	No        key.Binding
 	Submit    key.Binding
+	Save      key.Binding // save a form from any field
 	Cancel    key.Binding
 	NextField key.Binding
 	PrevField key.Binding
@@ -57,12 +62,15 @@ type KeyMap struct {
 //
 //	↑/k ↓/j        move            pgup/pgdown   page      g/home G/end  first/last
 //	tab shift+tab  switch pane (Hosts | Sessions)
-//	Hosts:    enter connect and attach · space select · o open selected in the
+//	Hosts:    enter connect and attach · space mark and move down · * mark (or
+//	          unmark) every host shown · o open marked in list order in the
 //	          background · / filter (esc clears) · e heartbeat settings
-//	Sessions: enter attach · r reconnect now · x or . close (asks) · l event log ·
-//	          e heartbeat settings
+//	Sessions: enter attach · r reconnect now (asks without reattach) · x or .
+//	          close (asks) · l event log · [ scroll the preview (pgup/pgdown,
+//	          ↑/↓, g/G; the mouse wheel over it too) · e heartbeat settings
 //	!  configuration errors · ?  help · q or ctrl+c quit (asks while sessions are open)
-//	Dialogs:  y/n, enter/esc; forms: tab/shift+tab fields, ←/→ choices, enter save
+//	Dialogs:  y/n, enter/esc; forms: enter, tab/shift+tab (j/k outside text)
+//	          fields, ←/→ choices, ctrl+s save, esc cancel
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -75,16 +83,18 @@ func DefaultKeyMap() KeyMap {
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
 
 		Connect:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "connect")),
-		Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark")),
+		Select:       key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark, move down")),
+		SelectAll:    key.NewBinding(key.WithKeys("*"), key.WithHelp("*", "mark all shown")),
 		OpenSelected: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open marked")),
 		OpenTunnels:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tunnels only")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
-		Attach:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach")),
-		Reconnect: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reconnect")),
-		Close:     key.NewBinding(key.WithKeys("x", "."), key.WithHelp("x", "close")),
-		Log:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
+		Attach:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach")),
+		Reconnect:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reconnect")),
+		Close:      key.NewBinding(key.WithKeys("x", "."), key.WithHelp("x", "close")),
+		Log:        key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
+		Scrollback: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll preview")),
 
 		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings")),
 
@@ -96,6 +106,7 @@ func DefaultKeyMap() KeyMap {
 		Yes:       key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 		No:        key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
 		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Save:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "save")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		NextField: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
 		PrevField: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
@@ -111,9 +122,9 @@ func (k KeyMap) ShortHelp() []key.Binding { return k.hostsHints() }
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
-		{k.Connect, k.Select, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter, k.Edit},
-		{k.Attach, k.Reconnect, k.Close, k.Log, k.Back},
-		{k.Errors, k.Help, k.Quit},
+		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter},
+		{k.Attach, k.Reconnect, k.Close, k.Log, k.Scrollback},
+		{k.Edit, k.Errors, k.Help, k.Quit, k.Back},
 	}
 }
 

@@ -45,6 +45,7 @@ type pane int
 const (
 	paneHosts pane = iota
 	paneSessions
+	panePreview // the selected session's preview, scrolled through its history
 )
 
 // statusKind is the kind of message in the status line.
@@ -106,9 +107,13 @@ type Model struct {
 	hasPendingAttach bool
 	quitting         bool
 
-	spinFrame      int
-	spinning       bool
-	ticking        bool // the 1 s tick is scheduled
+	spinFrame int
+	spinning  bool
+	ticking   bool // the 1 s tick is scheduled
+	// initTimers are the timers for sessions open before the first
+	// frame, scheduled by Init; New sets ticking and spinning for them
+	// (Init's receiver is a copy, so it could not).
+	initTimers     []tea.Cmd
 	flushScheduled bool
 	needRefresh    bool
 	previewDirty   bool
@@ -165,6 +170,7 @@ func New(opts Options) Model {
 	m.sessions.setRows(m.snapshot)
 	m.hosts.setLive(m.snapshot)
 	m.hosts.focused = true
+	m.initTimers = m.ensureTimers()
 	return m
 }
 
@@ -183,7 +189,7 @@ func Run(ctx context.Context, opts Options) error {
 // and starts listening for session events.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent()}
-	cmds = append(cmds, m.ensureTimers()...)
+	cmds = append(cmds, m.initTimers...)
 	return tea.Batch(cmds...)
 }
 
@@ -324,5 +330,9 @@ func (m *Model) setFocus(p pane) {
 	m.focus = p
 	m.hosts.focused = p == paneHosts
 	m.sessions.focused = p == paneSessions
+	m.preview.focused = p == panePreview
+	if p != panePreview {
+		m.preview.scroll = 0 // back to the live screen
+	}
 	m.resize()
 }

@@ -462,7 +462,7 @@ func TestSettingsFormValidatesAndSaves(t *testing.T) {
 	for range 3 {
 		d.keys("backspace")
 	}
-	d.keys("abc", "enter")
+	d.keys("abc", "ctrl+s")
 	d.mustSee(`the interval "abc" is not a duration`)
 	if _, _, _, _, saved := f.calls(); len(saved) != 0 {
 		t.Fatal("saved an invalid form")
@@ -470,18 +470,19 @@ func TestSettingsFormValidatesAndSaves(t *testing.T) {
 	for range 3 {
 		d.keys("backspace")
 	}
-	d.keys("20s", "tab", "backspace", "0", "enter")
+	d.keys("20s", "tab", "backspace", "0", "ctrl+s")
 	d.mustSee("the count must be a whole number from 1 to 100")
-	d.keys("backspace", "5", "tab", "right", "enter") // reattach tmux
+	d.keys("backspace", "5", "tab", "right", "ctrl+s") // reattach tmux
 	_, _, _, _, saved := f.calls()
-	want := savedSettings{"web1", HostSettings{Heartbeat: keepalive.Settings{Mode: keepalive.ModeNoop, Interval: 20 * time.Second, Count: 5}, Reattach: "tmux"}}
+	want := savedSettings{"web1", HostSettings{Heartbeat: keepalive.Settings{Mode: keepalive.ModeNoop, Interval: 20 * time.Second, Count: 5}, Reattach: "tmux",
+		Changed: FieldMode | FieldInterval | FieldCount | FieldReattach}}
 	if len(saved) != 1 || saved[0] != want {
 		t.Fatalf("saved %+v, want %+v", saved, want)
 	}
 	if d.m.settingsOpen {
 		t.Fatal("form still open after saving")
 	}
-	d.mustSee("saved for web1: heartbeat noop 20s×5, reattach tmux", "noop 20s×5")
+	d.mustSee("saved for web1: heartbeat mode noop, interval 20s, count 5, reattach tmux", "noop 20s×5")
 }
 
 func TestSettingsOffSkipsIntervalAndReportsSaveErrors(t *testing.T) {
@@ -496,7 +497,7 @@ func TestSettingsOffSkipsIntervalAndReportsSaveErrors(t *testing.T) {
 	if d.m.settings.focus != fieldReattach {
 		t.Fatalf("focus on field %d, want reattach (interval unused with off)", d.m.settings.focus)
 	}
-	d.keys("enter")
+	d.keys("ctrl+s")
 	d.mustSee("could not save: permission denied")
 	if !d.m.settingsOpen {
 		t.Fatal("form closed although saving failed")

@@ -19,6 +19,10 @@ type previewModel struct {
 	s     session.Status
 	num   int
 	lines []string
+	// scroll is how many lines back through the history the preview
+	// shows (0: the live screen); focused: the preview pane has the keys.
+	scroll  int
+	focused bool
 }
 
 func newPreviewModel(sh *shared) previewModel { return previewModel{sh: sh} }
@@ -48,6 +52,14 @@ func (m previewModel) View() []string {
 	if s.Target != "" && s.Target != s.Alias {
 		title += " · " + s.Target
 	}
+	if m.scroll > 0 {
+		title = fmt.Sprintf("%s · %d lines back (G: live)", title, m.scroll)
+	}
+	f := m.sh.frame
+	if m.focused {
+		f = m.sh.frameFocused
+	}
+	headline, failure, failed := failureText(s)
 	summary := stateStyle(st, s.State).Render(stateText(s, m.sh.now(), ""))
 	var extra []string
 	if s.BytesIn > 0 || s.BytesOut > 0 {
@@ -62,11 +74,27 @@ func (m previewModel) View() []string {
 	if s.TunnelOnly {
 		extra = append(extra, "tunnels only")
 	}
-	if len(extra) > 0 {
-		summary += st.Muted.Render(" · " + strings.Join(extra, " · "))
-	}
 	lines := make([]string, 0, h)
-	lines = append(lines, summary)
+	switch {
+	case failed:
+		// The whole reason, wrapped, then the details on lines of
+		// their own (a changed host key's warning), then the rest.
+		for _, l := range wrap(headline, max(w-2, 1)) {
+			lines = append(lines, stateStyle(st, s.State).Render(l))
+		}
+		for _, f := range failure {
+			for _, l := range wrap(f, max(w-2, 1)) {
+				lines = append(lines, stateStyle(st, s.State).Render(l))
+			}
+		}
+		if len(extra) > 0 {
+			lines = append(lines, st.Muted.Render(strings.Join(extra, " · ")))
+		}
+	case len(extra) > 0:
+		lines = append(lines, summary+st.Muted.Render(" · "+strings.Join(extra, " · ")))
+	default:
+		lines = append(lines, summary)
+	}
 	// One line per forward: up, down (while the link is), or failed and why.
 	for _, t := range s.Tunnels {
 		switch {
@@ -82,5 +110,5 @@ func (m previewModel) View() []string {
 	if len(m.lines) == 0 {
 		lines = append(lines, st.Muted.Render("(nothing on the screen yet)"))
 	}
-	return m.sh.frame.box(title, lines, w, h)
+	return f.box(title, lines, w, h)
 }

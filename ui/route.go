@@ -96,14 +96,15 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(kp, k.NextPane, k.PrevPane):
-		if m.focus == paneHosts {
-			m.setFocus(paneSessions)
-		} else {
-			m.setFocus(paneHosts)
-		}
+		m.setFocus(m.nextPane())
 		return nil
+	case m.focus == paneSessions && key.Matches(kp, k.Scrollback):
+		return m.focusPreview()
 	}
 	var cmd tea.Cmd
+	if m.focus == panePreview {
+		return m.previewKey(kp)
+	}
 	if m.focus == paneHosts {
 		m.hosts, cmd = m.hosts.Update(kp)
 	} else {
@@ -195,6 +196,8 @@ func (m *Model) handleWheel(ms tea.Mouse) tea.Cmd {
 	case g.sessions.contains(ms.X, ms.Y):
 		m.sessions.move(d)
 		m.refreshPreview()
+	case g.preview.contains(ms.X, ms.Y):
+		return m.scrollPreview(-3 * d)
 	}
 	return nil
 }

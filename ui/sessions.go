@@ -17,7 +17,8 @@ import (
 // Messages the sessions pane sends to the root model.
 type (
 	attachMsg       struct{ id int }
-	reconnectMsg    struct{ id int }
+	reconnectMsg    struct{ id int } // asks first when the shell would be replaced
+	reconnectNowMsg struct{ id int } // confirmed, or nothing to lose
 	closeRequestMsg struct{ id int } // asks for confirmation first
 	closeMsg        struct{ id int } // confirmed
 	showLogMsg      struct{ id int }
@@ -52,7 +53,7 @@ type column struct {
 func sessionColumns() [numCols]column {
 	return [numCols]column{
 		colNum:     {title: "#", w: 3, min: 3, max: 3, right: true},
-		colState:   {title: "STATE", w: 24, min: 13, max: 44},
+		colState:   {title: "STATE", w: 28, min: 13, max: 44}, // 28: "↻ reconnecting #12 handshake"
 		colHost:    {title: "HOST", w: 12, min: 8, max: 24},
 		colRTT:     {title: "RTT", w: 6, min: 6, max: 6, drop: 5, right: true},
 		colSpark:   {title: "RECENT", w: 10, min: 6, max: 24, drop: 3},
@@ -84,19 +85,27 @@ func fitColumns(inner int) [numCols]int {
 		}
 		return t + max(n-1, 0) // one space between columns
 	}
-	// Give up some of the state's and the sparkline's room when that is
-	// enough; otherwise drop the least important column and try again.
-	soft := func(i int) int { return cols[i].w - 2 }
+	// Give up some of the host's and the sparkline's room, and then the
+	// state's (whose last four cells hold only the longest states), when
+	// that is enough; otherwise drop the least important column and try
+	// again.
+	soft := func(i int) int {
+		if i == colState {
+			return cols[i].w - 4
+		}
+		return cols[i].w - 2
+	}
+	shrink := []int{colHost, colSpark, colState}
 	for total() > inner {
 		over := total() - inner
 		slack := 0
-		for _, i := range []int{colState, colSpark} {
+		for _, i := range shrink {
 			if w[i] > 0 {
 				slack += w[i] - soft(i)
 			}
 		}
 		if over <= slack {
-			for _, i := range []int{colState, colSpark} {
+			for _, i := range shrink {
 				if cut := min(over, w[i]-soft(i)); w[i] > 0 && cut > 0 {
 					w[i] -= cut
 					over -= cut

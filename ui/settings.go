@@ -21,6 +21,8 @@ type (
 		hs      HostSettings
 	}
 	settingsCancelMsg struct{}
+	// settingsUnchangedMsg: saved with no change; nothing is written.
+	settingsUnchangedMsg struct{ alias string }
 )
 
 // The choices of the form's choice fields.
@@ -60,9 +62,14 @@ type settingsModel struct {
 	count    textinput.Model
 	pattern  textinput.Model
 	focus    int
-	err      string
-	saving   bool
-	w        int
+	// The values the form opened with: a field still at its value is
+	// not written, so it goes on following ssh_config and the defaults.
+	initMode, initReattach int
+	initInterval           time.Duration
+	initCount              int
+	err                    string
+	saving                 bool
+	w                      int
 }
 
 func newSettingsModel(sh *shared, h Host) settingsModel {
@@ -91,6 +98,7 @@ func newSettingsModel(sh *shared, h Host) settingsModel {
 	}
 	m.interval = newInput(shortDuration(iv), "e.g. 15s", 12)
 	m.count = newInput(strconv.Itoa(cnt), "e.g. 3", 4)
+	m.initMode, m.initReattach, m.initInterval, m.initCount = m.mode, m.reattach, iv, cnt
 	m.pattern = newInput(h.Alias, "Host pattern", 64)
 	m.applyTheme()
 	return m
@@ -175,6 +183,12 @@ func (m settingsModel) validate() (string, HostSettings, error) {
 	}
 	hs := HostSettings{Reattach: reattachChoices()[m.reattach]}
 	hs.Heartbeat.Mode = heartbeatModes()[m.mode]
+	if m.mode != m.initMode {
+		hs.Changed |= FieldMode
+	}
+	if m.reattach != m.initReattach {
+		hs.Changed |= FieldReattach
+	}
 	if !m.usesInterval() {
 		return pattern, hs, nil
 	}
@@ -188,7 +202,28 @@ func (m settingsModel) validate() (string, HostSettings, error) {
 		return "", HostSettings{}, fmt.Errorf("the count must be a whole number from 1 to %d", maxCount)
 	}
 	hs.Heartbeat.Count = n
+	if iv != m.initInterval {
+		hs.Changed |= FieldInterval
+	}
+	if n != m.initCount {
+		hs.Changed |= FieldCount
+	}
 	return pattern, hs, nil
+}
+
+// save validates the form and asks for it to be saved, or, when nothing
+// was changed, closes it without writing anything.
+func (m settingsModel) save() (settingsModel, tea.Cmd) {
+	pattern, hs, err := m.validate()
+	if err != nil {
+		m.err = err.Error()
+		return m, nil
+	}
+	if hs.Changed == 0 {
+		return m, emit(settingsUnchangedMsg{alias: m.host.Alias})
+	}
+	m.err, m.saving = "", true
+	return m, emit(settingsSaveMsg{pattern: pattern, hs: hs})
 }
 
 // parseInterval accepts a Go duration ("15s", "1m30s") or whole seconds ("15").
@@ -238,20 +273,21 @@ func (m settingsModel) Update(msg tea.Msg) (settingsModel, tea.Cmd) {
 	switch {
 	case key.Matches(kp, k.Cancel):
 		return m, emit(settingsCancelMsg{})
+	case key.Matches(kp, k.Save):
+		return m.save()
 	case key.Matches(kp, k.Submit):
-		if m.focus == fieldCancel {
+		// Enter presses the focused button, and elsewhere moves on to
+		// the next field, as in a terminal form; ctrl+s saves.
+		switch m.focus {
+		case fieldCancel:
 			return m, emit(settingsCancelMsg{})
+		case fieldSave:
+			return m.save()
 		}
-		pattern, hs, err := m.validate()
-		if err != nil {
-			m.err = err.Error()
-			return m, nil
-		}
-		m.err, m.saving = "", true
-		return m, emit(settingsSaveMsg{pattern: pattern, hs: hs})
-	case key.Matches(kp, k.NextField):
 		return m, m.focusField(m.focus+1, 1)
-	case key.Matches(kp, k.PrevField):
+	case key.Matches(kp, k.NextField), !textField && key.Matches(kp, k.Down):
+		return m, m.focusField(m.focus+1, 1)
+	case key.Matches(kp, k.PrevField), !textField && key.Matches(kp, k.Up):
 		return m, m.focusField(m.focus-1, -1)
 	}
 	if !textField {
@@ -292,100 +328,4 @@ func (m settingsModel) Update(msg tea.Msg) (settingsModel, tea.Cmd) {
 	}
 	m.err = ""
 	return m, cmd
-}
-
-// View renders the form as a dialog.
-func (m settingsModel) View() []string {
-	st := &m.sh.st
-	label := func(f int, s string) string {
-		l := fit(s, 18)
-		if m.focus == f {
-			return st.HintKey.Render("▸ " + l)
-		}
-		return "  " + st.Label.Render(l)
-	}
-	choices := func(f int, opts []string, cur int) string {
-		parts := make([]string, len(opts))
-		for i, o := range opts {
-			if i == cur {
-				if m.focus == f {
-					parts[i] = st.OptionOn.Render("[" + o + "]")
-				} else {
-					parts[i] = st.Bold.Render("[" + o + "]")
-				}
-			} else {
-				parts[i] = st.Option.Render(" " + o + " ")
-			}
-		}
-		return strings.Join(parts, "")
-	}
-	modes := make([]string, 0, 4)
-	for _, md := range heartbeatModes() {
-		modes = append(modes, string(md))
-	}
-	var body []string
-	src := m.host.HeartbeatSource
-	if src == "" {
-		src = "default"
-	}
-	body = append(body, st.Muted.Render(fmt.Sprintf("Now: heartbeat %s (%s), reattach %s", orDefault(m.host.Heartbeat), src, orAuto(m.host.Reattach))), "")
-	body = append(body, label(fieldMode, "Heartbeat")+choices(fieldMode, modes, m.mode))
-	body = append(body, st.Muted.Render("  "+fit("", 18)+modeHelp(heartbeatModes()[m.mode])))
-	if m.usesInterval() {
-		body = append(body, label(fieldInterval, "Interval")+m.interval.View())
-		body = append(body, label(fieldCount, "Missed beats")+m.count.View()+st.Muted.Render(" before the link is dead"))
-	} else {
-		body = append(body, "  "+st.Muted.Render(fit("Interval", 18)+"—"))
-		body = append(body, "  "+st.Muted.Render(fit("Missed beats", 18)+"—"))
-	}
-	body = append(body, label(fieldReattach, "Reattach")+choices(fieldReattach, reattachChoices(), m.reattach))
-	body = append(body, label(fieldPattern, "Save for hosts")+m.pattern.View())
-	body = append(body, "")
-	save, cancel := st.Button.Render("[ Save ]"), st.Button.Render("[ Cancel ]")
-	if m.focus == fieldSave {
-		save = st.ButtonFocus.Render("[ Save ]")
-	}
-	if m.focus == fieldCancel {
-		cancel = st.ButtonFocus.Render("[ Cancel ]")
-	}
-	body = append(body, "  "+save+"  "+cancel)
-	switch {
-	case m.saving:
-		body = append(body, "", st.Muted.Render("saving…"))
-	case m.err != "":
-		body = append(body, "")
-		for _, l := range wrap("⚠ "+m.err, m.w-4) {
-			body = append(body, st.Error.Render(l))
-		}
-	}
-	return modalBox(st, "Settings · "+m.host.Alias, body, m.w)
-}
-
-func orDefault(s keepalive.Settings) string {
-	if s.Mode == "" {
-		return keepalive.Default().String()
-	}
-	return s.String()
-}
-
-func orAuto(s string) string {
-	if s == "" {
-		return "auto"
-	}
-	return s
-}
-
-// modeHelp explains a heartbeat mode in a few words.
-func modeHelp(md keepalive.Mode) string {
-	switch md {
-	case keepalive.ModeProbe:
-		return "SSH request with reply; measures RTT"
-	case keepalive.ModeNoop:
-		return "SSH request, no reply (like PuTTY)"
-	case keepalive.ModeTCP:
-		return "kernel TCP keepalive only"
-	case keepalive.ModeOff:
-		return "nothing at the SSH level"
-	}
-	return ""
 }

@@ -32,10 +32,18 @@ func (m *Model) refreshPreview() {
 		m.previewDirty = false
 		return
 	}
+	if m.preview.has && m.preview.s.ID != s.ID {
+		m.preview.scroll = 0 // another session: its live screen
+	}
 	if m.previewDirty || !m.preview.has || m.preview.s.ID != s.ID || m.preview.sized != m.preview.rect {
 		var lines []string
-		if !m.preview.rect.empty() {
-			lines = m.backend.Screen(s.ID, max(m.preview.rect.w-2, 1), max(m.preview.rect.h-3, 1))
+		cols, rows := max(m.preview.rect.w-2, 1), max(m.preview.rect.h-3, 1)
+		switch {
+		case m.preview.rect.empty():
+		case m.preview.scroll > 0:
+			lines, m.preview.scroll = m.backend.History(s.ID, m.preview.scroll, rows, cols)
+		default:
+			lines = m.backend.Screen(s.ID, cols, rows)
 		}
 		m.preview.lines = lines
 		m.preview.sized = m.preview.rect

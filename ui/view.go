@@ -108,7 +108,7 @@ func (m Model) tabBar() string {
 		}
 		return st.TabInactive.Render(label)
 	}
-	left := st.AppTitle.Render("sshdash") + "  " + tab(hl, m.focus == paneHosts) + "  " + tab(sl, m.focus == paneSessions)
+	left := st.AppTitle.Render("sshdash") + "  " + tab(hl, m.focus == paneHosts) + "  " + tab(sl, m.focus != paneHosts)
 	var counts [session.Closed + 1]int
 	for _, s := range m.snapshot {
 		if s.State >= 0 && s.State <= session.Closed {
@@ -180,7 +180,7 @@ func (m Model) hintBar() string {
 	case "confirm":
 		bs = []key.Binding{k.Yes, k.No}
 	case "settings":
-		bs = []key.Binding{k.NextField, k.Left, k.Right, withHelp(k.Submit, "save"), k.Cancel}
+		bs = []key.Binding{withHelp(k.Submit, "next field"), k.Left, k.Right, k.Save, k.Cancel}
 	case "prompt":
 		bs = m.prompts.hints()
 	case "help", "errors":
@@ -197,6 +197,9 @@ func (m Model) hintBar() string {
 			if m.hosts.query() != "" {
 				bs = append([]key.Binding{k.ClearFilter}, bs...)
 			}
+		case m.focus == panePreview:
+			bs = []key.Binding{withHelp(k.Up, "back"), withHelp(k.Down, "forward"), k.PageUp, k.PageDown,
+				withHelp(k.Top, "oldest"), withHelp(k.Bottom, "live"), withHelp(k.Back, "sessions"), k.Attach}
 		default:
 			bs = k.sessionsHints()
 		}

@@ -28,6 +28,9 @@ type app struct {
 	warnings []string // configuration and settings problems, "file:line: reason"
 
 	themeFlag string // --theme, overriding the settings file
+	// openAtStart are hosts the dashboard opens in the background as it
+	// starts (the demo's), in this order.
+	openAtStart []string
 
 	closerOnce sync.Once  // creates allCloser
 	allCloser  *allCloser // closes every session once, on quit or exit (see closer)

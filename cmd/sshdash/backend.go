@@ -6,12 +6,12 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"golang.org/x/term"
 
 	"github.com/sshdash/sshdash/config"
-	"github.com/sshdash/sshdash/config/settings"
 	"github.com/sshdash/sshdash/session"
 	"github.com/sshdash/sshdash/ui"
 	"github.com/sshdash/sshdash/ui/attach"
@@ -181,7 +181,23 @@ func attachAction(a attach.Action) ui.AttachAction {
 func (b *backend) SaveHostSettings(pattern string, hs ui.HostSettings) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	h := settings.Host{Match: pattern, Mode: hs.Heartbeat.Mode, Interval: hs.Heartbeat.Interval, Count: hs.Heartbeat.Count, Reattach: hs.Reattach}
+	// Only the changed fields are written; the entry's other fields stay
+	// as the file has them, and fields it does not set stay unset, so
+	// they go on following ssh_config and the defaults.
+	h, _ := b.a.settings.Host(pattern)
+	h.Match = pattern
+	if hs.Changed.Has(ui.FieldMode) {
+		h.Mode = hs.Heartbeat.Mode
+	}
+	if hs.Changed.Has(ui.FieldInterval) {
+		h.Interval = hs.Heartbeat.Interval
+	}
+	if hs.Changed.Has(ui.FieldCount) {
+		h.Count = hs.Heartbeat.Count
+	}
+	if hs.Changed.Has(ui.FieldReattach) {
+		h.Reattach = hs.Reattach
+	}
 	if err := b.a.settings.SetHost(h); err != nil {
 		return fmt.Errorf("settings for %s: %w", pattern, err)
 	}
@@ -189,8 +205,13 @@ func (b *backend) SaveHostSettings(pattern string, hs ui.HostSettings) error {
 		return fmt.Errorf("save settings to %s: %w", b.a.setPath, err)
 	}
 	for _, s := range b.a.mgr.Sessions() {
-		if config.MatchPatternList([]string{pattern}, s.Alias()) {
-			s.SetHeartbeat(hs.Heartbeat)
+		if !config.MatchPatternList([]string{pattern}, s.Alias()) {
+			continue
+		}
+		// The session's heartbeat as the settings now resolve for it
+		// (the entry, then ssh_config, then the defaults).
+		if r, err := b.a.cfg.Resolve(s.Alias(), config.ResolveOptions{}); err == nil {
+			s.SetHeartbeat(b.a.opener.HeartbeatFor(s.Alias(), r).Settings)
 		}
 	}
 	b.hosts = hostsOf(b.a)
@@ -224,4 +245,50 @@ func (x *attachExec) Run() error {
 	x.guard.report(guardAlt) // Bubble Tea takes the terminal back
 	x.res = res
 	return err
+}
+
+// openAtStart opens the app's openAtStart hosts in the background, before
+// the dashboard's first frame, so that it already lists them. Opening only
+// resolves each host and starts its session; connecting goes on in the
+// session. A host that cannot be opened is logged and skipped.
+func (b *backend) openAtStart() {
+	for _, alias := range b.a.openAtStart {
+		if f, ok := b.open(alias, true, false)().(ui.OpenFailed); ok {
+			b.a.log.Warn("could not open at start", "host", alias, "err", f.Err)
+		}
+	}
+}
+
+// History renders a window of a session's history for the scrolled
+// preview: rows lines ending back lines above the last one.
+func (b *backend) History(id, back, rows, cols int) ([]string, int) {
+	s := b.a.mgr.Get(id)
+	if s == nil {
+		return nil, 0
+	}
+	total := s.HistoryLen()
+	back = max(0, min(back, total-rows))
+	lines, _ := s.History(total-rows-back, rows, cols)
+	return lines, back
+}
+
+// historySyncTimeout bounds fetching a session's remote history.
+const historySyncTimeout = 3 * time.Second
+
+// SyncHistory fetches the remote tmux pane's history into the session's
+// emulator (see session.Session.SyncHistory); nothing to fetch is no error.
+func (b *backend) SyncHistory(id int) tea.Cmd {
+	s := b.a.mgr.Get(id)
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), historySyncTimeout)
+		defer cancel()
+		err := s.SyncHistory(ctx)
+		if session.IsNoTmuxHistory(err) {
+			err = nil
+		}
+		return ui.HistorySynced{ID: id, Err: err}
+	}
 }

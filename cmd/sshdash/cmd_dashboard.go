@@ -51,6 +51,7 @@ func runDashboardWith(a *app, e *env, _ int) int {
 		return 1
 	}
 	b := newBackend(a)
+	b.openAtStart()
 	opts := ui.Options{
 		Backend:   b,
 		ThemeName: a.themeName(),

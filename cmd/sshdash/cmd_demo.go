@@ -12,7 +12,8 @@ const demoUsage = `usage: sshdash demo [--serve]
 
 Starts embedded SSH servers on 127.0.0.1 (a healthy host, a slow one, and a
 flaky one whose link goes silent every half minute), writes a throwaway
-ssh_config for them and opens the dashboard on it. The shells are real but
+ssh_config for them and opens the dashboard on it, with a session to each
+already opening in the background. The shells are real but
 local: /bin/sh on this machine, in a temporary directory. Everything the demo
 started stops when you quit.
 
@@ -60,6 +61,11 @@ func runDemo(args []string, e *env) int {
 		return 1
 	}
 	a.themeFlag = *theme
+	// The demo shows live rows from its first screen: its sessions open
+	// in the background without a key.
+	for _, h := range d.Hosts {
+		a.openAtStart = append(a.openAtStart, h.Alias)
+	}
 	code := runDashboardWith(a, e, 0)
 	_ = os.Stderr.Sync()
 	return code

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -181,15 +182,61 @@ func tmuxLeft(dir string) bool {
 	return false
 }
 
-// The demo command itself starts, shows its hosts and leaves nothing
-// behind when quit.
+// The demo command itself starts, shows its hosts, opens their sessions
+// without a key (three live rows with an RTT within 20 s: waitFor's
+// bound), and leaves nothing behind when quit.
 func TestEndToEndDemoCommand(t *testing.T) {
 	needTmuxE2E(t)
 	bin := buildBinary(t)
 	state := t.TempDir()
+	start := time.Now()
 	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TMPDIR=" + state, "LANG=C.UTF-8"}, bin+" demo")
 	tm.waitFor("the demo hosts", "demo-healthy", "demo-slow", "demo-flaky")
+	tm.waitFor("three live sessions", "Sessions 3")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := tm.screen()
+		live := 0
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, "● up") && rttShown.MatchString(l) && strings.Contains(l, "demo-") {
+				live++
+			}
+		}
+		if live == 3 {
+			t.Logf("three live rows with an RTT %v after start", time.Since(start).Round(100*time.Millisecond))
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d live rows with an RTT after 20 s without a key, want 3:\n%s", live, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// demo-flaky's link goes silent after 25 s: its row goes down
+	// (stale, dropped, reconnecting) and comes back up by itself, within
+	// the first minute.
+	deadline = time.Now().Add(60 * time.Second)
+	wentDown, back := false, false
+	for !back {
+		if time.Now().After(deadline) {
+			t.Fatalf("demo-flaky went down: %v, came back: %v within a minute; the screen shows:\n%s", wentDown, back, tm.screen())
+		}
+		for _, l := range strings.Split(tm.screen(), "\n") {
+			if !strings.Contains(l, "demo-flaky") || !strings.Contains(l, "/2") { // its sessions row (MISS x/2)
+				continue
+			}
+			switch {
+			case strings.Contains(l, "stale"), strings.Contains(l, "dropped"), strings.Contains(l, "reconnecting"):
+				wentDown = true
+			case wentDown && strings.Contains(l, "● up"):
+				back = true
+				t.Logf("demo-flaky down and up again %v after start", time.Since(start).Round(100*time.Millisecond))
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	tm.keys("q")
+	tm.waitFor("the quit question", "Close 3 open sessions and quit?")
+	tm.keys("y")
 	tm.waitFor("exit", "SSHDASH-EXITED=0")
 	left, _ := filepath.Glob(filepath.Join(state, "sshdash-demo-*"))
 	if len(left) > 0 {
@@ -295,3 +342,6 @@ func childOf(t *testing.T, pid string) string {
 	t.Fatalf("process %s has no child", pid)
 	return ""
 }
+
+// rttShown matches an RTT in a sessions row: 578µs, 1.2ms, 151ms.
+var rttShown = regexp.MustCompile(`\d(µs|ms) `)

@@ -103,6 +103,13 @@ func (d *decoder) top(raw map[string]any) {
 			} else {
 				d.fail(k, "want true or false, got %s", typeName(v))
 			}
+		case "scrollback":
+			if n, ok := v.(int64); ok && n >= 0 && n <= MaxScrollback {
+				i := int(n)
+				d.f.scrollback = &i
+			} else {
+				d.fail(k, "want a number of lines from 0 to %d, got %v", MaxScrollback, v)
+			}
 		case "reattach":
 			d.reattach(k, v, &d.f.global)
 		case "heartbeat":
@@ -114,7 +121,7 @@ func (d *decoder) top(raw map[string]any) {
 		case "host":
 			d.hosts(k, v)
 		default:
-			d.unknown(k, k, "theme, prefix, statusbar, reattach, [heartbeat], [[host]]")
+			d.unknown(k, k, "theme, prefix, statusbar, scrollback, reattach, [heartbeat], [[host]]")
 		}
 	}
 	if hb != nil { // after the top-level reattach, to spot it set twice

@@ -6,6 +6,7 @@
 //	theme = "auto"          # auto | dark | light | high-contrast | <palette name>
 //	prefix = "ctrl+^"       # attach-mode prefix key
 //	statusbar = true
+//	scrollback = 10000     # lines of history per session (0: none)
 //	reattach = "auto"       # auto | tmux | screen | none (global default)
 //
 //	[heartbeat]             # global default

@@ -19,6 +19,11 @@ const (
 	DefaultPrefix    = "ctrl+^"
 	DefaultStatusBar = false
 	DefaultReattach  = "auto"
+	// DefaultScrollback is the number of lines of history each session's
+	// emulator keeps (the scrollback view, prefix [).
+	DefaultScrollback = 10000
+	// MaxScrollback bounds the scrollback setting.
+	MaxScrollback = 1000000
 )
 
 // Reattach strategies: how a reconnected session gets its old shell back.
@@ -76,15 +81,16 @@ func (h Host) matches(alias string) bool {
 // A File is not safe for concurrent modification (SetHost, RemoveHost)
 // alongside other use.
 type File struct {
-	path      string
-	text      string // the file as read, edited in place by SetHost/RemoveHost
-	theme     string
-	prefix    string
-	statusBar *bool
-	global    Host
-	hosts     []Host
-	hostPaths []string // layout path ("host[3]") of each of hosts
-	errs      []*Error
+	path       string
+	text       string // the file as read, edited in place by SetHost/RemoveHost
+	theme      string
+	prefix     string
+	statusBar  *bool
+	scrollback *int
+	global     Host
+	hosts      []Host
+	hostPaths  []string // layout path ("host[3]") of each of hosts
+	errs       []*Error
 
 	// base is the file's content when it was loaded (or last saved), and
 	// baseOK whether it existed; Save compares the file on disk with it
@@ -238,6 +244,14 @@ func (f *File) StatusBar() bool {
 		return DefaultStatusBar
 	}
 	return *f.statusBar
+}
+
+// Scrollback returns how many lines of history each session keeps.
+func (f *File) Scrollback() int {
+	if f == nil || f.scrollback == nil {
+		return DefaultScrollback
+	}
+	return *f.scrollback
 }
 
 // Global returns the global defaults ([heartbeat] and the top-level

@@ -365,3 +365,20 @@ host = [ { match = "x", mode = "tcp" } ]
 		t.Errorf("errors %v", errs)
 	}
 }
+
+func TestScrollbackSetting(t *testing.T) {
+	var nilFile *File
+	if nilFile.Scrollback() != DefaultScrollback {
+		t.Fatal("nil file: not the default")
+	}
+	f, err := Parse("x.toml", []byte("scrollback = 500\n"))
+	if err != nil || f.Scrollback() != 500 || len(f.Errors()) != 0 {
+		t.Fatalf("scrollback = 500: %v, %d, %v", err, f.Scrollback(), f.Errors())
+	}
+	for _, bad := range []string{"scrollback = -1\n", "scrollback = \"lots\"\n", "scrollback = 99999999\n"} {
+		f, err := Parse("x.toml", []byte(bad))
+		if err != nil || f.Scrollback() != DefaultScrollback || len(f.Errors()) != 1 {
+			t.Errorf("%q: %v, %d, %v", bad, err, f.Scrollback(), f.Errors())
+		}
+	}
+}

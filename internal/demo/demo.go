@@ -102,8 +102,10 @@ func Start(ctx context.Context, o Options) (d *Demo, err error) {
 		wrap         func(net.Conn) net.Conn
 		extra        string
 	}{
-		{"demo-healthy", "a healthy link", nil, ""},
-		{"demo-slow", fmt.Sprintf("a slow link: +%s on every round trip", o.SlowDelay), func(c net.Conn) net.Conn { return slowConn{c, o.SlowDelay} }, ""},
+		// A 5 s heartbeat: the demo opens its sessions at start, and
+		// their rows show an RTT and a sparkline within seconds.
+		{"demo-healthy", "a healthy link", nil, "  ServerAliveInterval 5\n"},
+		{"demo-slow", fmt.Sprintf("a slow link: +%s on every round trip", o.SlowDelay), func(c net.Conn) net.Conn { return slowConn{c, o.SlowDelay} }, "  ServerAliveInterval 5\n"},
 		{"demo-flaky", fmt.Sprintf("a link that goes silent for %s every %s", o.FlakySilent, o.FlakyUp+o.FlakySilent), flaky.wrap,
 			fmt.Sprintf("  ServerAliveInterval %d\n  ServerAliveCountMax 2\n", o.HeartbeatSec)},
 	}

@@ -2,7 +2,7 @@ package vt
 
 // DefaultScrollback is the number of lines of scrollback a Screen keeps
 // unless WithScrollback says otherwise.
-const DefaultScrollback = 2000
+const DefaultScrollback = 10000
 
 // scrollback is a bounded ring of lines that scrolled off the top of the
 // main screen, oldest first. Lines are stored trimmed of trailing default

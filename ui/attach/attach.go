@@ -181,6 +181,11 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 // freshLine the user's shell prompt then starts on the line below the
 // remote's output, not after the remote's own prompt.
 func (a *attached) leave(freshLine bool) {
+	if a.view != nil {
+		// Put the session's screen back first: Leave's bytes assume it.
+		a.view = nil
+		a.redraw()
+	}
 	b := a.s.Leave(a.w, freshLine)
 	a.stop()
 	if a.statusBar() || a.banner {
@@ -204,11 +209,13 @@ type attached struct {
 	stop       func()    // ends live output to w
 	w          io.Writer // where the session's output goes (see output)
 	cols, rows int
-	banner     bool   // a link-down banner or help overlay covers the bottom line
-	help       bool   // the help overlay is shown
-	keysLost   int    // keystroke reads dropped while the link was down
-	lastStatus string // the status bar as last drawn ("" forces a redraw)
-	lastBytes  uint64 // output bytes when it was drawn: the remote may have erased it since
+	banner     bool        // a link-down banner or help overlay covers the bottom line
+	help       bool        // the help overlay is shown
+	view       *scrollView // the scrollback view, when open
+	asking     bool        // "reconnect replaces the shell: y/n" is on the bottom line
+	keysLost   int         // keystroke reads dropped while the link was down
+	lastStatus string      // the status bar as last drawn ("" forces a redraw)
+	lastBytes  uint64      // output bytes when it was drawn: the remote may have erased it since
 }
 
 // statusBar reports whether the bottom line is sshdash's.
@@ -235,9 +242,15 @@ func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error)
 			return Result{Action: Ended}, nil
 		case <-a.o.Resized:
 			a.resize()
-			a.redraw()
+			if a.view != nil {
+				a.drawView()
+			} else {
+				a.redraw()
+			}
 		case <-tick.C:
-			a.drawChrome()
+			if a.view == nil {
+				a.drawChrome()
+			}
 		case p, ok := <-keys:
 			if !ok {
 				return Result{Action: Detached}, errors.New("terminal input closed")
@@ -251,6 +264,14 @@ func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error)
 
 // input handles one read of keys; it reports whether attaching ends.
 func (a *attached) input(p []byte) (Result, bool) {
+	if a.view != nil {
+		a.scrollKeys(p)
+		return Result{}, false
+	}
+	if a.asking {
+		a.answerReconnect(p)
+		return Result{}, false
+	}
 	if a.help {
 		// Any key dismisses the help overlay.
 		a.help = false
@@ -275,10 +296,18 @@ func (a *attached) input(p []byte) (Result, bool) {
 		case CmdClose:
 			return Result{Action: Close}, true
 		case CmdReconnect:
+			if a.askReconnect() {
+				// The rest of this read is the answer's, or dropped.
+				return Result{}, false
+			}
 			a.s.Reconnect()
 		case CmdHelp:
 			a.help = true
 			io.WriteString(a.o.Out, helpOverlay(a.cols, a.rows, a.o.Prefix))
+		case CmdScrollback:
+			a.openScroll()
+			// The rest of this read belongs to the view.
+			return Result{}, false
 		case CmdUnknown:
 		}
 	}

@@ -19,6 +19,7 @@ import (
 type fakeSession struct {
 	mu         sync.Mutex // guards all fields below
 	state      session.State
+	reattach   string
 	written    bytes.Buffer
 	sizes      [][2]int
 	attaches   int
@@ -33,7 +34,7 @@ func (f *fakeSession) ID() int { return 1 }
 func (f *fakeSession) Status() session.Status {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return session.Status{ID: 1, Alias: "web1", State: f.state, NextAttempt: time.Now().Add(3 * time.Second)}
+	return session.Status{ID: 1, Alias: "web1", State: f.state, Reattach: f.reattach, NextAttempt: time.Now().Add(3 * time.Second)}
 }
 func (f *fakeSession) Attach(w io.Writer) func() {
 	f.mu.Lock()
@@ -234,4 +235,34 @@ func TestRunResize(t *testing.T) {
 	if r := <-res; r.Action != Close {
 		t.Fatalf("action %v, want Close", r.Action)
 	}
+}
+
+// Issue 16: prefix r on a session that cannot reattach asks first; n (or
+// any other key) keeps the shell, y reconnects. With reattach it does not
+// ask.
+func TestReconnectAsksWithoutReattach(t *testing.T) {
+	f, tm := newFake(), newTerminal(t)
+	f.reattach = "none"
+	res := runAttach(t, f, tm, Options{Alias: "web1"})
+	tm.master.Write([]byte("\x1er"))
+	eventually(t, "the question", func() bool { return strings.Contains(tm.output(), "Reconnect web1? It cannot reattach") })
+	tm.master.Write([]byte("n"))
+	eventually(t, "redrawn after no", func() bool { _, a, _, _ := f.snapshot(); return a == 2 })
+	if w, _, r, _ := f.snapshot(); r != 0 || w != "" {
+		t.Fatalf("after n: %d reconnects, %q sent to the remote", r, w)
+	}
+	tm.master.Write([]byte("\x1er"))
+	eventually(t, "asked again", func() bool { return strings.Count(tm.output(), "Reconnect web1?") == 2 })
+	tm.master.Write([]byte("y"))
+	eventually(t, "reconnect after y", func() bool { _, _, r, _ := f.snapshot(); return r == 1 })
+	f.mu.Lock()
+	f.reattach = "tmux"
+	f.mu.Unlock()
+	tm.master.Write([]byte("\x1er"))
+	eventually(t, "reconnect at once with tmux", func() bool { _, _, r, _ := f.snapshot(); return r == 2 })
+	if n := strings.Count(tm.output(), "Reconnect web1?"); n != 2 {
+		t.Fatalf("asked %d times, want 2", n)
+	}
+	tm.master.Write([]byte("\x1ed"))
+	<-res
 }

@@ -84,6 +84,7 @@ func helpOverlay(cols, rows int, prefix byte) string {
 		"  1–9    jump to session N",
 		"  r      reconnect now",
 		"  .      close this session",
+		"  [      scrollback (q to leave)",
 		"  " + p + "  send " + p + " itself",
 		"  ?      this help",
 		"",

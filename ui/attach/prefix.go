@@ -10,15 +10,16 @@ type Command int
 
 // Commands after the prefix key.
 const (
-	CmdNone      Command = iota
-	CmdDetach            // d: back to the dashboard
-	CmdNext              // n: next session
-	CmdPrev              // p: previous session
-	CmdJump              // 1–9: session by position
-	CmdReconnect         // r: reconnect now
-	CmdClose             // .: close the session
-	CmdHelp              // ?: show the command keys
-	CmdUnknown           // anything else after the prefix
+	CmdNone       Command = iota
+	CmdDetach             // d: back to the dashboard
+	CmdNext               // n: next session
+	CmdPrev               // p: previous session
+	CmdJump               // 1–9: session by position
+	CmdReconnect          // r: reconnect now
+	CmdClose              // .: close the session
+	CmdHelp               // ?: show the command keys
+	CmdScrollback         // [: the scrollback view
+	CmdUnknown            // anything else after the prefix
 )
 
 // DefaultPrefix is ctrl+^ (0x1e), as in mosh: rarely used by programs.
@@ -129,6 +130,8 @@ func (k *keyParser) Feed(p []byte) []Segment {
 			out = append(out, Segment{Cmd: CmdReconnect})
 		case c == '.':
 			out = append(out, Segment{Cmd: CmdClose})
+		case c == '[':
+			out = append(out, Segment{Cmd: CmdScrollback})
 		case c == '?' || c == 'h':
 			out = append(out, Segment{Cmd: CmdHelp})
 		default:

@@ -1,0 +1,111 @@
+// The settings form's view: the fields, the buttons, the keys and the
+// error, in a dialog.
+
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sshdash/sshdash/keepalive"
+)
+
+// View renders the form as a dialog.
+func (m settingsModel) View() []string {
+	st := &m.sh.st
+	label := func(f int, s string) string {
+		l := fit(s, 18)
+		if m.focus == f {
+			return st.HintKey.Render("▸ " + l)
+		}
+		return "  " + st.Label.Render(l)
+	}
+	choices := func(f int, opts []string, cur int) string {
+		parts := make([]string, len(opts))
+		for i, o := range opts {
+			if i == cur {
+				if m.focus == f {
+					parts[i] = st.OptionOn.Render("[" + o + "]")
+				} else {
+					parts[i] = st.Bold.Render("[" + o + "]")
+				}
+			} else {
+				parts[i] = st.Option.Render(" " + o + " ")
+			}
+		}
+		return strings.Join(parts, "")
+	}
+	modes := make([]string, 0, 4)
+	for _, md := range heartbeatModes() {
+		modes = append(modes, string(md))
+	}
+	var body []string
+	src := m.host.HeartbeatSource
+	if src == "" {
+		src = "default"
+	}
+	body = append(body, st.Muted.Render(fmt.Sprintf("Now: heartbeat %s (%s), reattach %s", orDefault(m.host.Heartbeat), src, orAuto(m.host.Reattach))), "")
+	body = append(body, label(fieldMode, "Heartbeat")+choices(fieldMode, modes, m.mode))
+	body = append(body, st.Muted.Render("  "+fit("", 18)+modeHelp(heartbeatModes()[m.mode])))
+	if m.usesInterval() {
+		body = append(body, label(fieldInterval, "Interval")+m.interval.View())
+		body = append(body, label(fieldCount, "Missed beats")+m.count.View()+st.Muted.Render(" before the link is dead"))
+	} else {
+		body = append(body, "  "+st.Muted.Render(fit("Interval", 18)+"—"))
+		body = append(body, "  "+st.Muted.Render(fit("Missed beats", 18)+"—"))
+	}
+	body = append(body, label(fieldReattach, "Reattach")+choices(fieldReattach, reattachChoices(), m.reattach))
+	body = append(body, label(fieldPattern, "Save for hosts")+m.pattern.View())
+	body = append(body, "")
+	save, cancel := st.Button.Render("[ Save ]"), st.Button.Render("[ Cancel ]")
+	if m.focus == fieldSave {
+		save = st.ButtonFocus.Render("[ Save ]")
+	}
+	if m.focus == fieldCancel {
+		cancel = st.ButtonFocus.Render("[ Cancel ]")
+	}
+	body = append(body, "  "+save+"  "+cancel)
+	k := m.sh.keys
+	body = append(body, "", st.Muted.Render("  ")+st.HintKey.Render(helpKey(k.Save))+st.Muted.Render(" save · ")+
+		st.HintKey.Render(helpKey(k.Cancel))+st.Muted.Render(" cancel · enter/tab next · ←/→ choose"))
+	body = append(body, st.Muted.Render("  Only changed fields are saved; others follow ssh_config."))
+	switch {
+	case m.saving:
+		body = append(body, "", st.Muted.Render("saving…"))
+	case m.err != "":
+		body = append(body, "")
+		for _, l := range wrap("⚠ "+m.err, m.w-4) {
+			body = append(body, st.Error.Render(l))
+		}
+	}
+	return modalBox(st, "Settings · "+m.host.Alias, body, m.w)
+}
+
+func orDefault(s keepalive.Settings) string {
+	if s.Mode == "" {
+		return keepalive.Default().String()
+	}
+	return s.String()
+}
+
+func orAuto(s string) string {
+	if s == "" {
+		return "auto"
+	}
+	return s
+}
+
+// modeHelp explains a heartbeat mode in a few words.
+func modeHelp(md keepalive.Mode) string {
+	switch md {
+	case keepalive.ModeProbe:
+		return "SSH request with reply; measures RTT"
+	case keepalive.ModeNoop:
+		return "SSH request, no reply (like PuTTY)"
+	case keepalive.ModeTCP:
+		return "kernel TCP keepalive only"
+	case keepalive.ModeOff:
+		return "nothing at the SSH level"
+	}
+	return ""
+}
