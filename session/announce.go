@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -97,6 +98,9 @@ func describeMethod(method string) string {
 		return "tunnels only"
 	case methodNone:
 		return "no tmux or screen on the host: a drop loses the shell"
+	}
+	if why, ok := strings.CutPrefix(method, methodNone+";"); ok {
+		return "plain shell, a drop loses it: " + why
 	}
 	return "shell did not report how it was started"
 }

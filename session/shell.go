@@ -13,6 +13,10 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 )
 
+// errRequestRefused is the error of a shell or exec request the server
+// answered with a refusal (as opposed to the connection ending).
+var errRequestRefused = errors.New("the server refused the request")
+
 // ShellOptions configure StartShell. Target.ShellOptions fills the
 // ssh_config parts (RequestTTY, RemoteCommand, SetEnv, SendEnv,
 // ForwardAgent).
@@ -183,6 +187,11 @@ func startShell(client *ssh.Client, opts ShellOptions) (*Shell, error) {
 		what := "start the login shell"
 		if opts.Command != "" {
 			what = "run the remote command"
+		}
+		if !errors.Is(err, io.EOF) {
+			// x/crypto's error quotes the whole command: say only that
+			// the server refused.
+			err = errRequestRefused
 		}
 		return fail(fmt.Errorf("%s: %w", what, err))
 	}
