@@ -66,7 +66,7 @@ func (s *Session) announceUp(method, prev string, first bool, downSince, upAt ti
 	switch {
 	case first:
 		s.logf("connected (%s)", describeMethod(method))
-	case method == methodTmuxAttached:
+	case sameShell(method):
 		s.logf("reattached to the same shell after %s down", down)
 	case method == "tunnel":
 		s.logf("reconnected after %s down", down)
@@ -82,7 +82,7 @@ func reattachName(method string) string {
 	switch method {
 	case methodTmuxNew, methodTmuxAttached:
 		return "tmux"
-	case methodScreen:
+	case methodScreenNew, methodScreenAttached:
 		return "screen"
 	}
 	return "none"
@@ -92,7 +92,7 @@ func describeMethod(method string) string {
 	switch method {
 	case methodTmuxNew, methodTmuxAttached:
 		return "shell kept in a private tmux session"
-	case methodScreen:
+	case methodScreenNew, methodScreenAttached:
 		return "shell kept in a private screen session"
 	case "tunnel":
 		return "tunnels only"

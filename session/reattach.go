@@ -45,10 +45,11 @@ const markerPrefix = "\x1b]7767;sshdash="
 
 // Reattach methods reported by the wrapper's marker.
 const (
-	methodTmuxNew      = "tmux-new"      // a new private tmux session was created
-	methodTmuxAttached = "tmux-attached" // an existing one was reattached: same shell as before
-	methodScreen       = "screen"
-	methodNone         = "none"
+	methodTmuxNew        = "tmux-new"        // a new private tmux session was created
+	methodTmuxAttached   = "tmux-attached"   // an existing one was reattached: same shell as before
+	methodScreenNew      = "screen-new"      // a new private screen session was created
+	methodScreenAttached = "screen-attached" // an existing one was reattached: same shell as before
+	methodNone           = "none"            // a plain shell; the marker adds ";why"
 )
 
 // newRemoteName returns a fresh name for a session's remote tmux/screen
@@ -84,6 +85,12 @@ for d in $(echo "$P" | tr : ' '); do
   if [ -x "$d/screen" ]; then "$d/screen" -S "sshdash-$n" -X quit >/dev/null 2>&1; fi
 done
 true`
+
+// sameShell reports whether a method means the shell from before the drop
+// was found again.
+func sameShell(method string) bool {
+	return method == methodTmuxAttached || method == methodScreenAttached
+}
 
 // scanMarker looks for the wrapper's marker at the start of a shell's
 // output. It returns the method, the output with the marker removed, and

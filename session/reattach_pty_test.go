@@ -345,13 +345,13 @@ func TestWrapperScreen(t *testing.T) {
 	script := wrapperScript(ReattachScreen, name, "", wrapperInfo{})
 	t.Cleanup(func() { _ = exec.Command("screen", "-S", "sshdash-"+name, "-X", "quit").Run() })
 	first := startWrapper(t, "/bin/sh", script)
-	first.waitFor(t, "sshdash=screen\a")
+	first.waitFor(t, "sshdash=screen-new\a")
 	pid1 := first.shellPID(t, "S1")
 	// ctrl+space (NUL) was screen's escape key: now it must reach the shell.
 	io.WriteString(first.tty, "\x00d\x15")
 	first.hangup()
 	second := startWrapper(t, "/bin/sh", script)
-	second.waitFor(t, "sshdash=screen\a")
+	second.waitFor(t, "sshdash=screen-attached\a")
 	if pid2 := second.shellPID(t, "S2"); pid2 != pid1 {
 		t.Fatalf("screen: PID %s after reattach, want %s", pid2, pid1)
 	}

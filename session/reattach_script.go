@@ -146,10 +146,11 @@ if [ -n "$t" ]; then
 fi
 if [ -n "$sc" ]; then
   S="sshdash-$n"
-  mark screen
   if "$sc" -S "$S" -X info >/dev/null 2>&1; then
+    mark screen-attached
     "$sc" -q -c /dev/null -e '' -D -r "$S"
   else
+    mark screen-new
     "$sc" -q -c /dev/null -e '' -S "$S" /bin/sh -c "$sinner" "$S" "$rc" "$sc" "$sh"
   fi
   x=$("$sc" -S "$S" -Q title 2>/dev/null)
