@@ -56,6 +56,7 @@ func TestReattachMatrix(t *testing.T) {
 		{name: "neither", shell: "/bin/bash", noScreen: true, want: "none"},
 		{name: "force127", shell: "/bin/bash", tmux: "system", want: "none",
 			force: `if [ -n "$SSH_ORIGINAL_COMMAND" ]; then echo "sdrt: exec refused" >&2; exit 127; fi; exec "$SHELL" -l`},
+		{name: "rbash", shell: "/bin/rbash", tmux: "system", want: "none"},
 		{name: "fast", shell: "/bin/bash", tmux: "system", want: "tmux", command: "echo FAST; exit 3"},
 		{name: "notty", shell: "/bin/bash", tmux: "system", want: "none", requestTTY: "no"},
 	}
@@ -185,8 +186,8 @@ func (e *matrixEnv) options() Options {
 		Reattach:  ReattachAuto,
 		Term:      "xterm-256color",
 		Cols:      80, Rows: 24,
-		Shell:     ShellOptions{Command: e.row.command, RequestTTY: e.row.requestTTY},
-		Backoff:   Backoff{Base: 50 * time.Millisecond, Max: 200 * time.Millisecond, StableAfter: time.Minute, ProbeEvery: 50 * time.Millisecond},
+		Shell:   ShellOptions{Command: e.row.command, RequestTTY: e.row.requestTTY},
+		Backoff: Backoff{Base: 50 * time.Millisecond, Max: 200 * time.Millisecond, StableAfter: time.Minute, ProbeEvery: 50 * time.Millisecond},
 	}
 }
 
@@ -216,6 +217,21 @@ func (e *matrixEnv) leftovers() []string {
 		}
 	}
 	return left
+}
+
+// screenFlatHas waits for text on the screen, lines joined and spaces
+// ignored (a long message wraps, and a line's trailing space is trimmed).
+func screenFlatHas(t *testing.T, s *Session, text string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		flat := strings.ReplaceAll(strings.Join(s.ScreenText(), ""), " ", "")
+		if strings.Contains(flat, strings.ReplaceAll(text, " ", "")) {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("screen never showed %q; it shows:\n%s", text, strings.Join(s.ScreenText(), "\n"))
 }
 
 var pidRE = regexp.MustCompile(`(P\d+)=(\d+)=`)
@@ -299,6 +315,21 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	}
 	if row.want == "none" && !strings.Contains(logText(s), "a drop loses") {
 		t.Errorf("the log does not say the shell will not survive a drop:\n%s", logText(s))
+	}
+	if row.want == "none" {
+		screenFlatHas(t, s, "starting a plain shell (it will not survive a drop)")
+	}
+	if row.force != "" {
+		screenHas(t, s, "sdrt: exec refused") // the server's stderr is shown
+	}
+	if text := strings.Join(s.ScreenText(), "\n"); strings.Contains(text, "tcosmetic") || strings.Contains(text, "/bin/sh -c") {
+		t.Errorf("the wrapper script reached the screen:\n%s", text)
+	}
+	if row.want == "tmux" {
+		out, _ := e.asUser(e.tmuxBin, "-L", tmuxSocket, "list-sessions", "-F", "#{session_name}").Output()
+		if !strings.Contains(string(out), "sd-") {
+			t.Errorf("no sd- session on the private tmux server the test started (%s): %q", e.tmuxBin, out)
+		}
 	}
 	pid1 := shellPIDOf(t, s, "P1", row.pidExpr)
 

@@ -110,7 +110,8 @@ fi
 why=
 if [ -n "$t" ]; then
   tv=$("$t" -V 2>/dev/null); tv=${tv:-tmux of unknown version}
-  T() { "$t" -L sshdash -f /dev/null "$@"; }
+  T() { "$t" -L sshdash -f /dev/null "$@" </dev/null; }
+  A() { "$t" -L sshdash -f /dev/null -u attach-session -t "=$n" \; if-shell -F '#{@sdexit}' 'detach-client -E true'; }
   m=tmux-attached
   if T has-session -t "=$n" >/dev/null 2>&1; then :; else
     m=tmux-new
@@ -131,7 +132,7 @@ if [ -n "$t" ]; then
     mark "$m"
     x=$(T show -qv -t "=$n:" @sdexit 2>/dev/null)
     if [ -z "$x" ]; then
-      T -u attach-session -t "=$n" \; if-shell -F '#{@sdexit}' 'detach-client -E true'
+      A
       x=$(T show -qv -t "=$n:" @sdexit 2>/dev/null)
     fi
     case "$x" in
@@ -146,7 +147,7 @@ if [ -n "$t" ]; then
 fi
 if [ -n "$sc" ]; then
   S="sshdash-$n"
-  if "$sc" -S "$S" -X info >/dev/null 2>&1; then
+  if "$sc" -S "$S" -X info </dev/null >/dev/null 2>&1; then
     mark screen-attached
     "$sc" -q -c /dev/null -e '' -D -r "$S"
   else
