@@ -82,7 +82,7 @@ func (s *Server) session(sc *ssh.ServerConn, nc ssh.NewChannel) {
 		case "auth-agent-req@openssh.com":
 			ok = true
 		case "shell", "exec":
-			if exited != nil {
+			if exited != nil || (req.Type == "exec" && s.opts.RefuseExec) {
 				break
 			}
 			var cmd struct{ Command string }
