@@ -113,7 +113,12 @@ func TestReadToMarker(t *testing.T) {
 	}
 
 	pr, pw := io.Pipe()
-	go func() { pw.Write([]byte("no marker")); time.Sleep(200 * time.Millisecond); pw.Write([]byte(" late")); pw.Close() }()
+	go func() {
+		pw.Write([]byte("no marker"))
+		time.Sleep(200 * time.Millisecond)
+		pw.Write([]byte(" late"))
+		pw.Close()
+	}()
 	early, rest, found, ended = readToMarker(context.Background(), pr, 50*time.Millisecond)
 	if found || ended {
 		t.Fatalf("found %v ended %v", found, ended)
