@@ -283,6 +283,7 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	defer ev.close()
 	defer m.CloseAll()
 
+	opened := time.Now()
 	s := m.Open(e.options())
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -301,6 +302,7 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 		return
 	}
 	ev.waitState(t, Up)
+	t.Logf("%s: up %s after Open (%s)", row.name, time.Since(opened).Round(time.Millisecond), s.Status().Reattach)
 	if got := s.Status().Reattach; got != row.want {
 		t.Fatalf("reattach %q, want %q; screen:\n%s\nlog:\n%s", got, row.want, strings.Join(s.ScreenText(), "\n"), logText(s))
 	}
@@ -333,11 +335,13 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	}
 	pid1 := shellPIDOf(t, s, "P1", row.pidExpr)
 
+	dropped := time.Now()
 	e.cut.cut(false) // the connection drops
 	ev.waitFor(t, "up again", func(ev Event) bool {
 		sc, ok := ev.(StateChanged)
 		return ok && sc.ID == s.ID() && sc.To == Up && sc.From != Connecting
 	})
+	t.Logf("%s: up again %s after the drop", row.name, time.Since(dropped).Round(time.Millisecond))
 	pid2 := shellPIDOf(t, s, "P2", row.pidExpr)
 	if row.want == "none" {
 		if pid2 == pid1 {

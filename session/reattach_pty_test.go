@@ -349,6 +349,9 @@ func TestWrapperScreen(t *testing.T) {
 	pid1 := first.shellPID(t, "S1")
 	// ctrl+space (NUL) was screen's escape key: now it must reach the shell.
 	io.WriteString(first.tty, "\x00d\x15")
+	if pid := first.shellPID(t, "S1b"); pid != pid1 {
+		t.Fatalf("after ctrl+space d: PID %s, want %s (still attached)", pid, pid1)
+	}
 	first.hangup()
 	second := startWrapper(t, "/bin/sh", script)
 	second.waitFor(t, "sshdash=screen-attached\a")

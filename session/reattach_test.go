@@ -55,16 +55,17 @@ func errorsAs(err error, target **exec.ExitError) bool {
 // TestExecLineEveryShell runs execLine under every login shell sshd may
 // use: each must hand the script to /bin/sh unchanged, whatever it holds.
 func TestExecLineEveryShell(t *testing.T) {
-	payload := "it's \"$HOME\" \\ $(x) `y` ! !! %s %% \t tab é 日本\nsecond line\n"
+	// As long as the real wrapper, so that shells with a word limit fail here.
+	payload := "it's \"$HOME\" \\ $(x) `y` ! !! %s %% \t tab é 日本\nsecond line\n" + strings.Repeat("long line of the script;\n", 250)
 	script := "printf '%s' " + shellQuote(payload) + "; exit 3\n"
 	line := execLine(script)
 	if strings.ContainsAny(line, "\n!") {
 		t.Fatalf("exec line holds a newline or '!': %q", line)
 	}
-	for _, sh := range [][]string{{"sh"}, {"dash"}, {"bash"}, {"zsh"}, {"fish"}, {"tcsh"}, {"csh"}, {"busybox", "sh"}} {
+	for _, sh := range [][]string{{"sh"}, {"dash"}, {"bash"}, {"zsh"}, {"fish"}, {"tcsh"}, {"csh"}, {"bsd-csh"}, {"busybox", "sh"}} {
 		path, err := exec.LookPath(sh[0])
 		if err != nil {
-			if testenv.Enabled() && sh[0] != "csh" && sh[0] != "dash" {
+			if testenv.Enabled() && sh[0] != "csh" && sh[0] != "bsd-csh" && sh[0] != "dash" {
 				t.Errorf("%s=1 but %s is missing", testenv.Var, sh[0])
 			}
 			continue
