@@ -14,9 +14,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -210,10 +213,15 @@ func (e *matrixEnv) leftovers() []string {
 			left = append(left, "screen "+strings.TrimSpace(l))
 		}
 	}
-	dirs, _ := filepath.Glob("/tmp/sshdash.*")
-	for _, d := range dirs {
-		if out, _ := exec.Command("stat", "-c", "%U", d).Output(); strings.TrimSpace(string(out)) == e.user {
-			left = append(left, "temp dir "+d)
+	// Temporary directories the old wrapper left (other users' are not ours).
+	if u, err := user.Lookup(e.user); err == nil {
+		dirs, _ := filepath.Glob("/tmp/sshdash.*")
+		for _, d := range dirs {
+			if fi, err := os.Stat(d); err == nil {
+				if st, ok := fi.Sys().(*syscall.Stat_t); ok && strconv.Itoa(int(st.Uid)) == u.Uid {
+					left = append(left, "temp dir "+d)
+				}
+			}
 		}
 	}
 	return left

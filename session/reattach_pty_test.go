@@ -33,7 +33,7 @@ type ptyRun struct {
 
 // startWrapper runs script as sshd would: the login shell shell (-c) given
 // the exec line, in a PTY, with env added to the environment.
-func startWrapper(t *testing.T, shell, script string, env ...string) *ptyRun {
+func startWrapper(t testing.TB, shell, script string, env ...string) *ptyRun {
 	t.Helper()
 	cmd := exec.Command(shell, "-c", execLine(script))
 	cmd.Env = append(os.Environ(), append([]string{"SHELL=/bin/sh", "PS1=$ "}, env...)...)
@@ -70,7 +70,7 @@ func (r *ptyRun) output() string {
 
 // waitFor waits for s in the output; on timeout it fails with the output
 // and every goroutine's stack.
-func (r *ptyRun) waitFor(t *testing.T, s string) {
+func (r *ptyRun) waitFor(t testing.TB, s string) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for !strings.Contains(r.output(), s) {
@@ -191,7 +191,7 @@ func compatTmux(t testing.TB, version string) string {
 var compatMu sync.Mutex
 
 // tmuxVersions lists the tmux binaries the wrapper is tested against.
-func tmuxVersions(t *testing.T) map[string]string {
+func tmuxVersions(t testing.TB) map[string]string {
 	t.Helper()
 	sys, err := exec.LookPath("tmux")
 	if err != nil {
@@ -215,7 +215,7 @@ type tmuxWorld struct {
 	env []string
 }
 
-func newTmuxWorld(t *testing.T, bin string) *tmuxWorld {
+func newTmuxWorld(t testing.TB, bin string) *tmuxWorld {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "sdrt-") // short: tmux socket paths are limited
 	if err != nil {
@@ -373,5 +373,38 @@ func TestWrapperNoneRunsPlainShell(t *testing.T) {
 	r.waitFor(t, "hello-from-rc")
 	if st := r.exit(t); st != 3 {
 		t.Fatalf("exit %d, want 3", st)
+	}
+}
+
+// BenchmarkWrapperToMarker measures the wrapper from exec to its marker
+// (tmux found, session created, options applied): on a host without a
+// private server ("fresh", where the options are applied) and on one where
+// it already runs ("used"), for each tmux.
+func BenchmarkWrapperToMarker(b *testing.B) {
+	for version, bin := range tmuxVersions(b) {
+		for _, used := range []bool{false, true} {
+			name := version + "/fresh"
+			if used {
+				name = version + "/used"
+			}
+			b.Run(name, func(b *testing.B) {
+				w := newTmuxWorld(b, bin)
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					_ = w.tmux("kill-server").Run()
+					if used {
+						warm := startWrapper(b, "/bin/sh", wrapperScript(ReattachAuto, newRemoteName(), "", wrapperInfo{}), w.env...)
+						warm.waitFor(b, "sshdash=tmux-new\a")
+						warm.hangup()
+					}
+					script := wrapperScript(ReattachAuto, newRemoteName(), "", wrapperInfo{})
+					b.StartTimer()
+					r := startWrapper(b, "/bin/sh", script, w.env...)
+					r.waitFor(b, "sshdash=tmux-new\a")
+					b.StopTimer()
+					r.hangup()
+				}
+			})
+		}
 	}
 }
