@@ -45,11 +45,22 @@ func startWrapper(t testing.TB, shell, script string, env ...string) *ptyRun {
 	go func() {
 		defer close(r.done)
 		buf := make([]byte, 4096)
+		acked := false
 		for {
 			n, err := tty.Read(buf)
 			r.mu.Lock()
 			r.out.Write(buf[:n])
+			out := r.out.String()
 			r.mu.Unlock()
+			if !acked {
+				// Answer the marker as startRemote does.
+				if m, _, _ := scanMarker([]byte(out)); m != "" {
+					acked = true
+					if strings.HasPrefix(m, "tmux") || strings.HasPrefix(m, "screen") {
+						_, _ = io.WriteString(tty, markerAck)
+					}
+				}
+			}
 			if err != nil {
 				return
 			}
@@ -265,6 +276,15 @@ func TestWrapperTmuxVersions(t *testing.T) {
 				script := wrapperScript(ReattachAuto, name, "", wrapperInfo{Alias: "h", Client: "u@m"})
 				first := startWrapper(t, "/bin/sh", script, w.env...)
 				first.waitFor(t, "sshdash=tmux-new\a")
+				for opt, want := range map[string]string{"-gv status": "off", "-gv prefix": "None", "-sv escape-time": "0"} {
+					f := strings.Fields(opt)
+					if out, _ := w.tmux("show", f[0], f[1]).Output(); strings.TrimSpace(string(out)) != want {
+						t.Errorf("tmux %s: %s is %q, want %q", version, opt, strings.TrimSpace(string(out)), want)
+					}
+				}
+				if out, _ := w.tmux("list-keys", "-T", "root").Output(); len(bytes.TrimSpace(out)) > 0 {
+					t.Errorf("tmux %s: root key table not empty:\n%s", version, out)
+				}
 				pid1 := first.shellPID(t, fmt.Sprintf("P%da", i))
 				io.WriteString(first.tty, "echo \"T=[$TMUX] TP=[$TMUX_PANE]\"\r")
 				first.waitFor(t, "T=[] TP=[]")

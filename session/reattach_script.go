@@ -82,6 +82,15 @@ while :; do "$2" -S "$0" -X detach >/dev/null 2>&1; sleep 1; done`
 // command), mode, alias, client.
 const wrapperBody = `mark() { printf '\033]7767;sshdash=%s\007' "$1"; }
 sh=${SHELL:-/bin/sh}
+# ackmark prints the marker and waits (at most 3 s) for sshdash's ACK: tmux
+# flushes the terminal's pending output when it attaches, and would
+# otherwise discard a marker not yet read.
+ackmark() {
+  so=$(stty -g 2>/dev/null)
+  if [ -n "$so" ] && stty -echo -icanon min 0 time 30 2>/dev/null; then
+    mark "$1"; dd bs=1 count=1 >/dev/null 2>&1; stty "$so" 2>/dev/null
+  else mark "$1"; fi
+}
 say() { printf 'sshdash: %s\r\n' "$1"; }
 plain() {
   mark "none;$1"; say "$1: starting a plain shell (it will not survive a drop)"
@@ -121,7 +130,7 @@ if [ -n "$t" ]; then
   fi
   if [ -n "$m" ]; then
     if [ "$(T show -gqv @sdinit 2>/dev/null)" != 1 ]; then
-      tcosmetic
+      tchain >/dev/null 2>&1 || tcosmetic
       T set -g @sdinit 1 >/dev/null 2>&1
     fi
     now=$(date +%s 2>/dev/null)
@@ -129,7 +138,7 @@ if [ -n "$t" ]; then
       T set -t "=$n:" @sdalias "$alias" \; set -t "=$n:" @sdclient "$client" \; set -t "=$n:" @sdcreated "$now" >/dev/null 2>&1
     fi
     T set -t "=$n:" @sdlast "$now" >/dev/null 2>&1
-    mark "$m"
+    ackmark "$m"
     x=$(T show -qv -t "=$n:" @sdexit 2>/dev/null)
     if [ -z "$x" ]; then
       A
@@ -148,10 +157,10 @@ fi
 if [ -n "$sc" ]; then
   S="sshdash-$n"
   if "$sc" -S "$S" -X info </dev/null >/dev/null 2>&1; then
-    mark screen-attached
+    ackmark screen-attached
     "$sc" -q -c /dev/null -e '' -D -r "$S"
   else
-    mark screen-new
+    ackmark screen-new
     "$sc" -q -c /dev/null -e '' -S "$S" /bin/sh -c "$sinner" "$S" "$rc" "$sc" "$sh"
   fi
   x=$("$sc" -S "$S" -Q title 2>/dev/null)
@@ -183,6 +192,18 @@ func wrapperScript(mode ReattachMode, name, remoteCommand string, info wrapperIn
 		fmt.Fprintf(&b, "  T %s >/dev/null 2>&1\n", o)
 	}
 	b.WriteString("  :\n}\n")
+	// tchain is all of them in one tmux command, tried first: on a fresh
+	// server of a tmux that knows them all it costs one run instead of one
+	// per option. Any failure (an unknown option, an empty key table) stops
+	// the chain, and they are applied one by one.
+	b.WriteString("tchain() {\n  T")
+	for i, o := range tmuxCosmetic {
+		if i > 0 {
+			b.WriteString(" \\;")
+		}
+		b.WriteString(" " + o)
+	}
+	b.WriteString("\n}\n")
 	b.WriteString(wrapperBody)
 	b.WriteString("\n")
 	return b.String()

@@ -33,6 +33,10 @@ const (
 	whyNoWrapper = "the server did not run sshdash's wrapper"
 )
 
+// markerAck is what sshdash answers the wrapper's marker with, before tmux
+// or screen attaches (ASCII ACK).
+const markerAck = "\x06"
+
 // maxEarlyOutput bounds what is read while waiting for the wrapper's
 // marker, and what is shown of a failed wrapper's output.
 const (
@@ -75,7 +79,17 @@ func startRemote(ctx context.Context, client *ssh.Client, rs remoteStart) (*Shel
 	}
 	early, rest, found, ended := readToMarker(ctx, sh.Stdout, wait)
 	sh.Stdout = io.MultiReader(bytes.NewReader(early), rest)
-	if found || !ended {
+	if found {
+		if m, _, _ := scanMarker(early); m != methodNone && !strings.HasPrefix(m, methodNone+";") {
+			// The wrapper waits for this before it attaches (see ackmark).
+			if _, err := io.WriteString(sh.Stdin, markerAck); err != nil {
+				sh.Close()
+				return nil, fmt.Errorf("acknowledge the wrapper's marker: %w", err)
+			}
+		}
+		return sh, nil
+	}
+	if !ended {
 		return sh, nil
 	}
 	status, _ := sh.Wait()
