@@ -75,15 +75,12 @@ func killCommand(name string) string {
 // killScript is killCommand's script: tmux and screen are looked for
 // where the wrapper looks for them.
 func killScript(name string) string {
-	return fmt.Sprintf("n=%s\n%s\n", shellQuote(name), killBody)
+	return fmt.Sprintf("n=%s; mode=auto\nset -f\n%s\n%s\n", shellQuote(name), findBody, killBody)
 }
 
 // killBody ends the tmux session $n and the screen session sshdash-$n.
-const killBody = `P="$PATH:` + searchDirs + `"
-for d in $(echo "$P" | tr : ' '); do
-  if [ -x "$d/tmux" ]; then "$d/tmux" -L sshdash -f /dev/null kill-session -t "=$n" >/dev/null 2>&1; fi
-  if [ -x "$d/screen" ]; then "$d/screen" -S "sshdash-$n" -X quit >/dev/null 2>&1; fi
-done
+const killBody = `if [ -n "$t" ]; then "$t" -L sshdash -f /dev/null kill-session -t "=$n" </dev/null >/dev/null 2>&1; fi
+if [ -n "$sc" ]; then "$sc" -S "sshdash-$n" -X quit </dev/null >/dev/null 2>&1; fi
 true`
 
 // sameShell reports whether a method means the shell from before the drop

@@ -34,7 +34,7 @@ import (
 type matrixRow struct {
 	name       string
 	shell      string // login shell
-	tmux       string // "system", "3.0a", "2.6" or "" (hidden)
+	tmux       string // "system", "3.0a", "2.6", "loginpath" (only on the login shell's PATH) or "" (hidden)
 	noScreen   bool   // hide screen
 	force      string // ForceCommand
 	command    string // RemoteCommand
@@ -54,6 +54,7 @@ func TestReattachMatrix(t *testing.T) {
 		{name: "busybox", shell: bb, tmux: "system", want: "tmux"},
 		{name: "tmux30a", shell: "/bin/bash", tmux: "3.0a", want: "tmux"},
 		{name: "tmux26", shell: "/bin/bash", tmux: "2.6", want: "tmux"},
+		{name: "loginpath", shell: "/bin/bash", tmux: "loginpath", want: "tmux"},
 		{name: "screen", shell: "/bin/bash", want: "screen"},
 		{name: "tcshscreen", shell: "/usr/bin/tcsh", want: "screen"},
 		{name: "neither", shell: "/bin/bash", noScreen: true, want: "none"},
@@ -129,6 +130,22 @@ func newMatrixEnv(t *testing.T, row matrixRow) *matrixEnv {
 	case "system":
 		e.tmuxBin = "/usr/bin/tmux"
 	case "":
+		binds = append(binds, fmt.Sprintf("mount --bind %s /usr/bin/tmux", hidden))
+	case "loginpath":
+		// tmux only in a directory the login shell's profile puts on PATH.
+		lp := "/usr/local/lib/sshdash-test/loginpath"
+		if err := os.MkdirAll(lp, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command("cp", "/usr/bin/tmux", lp+"/tmux").CombinedOutput(); err != nil {
+			t.Fatalf("cp tmux: %v: %s", err, out)
+		}
+		profile := filepath.Join(home, ".profile")
+		if err := os.WriteFile(profile, []byte("PATH="+lp+":$PATH\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_ = os.Remove(filepath.Join(home, ".bash_profile"))
+		e.tmuxBin = lp + "/tmux"
 		binds = append(binds, fmt.Sprintf("mount --bind %s /usr/bin/tmux", hidden))
 	default:
 		e.tmuxBin = compatTmux(t, row.tmux)

@@ -27,6 +27,29 @@ type wrapperInfo struct {
 // usual places of package managers that ssh's non-login PATH misses.
 const searchDirs = `/usr/local/bin:/opt/homebrew/bin:$HOME/.local/bin:$HOME/.nix-profile/bin:/home/linuxbrew/.linuxbrew/bin:$HOME/bin`
 
+// findBody sets t and sc to the tmux and screen binaries that mode ($mode:
+// auto, tmux or screen) may use, "" where missing: looked for on $PATH and
+// in searchDirs, then, when the preferred one is still missing, on the
+// login shell's PATH (a login shell run once; csh has no -l with -c).
+const findBody = `P="$PATH:` + searchDirs + `"
+look() {
+  o=$IFS; IFS=:
+  for d in $P; do
+    if [ -n "$d" ] && [ -f "$d/$1" ] && [ -x "$d/$1" ]; then IFS=$o; echo "$d/$1"; return 0; fi
+  done
+  IFS=$o; return 1
+}
+t=; sc=
+if [ "$mode" != screen ]; then t=$(look tmux); fi
+if [ "$mode" != tmux ]; then sc=$(look screen); fi
+if { [ "$mode" != screen ] && [ -z "$t" ]; } || { [ "$mode" = screen ] && [ -z "$sc" ]; }; then
+  case "${SHELL:-/bin/sh}" in *csh) lf=;; *) lf=-l;; esac
+  lp=$("${SHELL:-/bin/sh}" $lf -c 'echo "$PATH"' </dev/null 2>/dev/null | tail -n 1)
+  case "$lp" in /*) P="$lp:$P";; esac
+  if [ "$mode" != screen ] && [ -z "$t" ]; then t=$(look tmux); fi
+  if [ "$mode" != tmux ] && [ -z "$sc" ]; then sc=$(look screen); fi
+fi`
+
 // tmuxCosmetic are the private tmux server's options: no status bar, no
 // prefix, no key bindings (every key reaches the shell), no escape delay,
 // colours and titles passed through. Each is applied on its own, once per
@@ -98,24 +121,7 @@ plain() {
   exec "${SHELL:-/bin/sh}" -l
 }
 if [ "$mode" = none ]; then plain "reattach = none"; fi
-P="$PATH:` + searchDirs + `"
-look() {
-  o=$IFS; IFS=:
-  for d in $P; do
-    if [ -n "$d" ] && [ -f "$d/$1" ] && [ -x "$d/$1" ]; then IFS=$o; echo "$d/$1"; return 0; fi
-  done
-  IFS=$o; return 1
-}
-t=; sc=
-if [ "$mode" != screen ]; then t=$(look tmux); fi
-if [ "$mode" != tmux ]; then sc=$(look screen); fi
-if [ -z "$t$sc" ]; then
-  case "${SHELL:-/bin/sh}" in *csh) lf=;; *) lf=-l;; esac
-  lp=$("${SHELL:-/bin/sh}" $lf -c 'echo "$PATH"' </dev/null 2>/dev/null | tail -n 1)
-  case "$lp" in /*) P=$lp;; esac
-  if [ "$mode" != screen ]; then t=$(look tmux); fi
-  if [ "$mode" != tmux ]; then sc=$(look screen); fi
-fi
+` + findBody + `
 why=
 if [ -n "$t" ]; then
   tv=$("$t" -V 2>/dev/null); tv=${tv:-tmux of unknown version}
