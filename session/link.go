@@ -110,7 +110,7 @@ func (s *Session) startShell(l *link) error {
 	ctx, cancel := context.WithTimeout(s.ctx, shellSetupTimeout)
 	defer cancel()
 	sh, err := startRemote(ctx, l.client, remoteStart{
-		Mode: s.opts.Reattach, Name: s.remoteName, Shell: opts,
+		Mode: s.opts.Reattach, Name: s.remoteName, Shell: opts, Clock: s.clock,
 		Info: wrapperInfo{Alias: s.opts.Alias, Client: localClient()},
 	})
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/keepalive"
 )
 
 // remoteStart says how to start a session's remote side.
@@ -20,8 +22,9 @@ type remoteStart struct {
 	Info  wrapperInfo  // recorded in the tmux session's user options
 	Shell ShellOptions // the user's: Command is the RemoteCommand ("" for the login shell)
 	// MarkerWait bounds how long the wrapper may take to print its marker
-	// before its output is passed on as it is.
+	// before its output is passed on as it is; 0 means 15 s.
 	MarkerWait time.Duration
+	Clock      keepalive.Clock // for MarkerWait; nil means the real clock
 }
 
 // Reasons a session gets a plain shell without running the wrapper; they
@@ -77,7 +80,11 @@ func startRemote(ctx context.Context, client *ssh.Client, rs remoteStart) (*Shel
 	if wait <= 0 {
 		wait = 15 * time.Second
 	}
-	early, rest, found, ended := readToMarker(ctx, sh.Stdout, wait)
+	clock := rs.Clock
+	if clock == nil {
+		clock = keepalive.RealClock{}
+	}
+	early, rest, found, ended := readToMarker(ctx, clock, sh.Stdout, wait)
 	sh.Stdout = io.MultiReader(bytes.NewReader(early), rest)
 	if found {
 		if m, _, _ := scanMarker(early); m != methodNone && !strings.HasPrefix(m, methodNone+";") {
@@ -151,8 +158,8 @@ func shownOutput(p []byte) string {
 // ends (ended), maxEarlyOutput bytes came without a marker, or wait
 // passes. It returns what it read and a reader for the rest of r (which
 // includes a read still in flight).
-func readToMarker(ctx context.Context, r io.Reader, wait time.Duration) (early []byte, rest io.Reader, found, ended bool) {
-	timer := time.NewTimer(wait)
+func readToMarker(ctx context.Context, clock keepalive.Clock, r io.Reader, wait time.Duration) (early []byte, rest io.Reader, found, ended bool) {
+	timer := clock.NewTimer(wait)
 	defer timer.Stop()
 	results := make(chan readResult, 1)
 	for len(early) < maxEarlyOutput {
@@ -171,7 +178,7 @@ func readToMarker(ctx context.Context, r io.Reader, wait time.Duration) (early [
 			} else if !more && bytes.Contains(early, []byte(markerPrefix)) {
 				return early, r, false, false
 			}
-		case <-timer.C:
+		case <-timer.C():
 			return early, &inflightReader{ch: results, r: r}, false, false
 		case <-ctx.Done():
 			return early, &inflightReader{ch: results, r: r}, false, false

@@ -103,7 +103,7 @@ func TestShownOutputIsSafe(t *testing.T) {
 // still in flight when it stops waiting.
 func TestReadToMarker(t *testing.T) {
 	r := io.MultiReader(strings.NewReader("hello "+markerPrefix+"tmux-new"), strings.NewReader("\aworld"))
-	early, rest, found, ended := readToMarker(context.Background(), r, time.Second)
+	early, rest, found, ended := readToMarker(context.Background(), keepalive.RealClock{}, r, time.Second)
 	if !found || ended {
 		t.Fatalf("found %v ended %v", found, ended)
 	}
@@ -119,7 +119,7 @@ func TestReadToMarker(t *testing.T) {
 		pw.Write([]byte(" late"))
 		pw.Close()
 	}()
-	early, rest, found, ended = readToMarker(context.Background(), pr, 50*time.Millisecond)
+	early, rest, found, ended = readToMarker(context.Background(), keepalive.RealClock{}, pr, 50*time.Millisecond)
 	if found || ended {
 		t.Fatalf("found %v ended %v", found, ended)
 	}
@@ -128,7 +128,7 @@ func TestReadToMarker(t *testing.T) {
 		t.Fatalf("bytes lost: %q", all)
 	}
 
-	early, _, found, ended = readToMarker(context.Background(), strings.NewReader("bash: /bin/sh: restricted"), time.Second)
+	early, _, found, ended = readToMarker(context.Background(), keepalive.RealClock{}, strings.NewReader("bash: /bin/sh: restricted"), time.Second)
 	if found || !ended || string(early) != "bash: /bin/sh: restricted" {
 		t.Fatalf("early end: %q found %v ended %v", early, found, ended)
 	}
