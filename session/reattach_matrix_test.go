@@ -271,7 +271,7 @@ func shellPIDOf(t *testing.T, s *Session, tag, expr string) string {
 	deadline := time.Now().Add(15 * time.Second)
 	var asked time.Time
 	for time.Now().Before(deadline) {
-		if time.Since(asked) > 2*time.Second {
+		if time.Since(asked) > time.Second {
 			_, _ = s.Write([]byte("echo " + tag + "=" + expr + "=\r"))
 			asked = time.Now()
 		}

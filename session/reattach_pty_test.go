@@ -131,7 +131,7 @@ func (r *ptyRun) shellPID(t *testing.T, tag string) string {
 	deadline := time.Now().Add(10 * time.Second)
 	var asked time.Time
 	for time.Now().Before(deadline) {
-		if time.Since(asked) > 2*time.Second {
+		if time.Since(asked) > time.Second {
 			io.WriteString(r.tty, "echo "+tag+"=$$=\r")
 			asked = time.Now()
 		}
@@ -321,21 +321,21 @@ func TestWrapperTmuxVersions(t *testing.T) {
 	}
 }
 
-// TestWrapperConcurrentStart starts three sessions at the same moment on a
-// host without a private server: all three get tmux and reattach.
+// TestWrapperConcurrentStart starts six sessions at the same moment on a
+// host without a private server: all six get tmux and reattach.
 func TestWrapperConcurrentStart(t *testing.T) {
 	for version, bin := range tmuxVersions(t) {
 		t.Run(version, func(t *testing.T) {
 			w := newTmuxWorld(t, bin)
-			var runs [3]*ptyRun
-			var scripts [3]string
+			var runs [6]*ptyRun
+			var scripts [6]string
 			for i := range runs {
 				scripts[i] = wrapperScript(ReattachAuto, newRemoteName(), "", wrapperInfo{})
 			}
 			for i := range runs {
 				runs[i] = startWrapper(t, "/bin/sh", scripts[i], w.env...)
 			}
-			var pids [3]string
+			var pids [6]string
 			for i, r := range runs {
 				r.waitFor(t, "sshdash=tmux-new\a")
 				pids[i] = r.shellPID(t, fmt.Sprintf("C%d", i))
