@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -146,7 +147,9 @@ func (s *Server) run(sc *ssh.ServerConn, ch ssh.Channel, st *sessionState, comma
 	}
 	var cmd *exec.Cmd
 	if command == "" {
+		// A login shell, as sshd starts it: argv[0] is "-" and its name.
 		cmd = exec.Command(shell)
+		cmd.Args[0] = "-" + filepath.Base(shell)
 	} else {
 		cmd = exec.Command(shell, "-c", command)
 	}
