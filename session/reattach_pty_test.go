@@ -274,7 +274,10 @@ func TestWrapperTmuxVersions(t *testing.T) {
 			for i := 0; i < 2; i++ { // the second one meets a server already set up by the first
 				name := newRemoteName()
 				script := wrapperScript(ReattachAuto, name, "", wrapperInfo{Alias: "h", Client: "u@m"})
-				first := startWrapper(t, "/bin/sh", script, w.env...)
+				// Each connection has its own environment; the pane must get it,
+				// not that of whoever started the server.
+				connEnv := append(append([]string{}, w.env...), fmt.Sprintf("SDRT_CONN=c%d", i), "TERM=xterm-256color")
+				first := startWrapper(t, "/bin/sh", script, connEnv...)
 				first.waitFor(t, "sshdash=tmux-new\a")
 				for opt, want := range map[string]string{"-gv status": "off", "-gv prefix": "None", "-sv escape-time": "0"} {
 					f := strings.Fields(opt)
@@ -286,8 +289,11 @@ func TestWrapperTmuxVersions(t *testing.T) {
 					t.Errorf("tmux %s: root key table not empty:\n%s", version, out)
 				}
 				pid1 := first.shellPID(t, fmt.Sprintf("P%da", i))
-				io.WriteString(first.tty, "echo \"T=[$TMUX] TP=[$TMUX_PANE]\"\r")
-				first.waitFor(t, "T=[] TP=[]")
+				io.WriteString(first.tty, "echo \"T=[$TMUX] TP=[$TMUX_PANE] C=[$SDRT_CONN] TERM=[${TERM%%-*}]\"\r")
+				first.waitFor(t, fmt.Sprintf("T=[] TP=[] C=[c%d] TERM=[", i))
+				if out := first.output(); strings.Contains(out, "TERM=[xterm]") {
+					t.Errorf("the pane's TERM is the outer terminal's: %q", out)
+				}
 				first.hangup()
 
 				second := startWrapper(t, "/bin/sh", script, w.env...)

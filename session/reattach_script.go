@@ -78,12 +78,18 @@ var tmuxCosmetic = []string{
 
 // tmuxInner runs in the tmux pane: $0 is the session name, $1 the remote
 // command ("" for a login shell), $2 the tmux binary, $3 the login shell
-// (tmux would give the pane its default-shell as $SHELL). It hides the private
+// (tmux would give the pane its default-shell as $SHELL), $4 the
+// connection's environment as export -p prints it: a pane starts with the
+// environment of whichever connection started the server, so the
+// connection's own (HOME, LANG, SSH_CONNECTION, SetEnv…) is put back, all
+// but TERM, which is tmux's inside. It hides the private
 // server from the user's shell (TMUX, TMUX_PANE), runs the shell, records
 // its status in @sdexit and detaches any client (the outer script then
 // shows the last screen and ends the session), then waits to be killed so
 // the status cannot be lost.
-const tmuxInner = `s=${TMUX%%,*}; unset TMUX TMUX_PANE
+const tmuxInner = `s=${TMUX%%,*}; tt=$TERM
+command eval "$4" 2>/dev/null
+TERM=$tt; export TERM; unset TMUX TMUX_PANE
 SHELL=$3; export SHELL
 if [ -n "$1" ]; then "$SHELL" -c "$1"; else "$SHELL" -l; fi
 r=$?
@@ -130,7 +136,7 @@ if [ -n "$t" ]; then
   m=tmux-attached
   if T has-session -t "=$n" >/dev/null 2>&1; then :; else
     m=tmux-new
-    if e=$(T new-session -d -s "$n" /bin/sh -c "$tinner" "$n" "$rc" "$t" "$sh" 2>&1); then :; else
+    if e=$(T new-session -d -s "$n" /bin/sh -c "$tinner" "$n" "$rc" "$t" "$sh" "$(export -p)" 2>&1); then :; else
       why="$tv failed: $(echo $e)"; m=
     fi
   fi
