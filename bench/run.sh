@@ -30,6 +30,9 @@ what=${1:-all}
     # PTY, and OpenSSH ssh through a PTY, same sshd.
     run -bench KeystrokeEcho -benchtime 500x -count 3 ./session/
     run -bench 'BulkOutput|BulkText' -benchtime 5x -count 3 ./session/
+    # The reattach wrapper from exec to its marker, per tmux (system, 3.0a,
+    # 2.6), on a host without and with sshdash's private tmux server.
+    run -bench WrapperToMarker -benchtime 10x -count 3 ./session/
     # Memory and CPU of 100 idle sessions beside idle ssh processes.
     run -bench IdleSessions -benchtime 1x ./session/
     # Listing 5,000 hosts over 10 included files vs one ssh -G call.

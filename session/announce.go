@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -73,7 +74,7 @@ func (s *Session) announceUp(method, prev string, first bool, downSince, upAt ti
 	switch {
 	case first:
 		s.logf("connected (%s)", describeMethod(method))
-	case method == methodTmuxAttached:
+	case sameShell(method):
 		s.logf("reattached to the same shell after %s down", down)
 	case method == "tunnel":
 		s.logf("reconnected after %s down", down)
@@ -89,7 +90,7 @@ func reattachName(method string) string {
 	switch method {
 	case methodTmuxNew, methodTmuxAttached:
 		return "tmux"
-	case methodScreen:
+	case methodScreenNew, methodScreenAttached:
 		return "screen"
 	}
 	return "none"
@@ -99,12 +100,15 @@ func describeMethod(method string) string {
 	switch method {
 	case methodTmuxNew, methodTmuxAttached:
 		return "shell kept in a private tmux session"
-	case methodScreen:
+	case methodScreenNew, methodScreenAttached:
 		return "shell kept in a private screen session"
 	case "tunnel":
 		return "tunnels only"
 	case methodNone:
 		return "no tmux or screen on the host: a drop loses the shell"
+	}
+	if why, ok := strings.CutPrefix(method, methodNone+";"); ok {
+		return "plain shell, a drop loses it: " + why
 	}
 	return "shell did not report how it was started"
 }

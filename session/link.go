@@ -108,19 +108,13 @@ func (s *Session) startShell(l *link) error {
 	s.mu.Unlock()
 	opts := s.opts.Shell
 	opts.Term, opts.Cols, opts.Rows = s.opts.Term, cols, rows
-	mode := s.opts.Reattach
-	if mode == "" {
-		mode = ReattachAuto
-	}
-	opts.Command = wrapperCommand(mode, s.remoteName, s.opts.Shell.Command)
-	if opts.RequestTTY != "no" {
-		// Attaching needs a terminal, whatever the remote command is.
-		opts.RequestTTY = "force"
-	}
 	opts.Log = func(msg string) { s.logf("%s", msg) }
 	ctx, cancel := context.WithTimeout(s.ctx, shellSetupTimeout)
 	defer cancel()
-	sh, err := StartShell(ctx, l.client, opts)
+	sh, err := startRemote(ctx, l.client, remoteStart{
+		Mode: s.opts.Reattach, Name: s.remoteName, Shell: opts, Clock: s.clock,
+		Info: wrapperInfo{Alias: s.opts.Alias, Client: localClient()},
+	})
 	if err != nil {
 		return err
 	}

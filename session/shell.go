@@ -13,8 +13,8 @@ import (
 	"golang.org/x/crypto/ssh/agent"
 )
 
-// errRequestRefused is the cause when the server answers no to the exec
-// or shell request.
+// errRequestRefused is the error of a shell or exec request the server
+// answered with a refusal (as opposed to the connection ending).
 var errRequestRefused = errors.New("the server refused the request")
 
 // ShellOptions configure StartShell. Target.ShellOptions fills the
@@ -189,8 +189,8 @@ func startShell(client *ssh.Client, opts ShellOptions) (*Shell, error) {
 			what = "run the remote command"
 		}
 		if !errors.Is(err, io.EOF) {
-			// Answered no: x/crypto's message quotes the whole command
-			// (for a session, the reattach wrapper script).
+			// x/crypto's error quotes the whole command: say only that
+			// the server refused.
 			err = errRequestRefused
 		}
 		return fail(fmt.Errorf("%s: %w", what, err))

@@ -43,6 +43,10 @@ type Options struct {
 	// sshd with the same identity, or a changed one) instead of generating.
 	HostKeyFile string
 	Extra       []string // further sshd_config lines
+	// Wrap runs sshd under a command (its arguments, then sshd's follow),
+	// e.g. unshare for a private mount namespace. The command must exec
+	// sshd so that sshd keeps its process id.
+	Wrap []string
 }
 
 // Server is a running sshd.
@@ -210,7 +214,8 @@ func (s *Server) start(opts Options) error {
 	defer logf.Close()
 	// A file, not a pipe, for stderr: sshd's children inherit it and may
 	// outlive it, and Wait must not wait for them.
-	s.cmd = exec.Command(SSHD, "-D", "-e", "-f", cfg)
+	args := append(append([]string{}, opts.Wrap...), SSHD, "-D", "-e", "-f", cfg)
+	s.cmd = exec.Command(args[0], args[1:]...)
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := s.cmd.Start(); err != nil {

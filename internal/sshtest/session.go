@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -83,7 +84,7 @@ func (s *Server) session(sc *ssh.ServerConn, nc ssh.NewChannel) {
 		case "auth-agent-req@openssh.com":
 			ok = true
 		case "shell", "exec":
-			if exited != nil {
+			if exited != nil || (req.Type == "exec" && s.opts.RefuseExec) {
 				break
 			}
 			var cmd struct{ Command string }
@@ -155,7 +156,9 @@ func (s *Server) run(sc *ssh.ServerConn, ch ssh.Channel, st *sessionState, comma
 	}
 	var cmd *exec.Cmd
 	if command == "" {
+		// A login shell, as sshd starts it: argv[0] is "-" and its name.
 		cmd = exec.Command(shell)
+		cmd.Args[0] = "-" + filepath.Base(shell)
 	} else {
 		cmd = exec.Command(shell, "-c", command)
 	}

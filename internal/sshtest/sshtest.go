@@ -68,6 +68,7 @@ type Options struct {
 	Env             []string // extra environment for programs
 	Dir             string   // working directory (and $HOME) for programs; "" means os.TempDir
 	AllowForwarding bool     // accept direct-tcpip channels (ProxyJump through this server)
+	RefuseExec      bool     // refuse exec requests, allow shells (as some network gear does)
 
 	// WrapConn, if set, wraps each accepted connection (fault injection).
 	WrapConn func(net.Conn) net.Conn
