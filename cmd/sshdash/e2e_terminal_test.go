@@ -45,7 +45,8 @@ func (tm *tmuxTerm) waitDisplay(what, format, want string) {
 // sshdTerm starts a real sshd that lets the current user in with a fresh
 // key, and an ssh config and settings for it (host "target", no reattach
 // wrapper, so the remote shell's sequences reach the terminal as they
-// would through ssh, and a known prompt "R$ "). It returns the config path
+// would through ssh, and a known prompt "R$ "; RequestTTY yes, as ssh needs
+// for an interactive RemoteCommand). It returns the config path
 // and the environment for sshdash.
 func sshdTerm(t *testing.T) (cfgPath string, env []string) {
 	t.Helper()
@@ -75,6 +76,7 @@ func sshdTerm(t *testing.T) (cfgPath string, env []string) {
   IdentityAgent none
   UserKnownHostsFile %s
   StrictHostKeyChecking yes
+  RequestTTY yes
   RemoteCommand env PS1='R$ ' bash --norc --noprofile -i
 `, srv.Host(), srv.Port(), me.Username, key, known)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
