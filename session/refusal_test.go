@@ -24,7 +24,8 @@ func TestSessionRefusedAfterLoginBacksOffThenFails(t *testing.T) {
 		want    string
 	}{
 		{"channel rejected", rejectSession, "open failed"},
-		{"exec refused", refuseExec, "run the remote command: the server refused the request"},
+		// The wrapper's exec is refused, then the plain shell request too.
+		{"exec refused", refuseExec, "start the login shell: the server refused the request"},
 		{"shell gone at once", closeAtOnce, "without an exit status"},
 	}
 	for _, tc := range cases {

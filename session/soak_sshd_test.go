@@ -479,6 +479,7 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 		htg.ConnectTimeout = 2 * time.Second
 		o := opts
 		o.Alias = "hostile-" + h.name
+		o.RetryFirst = true // keep trying from the start, as connect -N and --retry do
 		o.Dial = func(ctx context.Context, hk DialHooks) (*ssh.Client, func() error, error) {
 			c, err := Dial(ctx, DialOptions{Target: htg, WrapConn: hk.WrapConn, OnStage: hk.OnStage, Ask: hk.Ask, Fast: hk.Fast})
 			if err != nil {
