@@ -113,15 +113,29 @@ func describeMethod(method string) string {
 	return "shell did not report how it was started"
 }
 
+// appendRTT adds st's round trip to the history hist when st brings a new
+// reply (prev being the figures before it). The first reply after connect
+// may include the login's tail (keepalive.Stats.FirstRTT): the second reply
+// of the same link replaces it, so one slow login does not flatten the
+// sparkline. hist is bounded to rttHistory samples.
+func appendRTT(hist []time.Duration, prev, st keepalive.Stats) []time.Duration {
+	if st.LastRTT <= 0 || st.Answered == 0 || (len(hist) > 0 && st.Answered == prev.Answered) {
+		return hist
+	}
+	if prev.FirstRTT && st.Answered == prev.Answered+1 && len(hist) > 0 {
+		hist = hist[:len(hist)-1]
+	}
+	hist = append(hist, st.LastRTT)
+	if len(hist) > rttHistory {
+		hist = hist[len(hist)-rttHistory:]
+	}
+	return hist
+}
+
 // heartbeatUpdate applies new heartbeat figures: RTT history, Stale/Up.
 func (s *Session) heartbeatUpdate(st keepalive.Stats) {
 	s.mu.Lock()
-	if st.LastRTT > 0 && st.Answered > 0 && (len(s.status.RTTHistory) == 0 || st.Answered != s.status.Heartbeat.Answered) {
-		s.status.RTTHistory = append(s.status.RTTHistory, st.LastRTT)
-		if len(s.status.RTTHistory) > rttHistory {
-			s.status.RTTHistory = s.status.RTTHistory[len(s.status.RTTHistory)-rttHistory:]
-		}
-	}
+	s.status.RTTHistory = appendRTT(s.status.RTTHistory, s.status.Heartbeat, st)
 	s.status.Heartbeat = st
 	cur := s.status.State
 	s.mu.Unlock()
