@@ -63,14 +63,31 @@ func (s *Session) announceOutput() {
 
 // announceUp records a connection coming up and says how the shell was
 // attached: the same shell as before, or a new one (and the old one lost).
+// method is methodPending when the shell has not said so yet; serve then
+// calls announceMethod when it does.
 func (s *Session) announceUp(method, prev string, first bool, downSince, upAt time.Time) {
 	s.setState(Up, "", nil, func(st *Status) {
 		st.Attempt, st.NextAttempt, st.DownSince = 0, time.Time{}, time.Time{}
-		if method != "" && method != "tunnel" {
+		if method != "" && method != "tunnel" && method != methodPending {
 			st.Reattach = reattachName(method)
 		}
 	})
-	down := upAt.Sub(downSince).Round(100 * time.Millisecond)
+	down := upAt.Sub(downSince)
+	if method == methodPending {
+		if first {
+			s.logf("connected; the shell has not yet said how it was started (a slow login?)")
+		} else {
+			s.logf("reconnected after %s down; the shell has not yet said whether it is the same one (a slow login?)", down.Round(100*time.Millisecond))
+		}
+		return
+	}
+	s.announceMethod(method, prev, first, down)
+}
+
+// announceMethod says how the shell of a link that came up after down was
+// attached, once its marker is known.
+func (s *Session) announceMethod(method, prev string, first bool, down time.Duration) {
+	down = down.Round(100 * time.Millisecond)
 	switch {
 	case first:
 		s.logf("connected (%s)", describeMethod(method))
