@@ -46,8 +46,11 @@ func (s *Screen) Scrollback() []string {
 // strings, each exactly cols cells wide as ansi.StringWidth (and so
 // lipgloss) measures it, with SGR styling and a reset at the end of any
 // styled line. Columns are taken from the left. Rows are taken from the top
-// unless the cursor would fall outside; then the window ends at the cursor
-// row, so a shell prompt at the bottom stays visible. Missing rows and
+// unless the cursor would fall outside on the main screen; then the window
+// ends at the cursor row, so a shell prompt at the bottom stays visible.
+// A full-screen program on the alternate screen (top, vim, less) is shown
+// from its top, where it keeps its header and the start of the text,
+// wherever its cursor is. Missing rows and
 // columns are padded with spaces; a wide character cut by the right edge
 // becomes a space.
 func (s *Screen) StyledLines(cols, rows int) []string {
@@ -58,7 +61,7 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 	s.lockSettled()
 	defer s.mu.Unlock()
 	start := 0
-	if s.y >= rows {
+	if s.buf != &s.alt && s.y >= rows {
 		start = s.y - rows + 1
 	}
 	out := make([]string, rows)
