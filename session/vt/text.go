@@ -46,11 +46,13 @@ func (s *Screen) Scrollback() []string {
 // strings, each exactly cols cells wide as ansi.StringWidth (and so
 // lipgloss) measures it, with SGR styling and a reset at the end of any
 // styled line. Columns are taken from the left. Rows are taken from the top
-// unless the cursor would fall outside on the main screen; then the window
-// ends at the cursor row, so a shell prompt at the bottom stays visible.
-// A full-screen program on the alternate screen (top, vim, less) is shown
-// from its top, where it keeps its header and the start of the text,
-// wherever its cursor is. Missing rows and
+// unless the cursor would fall outside with nothing written below it (a
+// shell: the output ends at its prompt); then the window ends at the
+// cursor row, so the prompt stays visible. A full-screen program (top,
+// vim) has text below its cursor and is shown from its top, where it keeps
+// its header and the start of the text. The alternate screen says nothing
+// here: the private tmux a session runs in keeps the emulator on it for a
+// shell as well. Missing rows and
 // columns are padded with spaces; a wide character cut by the right edge
 // becomes a space.
 func (s *Screen) StyledLines(cols, rows int) []string {
@@ -61,7 +63,7 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 	s.lockSettled()
 	defer s.mu.Unlock()
 	start := 0
-	if s.buf != &s.alt && s.y >= rows {
+	if s.y >= rows && !s.textBelow(s.y) {
 		start = s.y - rows + 1
 	}
 	out := make([]string, rows)
@@ -75,6 +77,19 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 		out[i] = string(st.buf)
 	}
 	return out
+}
+
+// textBelow reports whether any row of the screen below row y holds a
+// visible character. The caller holds s.mu.
+func (s *Screen) textBelow(y int) bool {
+	for r := y + 1; r < s.rows; r++ {
+		for _, c := range s.buf.line(r).cells {
+			if c.r != 0 && c.r != ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // styler holds scratch buffers for appendStyled.
