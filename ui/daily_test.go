@@ -188,3 +188,29 @@ func TestOneTickChainWithSessionsAtStart(t *testing.T) {
 		t.Fatalf("%d more timers scheduled by a flush while the first ones run", d.timers)
 	}
 }
+
+// At 40×12 the help starts with the attach prefix's keys (detach first),
+// and scrolls with j/k to its last line, which a screen that small
+// otherwise cut off; esc closes it.
+func TestHelpScrollsOnSmallScreen(t *testing.T) {
+	d := newDriver(t, newDemoBackend(), 40, 12)
+	d.keys("?")
+	d.mustSee("Attached to a session", "d detach", "↑/↓ scroll · lines 1–", "scroll • esc close")
+	d.mustNotSee("closes.")
+	for range 60 {
+		d.keys("j")
+	}
+	d.mustSee("closes.", "lines 36–40 of 40")
+	d.mustNotSee("d detach")
+	d.keys("g")
+	d.mustSee("d detach")
+	d.keys("esc")
+	d.mustNotSee("Attached to a session")
+	d.keys("?") // opens at the top again
+	d.mustSee("d detach")
+	// Wide enough for all of it: no scrolling.
+	d = newDriver(t, newDemoBackend(), 160, 48)
+	d.keys("?")
+	d.mustSee("d detach", "Mouse: click a row")
+	d.mustNotSee("↑/↓ scroll")
+}

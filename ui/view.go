@@ -183,7 +183,12 @@ func (m Model) hintBar() string {
 		bs = []key.Binding{withHelp(k.Submit, "next field"), k.Left, k.Right, k.Save, k.Cancel}
 	case "prompt":
 		bs = m.prompts.hints()
-	case "help", "errors":
+	case "help":
+		bs = []key.Binding{withHelp(k.Back, "close")}
+		if body, rows := m.helpv.body(m.w, m.h); len(body) > rows {
+			bs = []key.Binding{withHelp(k.Down, "scroll"), withHelp(k.Back, "close")}
+		}
+	case "errors":
 		bs = []key.Binding{withHelp(k.Back, "close")}
 	default:
 		switch {
