@@ -214,3 +214,17 @@ func TestHelpScrollsOnSmallScreen(t *testing.T) {
 	d.mustSee("d detach", "Mouse: click a row")
 	d.mustNotSee("↑/↓ scroll")
 }
+
+// At 40×12 the settings form fits the screen whole (compact: short labels,
+// no explanations, the keys in the hint bar) with every choice readable;
+// at 80×24 it keeps its explanations.
+func TestSettingsFormFitsSmallScreen(t *testing.T) {
+	d := newDriver(t, newDemoBackend(), 40, 12)
+	d.keys("j", "j", "e")
+	d.mustSee("Settings · db-primary", "[probe] noop tcp off", "auto [tmux] screen none", "Misses", "[ Save ]  [ Cancel ]", "╰", "ctrl+s save")
+	d.keys("tab", "tab", "tab", "right")
+	d.mustSee("auto tmux [screen] none")
+	d = newDriver(t, newDemoBackend(), 80, 24)
+	d.keys("j", "j", "e")
+	d.mustSee("Missed beats", "before the link is dead", "Only changed fields are saved")
+}

@@ -180,7 +180,8 @@ func (m Model) hintBar() string {
 	case "confirm":
 		bs = []key.Binding{k.Yes, k.No}
 	case "settings":
-		bs = []key.Binding{withHelp(k.Submit, "next field"), k.Left, k.Right, k.Save, k.Cancel}
+		// Save and cancel first: a narrow hint bar cuts the end.
+		bs = []key.Binding{k.Save, k.Cancel, withHelp(k.Submit, "next field"), k.Left, k.Right}
 	case "prompt":
 		bs = m.prompts.hints()
 	case "help":
