@@ -249,7 +249,7 @@ func TestStyledLines(t *testing.T) {
 }
 
 // A preview shorter than the remote screen shows a full-screen program
-// (text below its cursor: top, vim) from its top, and a shell (output
+// (cursor hidden or text below it: top, vim) from its top, and a shell (output
 // ending at its prompt) with the cursor's row in view, on the main screen
 // and on the alternate screen the private tmux keeps the emulator on.
 func TestStyledLinesFullScreenFromTop(t *testing.T) {
@@ -273,6 +273,13 @@ func TestStyledLinesFullScreenFromTop(t *testing.T) {
 		if got := ansi.Strip(lines[1]); !strings.HasPrefix(got, "Tasks: 97 total") {
 			t.Errorf("alt %v: top preview line 2 %q", alt, got)
 		}
+		// top as it really leaves the screen: cursor hidden, at the
+		// bottom right.
+		s.Write([]byte("\x1b[?25l\x1b[10;40H"))
+		if got := ansi.Strip(s.StyledLines(40, 2)[0]); !strings.HasPrefix(got, "top - 09:26:51") {
+			t.Errorf("alt %v: top (cursor hidden at the bottom) preview starts with %q", alt, got)
+		}
+		s.Write([]byte("\x1b[?25h"))
 		// vim: the cursor mid-file, the status line at the bottom.
 		s.Write([]byte("\x1b[H\x1b[2J\"vim\" line 1\x1b[10;1H\"notes\" 9L\x1b[7;5H"))
 		if got := ansi.Strip(s.StyledLines(40, 3)[0]); !strings.HasPrefix(got, `"vim" line 1`) {
