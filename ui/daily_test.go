@@ -228,3 +228,14 @@ func TestSettingsFormFitsSmallScreen(t *testing.T) {
 	d.keys("j", "j", "e")
 	d.mustSee("Missed beats", "before the link is dead", "Only changed fields are saved")
 }
+
+// At 40×12 there is no preview pane: [ says so and how to scroll back
+// instead of doing nothing.
+func TestScrollPreviewKeyWithoutPreviewPane(t *testing.T) {
+	d := newDriver(t, newDemoBackend(), 40, 12)
+	d.keys("tab", "[")
+	d.mustSee("no room for the")
+	d = newDriver(t, newDemoBackend(), 120, 40)
+	d.keys("tab", "[")
+	d.mustNotSee("no room for the")
+}
