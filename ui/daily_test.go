@@ -239,3 +239,13 @@ func TestScrollPreviewKeyWithoutPreviewPane(t *testing.T) {
 	d.keys("tab", "[")
 	d.mustNotSee("no room for the")
 }
+
+// The form's "Now:" line is wrapped, not cut: where the heartbeat comes
+// from (ssh_config's options) is the point of it.
+func TestSettingsNowLineWrapped(t *testing.T) {
+	f := newDemoBackend()
+	f.hosts[2].HeartbeatSource = "ssh_config ServerAliveInterval + ServerAliveCountMax END-OF-SOURCE"
+	d := newDriver(t, f, 120, 40)
+	d.keys("j", "j", "e")
+	d.mustSee("Settings · db-primary", "END-OF-SOURCE")
+}

@@ -57,7 +57,12 @@ func (m settingsModel) View() []string {
 	if m.compact {
 		body = append(body, st.Muted.Render(fmt.Sprintf("Now: %s, reattach %s", orDefault(m.host.Heartbeat), orAuto(m.host.Reattach))))
 	} else {
-		body = append(body, st.Muted.Render(now), "")
+		// Wrapped: where the heartbeat comes from (ssh_config's options)
+		// may be long, and is the point of the line.
+		for _, l := range wrap(now, m.w-4) {
+			body = append(body, st.Muted.Render(l))
+		}
+		body = append(body, "")
 	}
 	body = append(body, label(fieldMode, "Heartbeat")+choices(fieldMode, modes, m.mode))
 	if !m.compact {
