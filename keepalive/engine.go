@@ -217,17 +217,17 @@ func (e *engine) reply(r result) {
 		st.Answered++
 		st.Bytes += uint64(ReplyBytes)
 		st.LastRTT = rtt
-		if st.SmoothedRTT == 0 {
-			st.SmoothedRTT = rtt
-		} else {
+		switch {
+		case st.Answered <= 2:
+			// The first reply may include the login's tail; the second
+			// replaces it rather than being averaged with it.
+			st.SmoothedRTT, st.MinRTT, st.MaxRTT = rtt, rtt, rtt
+		default:
 			st.SmoothedRTT += (rtt - st.SmoothedRTT) / 8
+			st.MinRTT = min(st.MinRTT, rtt)
+			st.MaxRTT = max(st.MaxRTT, rtt)
 		}
-		if st.MinRTT == 0 || rtt < st.MinRTT {
-			st.MinRTT = rtt
-		}
-		if rtt > st.MaxRTT {
-			st.MaxRTT = rtt
-		}
+		st.FirstRTT = st.Answered == 1
 		if r.end.After(st.LastContact) {
 			st.LastContact = r.end
 		}

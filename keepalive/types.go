@@ -134,6 +134,12 @@ type Stats struct {
 	SmoothedRTT time.Duration // exponentially smoothed (as TCP's SRTT, α = 1/8)
 	MinRTT      time.Duration
 	MaxRTT      time.Duration
+	// FirstRTT is set while LastRTT is the first reply since the monitor
+	// started: that round trip may include the tail of the login (a server
+	// still busy setting up the session answers late), so it only stands in
+	// for SmoothedRTT, MinRTT and MaxRTT until the second reply replaces it
+	// in all three instead of being averaged with it.
+	FirstRTT    bool
 	Misses      int       // consecutive missed beats now
 	LastContact time.Time // last time anything was received from the peer
 	Sent        uint64    // heartbeats sent

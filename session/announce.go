@@ -63,14 +63,31 @@ func (s *Session) announceOutput() {
 
 // announceUp records a connection coming up and says how the shell was
 // attached: the same shell as before, or a new one (and the old one lost).
+// method is methodPending when the shell has not said so yet; serve then
+// calls announceMethod when it does.
 func (s *Session) announceUp(method, prev string, first bool, downSince, upAt time.Time) {
 	s.setState(Up, "", nil, func(st *Status) {
 		st.Attempt, st.NextAttempt, st.DownSince = 0, time.Time{}, time.Time{}
-		if method != "" && method != "tunnel" {
+		if method != "" && method != "tunnel" && method != methodPending {
 			st.Reattach = reattachName(method)
 		}
 	})
-	down := upAt.Sub(downSince).Round(100 * time.Millisecond)
+	down := upAt.Sub(downSince)
+	if method == methodPending {
+		if first {
+			s.logf("connected; the shell has not yet said how it was started (a slow login?)")
+		} else {
+			s.logf("reconnected after %s down; the shell has not yet said whether it is the same one (a slow login?)", down.Round(100*time.Millisecond))
+		}
+		return
+	}
+	s.announceMethod(method, prev, first, down)
+}
+
+// announceMethod says how the shell of a link that came up after down was
+// attached, once its marker is known.
+func (s *Session) announceMethod(method, prev string, first bool, down time.Duration) {
+	down = down.Round(100 * time.Millisecond)
 	switch {
 	case first:
 		s.logf("connected (%s)", describeMethod(method))
@@ -113,15 +130,29 @@ func describeMethod(method string) string {
 	return "shell did not report how it was started"
 }
 
+// appendRTT adds st's round trip to the history hist when st brings a new
+// reply (prev being the figures before it). The first reply after connect
+// may include the login's tail (keepalive.Stats.FirstRTT): the second reply
+// of the same link replaces it, so one slow login does not flatten the
+// sparkline. hist is bounded to rttHistory samples.
+func appendRTT(hist []time.Duration, prev, st keepalive.Stats) []time.Duration {
+	if st.LastRTT <= 0 || st.Answered == 0 || (len(hist) > 0 && st.Answered == prev.Answered) {
+		return hist
+	}
+	if prev.FirstRTT && st.Answered == prev.Answered+1 && len(hist) > 0 {
+		hist = hist[:len(hist)-1]
+	}
+	hist = append(hist, st.LastRTT)
+	if len(hist) > rttHistory {
+		hist = hist[len(hist)-rttHistory:]
+	}
+	return hist
+}
+
 // heartbeatUpdate applies new heartbeat figures: RTT history, Stale/Up.
 func (s *Session) heartbeatUpdate(st keepalive.Stats) {
 	s.mu.Lock()
-	if st.LastRTT > 0 && st.Answered > 0 && (len(s.status.RTTHistory) == 0 || st.Answered != s.status.Heartbeat.Answered) {
-		s.status.RTTHistory = append(s.status.RTTHistory, st.LastRTT)
-		if len(s.status.RTTHistory) > rttHistory {
-			s.status.RTTHistory = s.status.RTTHistory[len(s.status.RTTHistory)-rttHistory:]
-		}
-	}
+	s.status.RTTHistory = appendRTT(s.status.RTTHistory, s.status.Heartbeat, st)
 	s.status.Heartbeat = st
 	cur := s.status.State
 	s.mu.Unlock()

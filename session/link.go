@@ -112,7 +112,7 @@ func (s *Session) startShell(l *link) error {
 	ctx, cancel := context.WithTimeout(s.ctx, shellSetupTimeout)
 	defer cancel()
 	sh, err := startRemote(ctx, l.client, remoteStart{
-		Mode: s.opts.Reattach, Name: s.remoteName, Shell: opts, Clock: s.clock,
+		Mode: s.opts.Reattach, Name: s.remoteName, Shell: opts, Clock: s.clock, MarkerWait: s.opts.markerWait,
 		Info: wrapperInfo{Alias: s.opts.Alias, Client: localClient()},
 	})
 	if err != nil {

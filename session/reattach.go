@@ -50,6 +50,9 @@ const (
 	methodScreenNew      = "screen-new"      // a new private screen session was created
 	methodScreenAttached = "screen-attached" // an existing one was reattached: same shell as before
 	methodNone           = "none"            // a plain shell; the marker adds ";why"
+	// methodPending is no marker: the session is shown Up while the
+	// shell's marker is still awaited (it is taken when it comes).
+	methodPending = "(pending)"
 )
 
 // newRemoteName returns a fresh name for a session's remote tmux/screen

@@ -19,8 +19,9 @@ var (
 // a session; a dead link must not make closing hang.
 const killTimeout = 3 * time.Second
 
-// markerWait bounds how long a new shell may take to say how it was
-// attached before the session assumes a plain shell.
+// markerWait bounds how long serve waits for a new shell to say how it was
+// attached before it shows the session Up; a marker that comes later (a
+// slow login profile, a slow tmux start) is still taken when it arrives.
 const markerWait = 10 * time.Second
 
 // run is the session's lifecycle: connect, serve, and after a drop,
@@ -281,10 +282,17 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	stopTunnels = s.startForwards(linkCtx, l)
 
 	var m string
-	t := s.clock.NewTimer(markerWait)
+	var lateMethod <-chan string // the marker still awaited after the wait; nil otherwise
+	wait := markerWait
+	if s.opts.markerWait > 0 {
+		wait = s.opts.markerWait
+	}
+	t := s.clock.NewTimer(wait)
 	select {
 	case m = <-method:
 	case <-t.C():
+		lateMethod = method
+		m = methodPending
 	case <-s.ctx.Done():
 	}
 	t.Stop()
@@ -323,6 +331,15 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 			}
 		case st := <-l.mon.Updates():
 			s.heartbeatUpdate(st)
+		case m := <-lateMethod:
+			lateMethod = nil
+			s.mu.Lock()
+			s.lastMethod = m
+			if m != "" {
+				s.status.Reattach = reattachName(m)
+			}
+			s.mu.Unlock()
+			s.announceMethod(m, prevMethod, first, upAt.Sub(downSince))
 		case <-s.retryNow:
 			return serveResult{cause: errReconnectRequested, up: true}
 		case <-s.ctx.Done():

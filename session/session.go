@@ -71,6 +71,10 @@ type Options struct {
 	// reconnects (the Opener's Dial uses it); it is forgotten when the
 	// session closes or fails. nil: none.
 	Secrets *Secrets
+
+	// markerWait, when positive, replaces how long a new shell's marker is
+	// waited for before the session is shown Up without it (tests).
+	markerWait time.Duration
 }
 
 // Session is one SSH session: it connects, keeps its link alive, reconnects

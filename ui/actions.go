@@ -186,7 +186,7 @@ func (m *Model) openSettings(alias string) tea.Cmd {
 		host = Host{Alias: alias}
 	}
 	m.settings = newSettingsModel(m.sh, host)
-	m.settings.setWidth(m.w)
+	m.settings.setSize(m.w, m.h)
 	m.settingsOpen = true
 	return m.settings.Init()
 }

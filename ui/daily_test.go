@@ -188,3 +188,64 @@ func TestOneTickChainWithSessionsAtStart(t *testing.T) {
 		t.Fatalf("%d more timers scheduled by a flush while the first ones run", d.timers)
 	}
 }
+
+// At 40×12 the help starts with the attach prefix's keys (detach first),
+// and scrolls with j/k to its last line, which a screen that small
+// otherwise cut off; esc closes it.
+func TestHelpScrollsOnSmallScreen(t *testing.T) {
+	d := newDriver(t, newDemoBackend(), 40, 12)
+	d.keys("?")
+	d.mustSee("Attached to a session", "d detach", "↑/↓ scroll · lines 1–", "scroll • esc close")
+	d.mustNotSee("closes.")
+	for range 60 {
+		d.keys("j")
+	}
+	d.mustSee("closes.", "lines 36–40 of 40")
+	d.mustNotSee("d detach")
+	d.keys("g")
+	d.mustSee("d detach")
+	d.keys("esc")
+	d.mustNotSee("Attached to a session")
+	d.keys("?") // opens at the top again
+	d.mustSee("d detach")
+	// Wide enough for all of it: no scrolling.
+	d = newDriver(t, newDemoBackend(), 160, 48)
+	d.keys("?")
+	d.mustSee("d detach", "Mouse: click a row")
+	d.mustNotSee("↑/↓ scroll")
+}
+
+// At 40×12 the settings form fits the screen whole (compact: short labels,
+// no explanations, the keys in the hint bar) with every choice readable;
+// at 80×24 it keeps its explanations.
+func TestSettingsFormFitsSmallScreen(t *testing.T) {
+	d := newDriver(t, newDemoBackend(), 40, 12)
+	d.keys("j", "j", "e")
+	d.mustSee("Settings · db-primary", "[probe] noop tcp off", "auto [tmux] screen none", "Misses", "[ Save ]  [ Cancel ]", "╰", "ctrl+s save")
+	d.keys("tab", "tab", "tab", "right")
+	d.mustSee("auto tmux [screen] none")
+	d = newDriver(t, newDemoBackend(), 80, 24)
+	d.keys("j", "j", "e")
+	d.mustSee("Missed beats", "before the link is dead", "Only changed fields are saved")
+}
+
+// At 40×12 there is no preview pane: [ says so and how to scroll back
+// instead of doing nothing.
+func TestScrollPreviewKeyWithoutPreviewPane(t *testing.T) {
+	d := newDriver(t, newDemoBackend(), 40, 12)
+	d.keys("tab", "[")
+	d.mustSee("no room for the")
+	d = newDriver(t, newDemoBackend(), 120, 40)
+	d.keys("tab", "[")
+	d.mustNotSee("no room for the")
+}
+
+// The form's "Now:" line is wrapped, not cut: where the heartbeat comes
+// from (ssh_config's options) is the point of it.
+func TestSettingsNowLineWrapped(t *testing.T) {
+	f := newDemoBackend()
+	f.hosts[2].HeartbeatSource = "ssh_config ServerAliveInterval + ServerAliveCountMax END-OF-SOURCE"
+	d := newDriver(t, f, 120, 40)
+	d.keys("j", "j", "e")
+	d.mustSee("Settings · db-primary", "END-OF-SOURCE")
+}

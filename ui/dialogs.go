@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -56,8 +57,12 @@ func (m confirmModel) View() []string {
 	return modalBox(st, "Confirm", body, w)
 }
 
-// helpModel is the full key help (?), generated from the key map.
-type helpModel struct{ sh *shared }
+// helpModel is the full key help (?), generated from the key map. On a
+// screen too small for all of it, it scrolls (off is the first line shown).
+type helpModel struct {
+	sh  *shared
+	off int
+}
 
 func newHelpModel(sh *shared) helpModel { return helpModel{sh: sh} }
 
@@ -65,9 +70,16 @@ func (m helpModel) Init() tea.Cmd { return nil }
 
 func (m helpModel) Update(tea.Msg) (helpModel, tea.Cmd) { return m, nil }
 
-// View renders the help dialog for a w×h screen: the key map's columns,
-// side by side when they fit, else two by two.
-func (m helpModel) View(w, h int) []string {
+// scroll moves the help d lines down (d < 0: up) for a w×h screen.
+func (m *helpModel) scroll(d, w, h int) {
+	body, rows := m.body(w, h)
+	m.off = max(0, min(m.off+d, len(body)-rows))
+}
+
+// body is the whole help for a w×h screen and how many of its lines fit:
+// the key map's columns side by side when they fit, else two by two, else
+// one under another, after the attach prefix's keys (wrapped).
+func (m helpModel) body(w, h int) (body []string, rows int) {
 	st := &m.sh.st
 	k := m.sh.keys
 	hm := m.sh.help
@@ -75,36 +87,61 @@ func (m helpModel) View(w, h int) []string {
 	groups := k.FullHelp()
 	titles := k.FullHelpTitles()
 	avail := w - 8
+	fits := func(s string) bool { return maxLineWidth(s) <= avail }
 	var blocks []string
-	full := renderHelpGroups(hm, groups, titles, st.Group.Render)
-	if ansiWidth(strings.SplitN(full, "\n", 2)[0]) <= avail && maxLineWidth(full) <= avail {
+	if full := renderHelpGroups(hm, groups, titles, st.Group.Render); fits(full) {
 		blocks = append(blocks, full)
 	} else {
+		per := 2
 		for i := 0; i < len(groups); i += 2 {
-			j := min(i+2, len(groups))
+			if !fits(renderHelpGroups(hm, groups[i:min(i+2, len(groups))], titles[i:min(i+2, len(groups))], st.Group.Render)) {
+				per = 1
+			}
+		}
+		for i := 0; i < len(groups); i += per {
+			j := min(i+per, len(groups))
 			blocks = append(blocks, renderHelpGroups(hm, groups[i:j], titles[i:j], st.Group.Render))
 		}
 	}
-	var body []string
-	for i, b := range blocks {
-		if i > 0 {
-			body = append(body, "")
+	// The attach prefix first: it is what a new user needs to get back.
+	body = append(body, st.Group.Render("Attached to a session")+"  "+st.Muted.Render("ctrl+^ then:"))
+	var line []string
+	for _, kv := range [][2]string{{"d", "detach"}, {"n/p", "next/prev"}, {"1–9", "jump"}, {"r", "reconnect"}, {".", "close"}, {"[", "scrollback"}} {
+		item := st.HintKey.Render(kv[0]) + " " + kv[1]
+		if len(line) > 0 && ansiWidth(strings.Join(append(line, item), "  ")) > avail {
+			body = append(body, strings.Join(line, "  "))
+			line = nil
 		}
+		line = append(line, item)
+	}
+	body = append(body, strings.Join(line, "  "))
+	for _, b := range blocks {
+		body = append(body, "")
 		body = append(body, strings.Split(b, "\n")...)
 	}
-	body = append(body, "",
-		st.Group.Render("Attached to a session")+"  "+st.Muted.Render("ctrl+^ then:"),
-		st.HintKey.Render("d")+" detach  "+st.HintKey.Render("n/p")+" next/prev  "+st.HintKey.Render("1–9")+" jump  "+
-			st.HintKey.Render("r")+" reconnect  "+st.HintKey.Render(".")+" close  "+st.HintKey.Render("[")+" scrollback",
-		"", st.Muted.Render("Mouse: click a row to select it, click a tab to switch. esc closes."))
+	body = append(body, "")
+	body = append(body, wrap(st.Muted.Render("Mouse: click a row to select it, click a tab to switch. esc closes."), max(avail, 10))...)
+	rows = max(h-6, 3)
+	if len(body) > rows {
+		rows-- // the last line says there is more
+	}
+	return body, min(rows, len(body))
+}
+
+// View renders the help dialog for a w×h screen, from line off when it
+// does not fit.
+func (m helpModel) View(w, h int) []string {
+	st := &m.sh.st
+	body, rows := m.body(w, h)
 	bw := 0
 	for _, l := range body {
 		bw = max(bw, ansiWidth(l))
 	}
 	bw = min(bw+6, w-2)
-	maxBody := max(h-6, 3)
-	if len(body) > maxBody {
-		body = body[:maxBody]
+	if len(body) > rows {
+		off := max(0, min(m.off, len(body)-rows))
+		more := fmt.Sprintf("↑/↓ scroll · lines %d–%d of %d", off+1, off+rows, len(body))
+		body = append(body[off:off+rows:off+rows], st.Muted.Render(more))
 	}
 	return modalBox(st, "Keys", body, bw)
 }

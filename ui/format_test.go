@@ -105,6 +105,14 @@ func TestStateColumnAt120(t *testing.T) {
 	d := newDriver(t, newDemoBackend(), 120, 40)
 	failedHostKeySetup(d)
 	d.mustSee("↻ reconnecting #12 handshake web2", "RTT")
+	// A host name of 12 cells (the demo's demo-healthy) stays whole
+	// beside it: the sparkline gives up room first.
+	f := d.m.backend.(*fakeBackend)
+	f.update(3, func(s *session.Status) {
+		s.Alias = "demo-healthy"
+	})
+	d.send(f.setState(3, session.Reconnecting, nil))
+	d.mustSee("↻ reconnecting #12 handshake demo-healthy", "RTT")
 }
 
 // The preview of a failed session wraps the whole reason; a changed host

@@ -36,6 +36,8 @@ func TestGolden(t *testing.T) {
 		{"marked_80x24", 80, 24, func(d *driver) { d.keys("space", "j", "space") }},
 		{"log_80x24", 80, 24, func(d *driver) { d.keys("tab", "l") }},
 		{"settings_80x24", 80, 24, func(d *driver) { d.keys("j", "j", "e") }},
+		{"settings_40x12", 40, 12, func(d *driver) { d.keys("j", "j", "e") }},
+		{"help_40x12", 40, 12, func(d *driver) { d.keys("?") }},
 		{"help_80x24", 80, 24, func(d *driver) { d.keys("?") }},
 		{"help_160x48", 160, 48, func(d *driver) { d.keys("?") }},
 		{"quit_160x48", 160, 48, func(d *driver) { d.keys("q") }},

@@ -175,6 +175,17 @@ func modalBox(st *themes.Styles, title string, body []string, w int) []string {
 	return f.box(title, lines, w, len(lines)+2)
 }
 
+// compactBox is modalBox without the blank lines above and below the body,
+// for dialogs on small screens.
+func compactBox(st *themes.Styles, title string, body []string, w int) []string {
+	f := newFrame(st.Modal, st.ModalTitle)
+	lines := make([]string, 0, len(body))
+	for _, l := range body {
+		lines = append(lines, " "+l)
+	}
+	return f.box(title, lines, w, len(lines)+2)
+}
+
 // wrap word-wraps plain or styled text to width w and returns its lines.
 func wrap(s string, w int) []string {
 	if w <= 0 {

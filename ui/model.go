@@ -321,7 +321,7 @@ func (m *Model) resize() {
 	m.sessions.setSize(g.sessions.w, g.sessions.h)
 	m.preview.rect = g.preview
 	m.logv.setSize(g.body.w, g.body.h)
-	m.settings.setWidth(m.w)
+	m.settings.setSize(m.w, m.h)
 	m.prompts.setWidth(m.w)
 	m.refreshPreview()
 }

@@ -25,7 +25,13 @@ func (m *Model) nextPane() pane {
 // fetches the history its emulator could not see.
 func (m *Model) focusPreview() tea.Cmd {
 	s, ok := m.sessions.selected()
-	if !ok || m.preview.rect.empty() {
+	if !ok {
+		return nil
+	}
+	if m.preview.rect.empty() {
+		// Too small a window for the preview pane: say so rather than
+		// ignore the key.
+		m.status = statusLine{"no room for the preview here: enter attaches, then ctrl+^ [ scrolls back", statusInfo}
 		return nil
 	}
 	m.setFocus(panePreview)

@@ -55,8 +55,22 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 		m.prompts, cmd = m.prompts.Update(kp)
 		return cmd
 	case "help":
-		if key.Matches(kp, k.Help, k.Back, k.Quit) {
+		page := max(m.h-8, 1)
+		switch {
+		case key.Matches(kp, k.Help, k.Back, k.Quit):
 			m.helpOpen = false
+		case key.Matches(kp, k.Up):
+			m.helpv.scroll(-1, m.w, m.h)
+		case key.Matches(kp, k.Down):
+			m.helpv.scroll(1, m.w, m.h)
+		case key.Matches(kp, k.PageUp):
+			m.helpv.scroll(-page, m.w, m.h)
+		case key.Matches(kp, k.PageDown):
+			m.helpv.scroll(page, m.w, m.h)
+		case key.Matches(kp, k.Top):
+			m.helpv.scroll(-maxScroll, m.w, m.h)
+		case key.Matches(kp, k.Bottom):
+			m.helpv.scroll(maxScroll, m.w, m.h)
 		}
 		return nil
 	case "errors":
@@ -71,7 +85,7 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if key.Matches(kp, k.Help) {
-			m.helpOpen = true
+			m.helpOpen, m.helpv.off = true, 0
 			return nil
 		}
 		var cmd tea.Cmd
@@ -87,7 +101,7 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(kp, k.Quit):
 		return m.requestQuit()
 	case key.Matches(kp, k.Help):
-		m.helpOpen = true
+		m.helpOpen, m.helpv.off = true, 0
 		return nil
 	case key.Matches(kp, k.Errors):
 		m.errorsOpen = len(m.configErrors) > 0

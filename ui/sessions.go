@@ -88,14 +88,22 @@ func fitColumns(inner int) [numCols]int {
 	// Give up some of the host's and the sparkline's room, and then the
 	// state's (whose last four cells hold only the longest states), when
 	// that is enough; otherwise drop the least important column and try
-	// again.
+	// again. When cutting, the sparkline goes first and down to its
+	// narrowest (a few samples still show the trend), so that a host name
+	// of 12 cells stays whole beside the full state at 120 columns.
 	soft := func(i int) int {
 		if i == colState {
 			return cols[i].w - 4
 		}
 		return cols[i].w - 2
 	}
-	shrink := []int{colHost, colSpark, colState}
+	floor := func(i int) int {
+		if i == colSpark {
+			return cols[i].min
+		}
+		return soft(i)
+	}
+	shrink := []int{colSpark, colHost, colState}
 	for total() > inner {
 		over := total() - inner
 		slack := 0
@@ -106,7 +114,7 @@ func fitColumns(inner int) [numCols]int {
 		}
 		if over <= slack {
 			for _, i := range shrink {
-				if cut := min(over, w[i]-soft(i)); w[i] > 0 && cut > 0 {
+				if cut := min(over, w[i]-floor(i)); w[i] > 0 && cut > 0 {
 					w[i] -= cut
 					over -= cut
 				}

@@ -70,6 +70,7 @@ type settingsModel struct {
 	err                    string
 	saving                 bool
 	w                      int
+	compact                bool // short labels, no explanations (small screens)
 }
 
 func newSettingsModel(sh *shared, h Host) settingsModel {
@@ -135,9 +136,16 @@ func (m *settingsModel) applyTheme() {
 	m.pattern.SetStyles(is)
 }
 
-func (m *settingsModel) setWidth(w int) {
+// setSize fits the form to a w×h screen: at most w-4 wide (40 at least,
+// the screen's width below that), and compact (short labels, no
+// explanations) when the full form would not fit in h rows or w columns.
+func (m *settingsModel) setSize(w, h int) {
 	m.w = clamp(w-4, 40, 64)
-	m.pattern.SetWidth(max(m.w-24, 10))
+	if w < 44 {
+		m.w = max(w, 20)
+	}
+	m.compact = h < 22 || m.w < 56
+	m.pattern.SetWidth(max(m.w-m.labelWidth()-8, 6))
 	m.interval.SetWidth(12)
 	m.count.SetWidth(6)
 }

@@ -13,8 +13,12 @@ import (
 // View renders the form as a dialog.
 func (m settingsModel) View() []string {
 	st := &m.sh.st
+	lw := m.labelWidth()
 	label := func(f int, s string) string {
-		l := fit(s, 18)
+		if m.compact {
+			s = shortLabel(s)
+		}
+		l := fit(s, lw)
 		if m.focus == f {
 			return st.HintKey.Render("▸ " + l)
 		}
@@ -29,9 +33,14 @@ func (m settingsModel) View() []string {
 				} else {
 					parts[i] = st.Bold.Render("[" + o + "]")
 				}
+			} else if m.compact {
+				parts[i] = st.Option.Render(o)
 			} else {
 				parts[i] = st.Option.Render(" " + o + " ")
 			}
+		}
+		if m.compact {
+			return strings.Join(parts, " ")
 		}
 		return strings.Join(parts, "")
 	}
@@ -44,19 +53,41 @@ func (m settingsModel) View() []string {
 	if src == "" {
 		src = "default"
 	}
-	body = append(body, st.Muted.Render(fmt.Sprintf("Now: heartbeat %s (%s), reattach %s", orDefault(m.host.Heartbeat), src, orAuto(m.host.Reattach))), "")
+	now := fmt.Sprintf("Now: heartbeat %s (%s), reattach %s", orDefault(m.host.Heartbeat), src, orAuto(m.host.Reattach))
+	if m.compact {
+		body = append(body, st.Muted.Render(fmt.Sprintf("Now: %s, reattach %s", orDefault(m.host.Heartbeat), orAuto(m.host.Reattach))))
+	} else {
+		// Wrapped: where the heartbeat comes from (ssh_config's options)
+		// may be long, and is the point of the line.
+		for _, l := range wrap(now, m.w-4) {
+			body = append(body, st.Muted.Render(l))
+		}
+		body = append(body, "")
+	}
 	body = append(body, label(fieldMode, "Heartbeat")+choices(fieldMode, modes, m.mode))
-	body = append(body, st.Muted.Render("  "+fit("", 18)+modeHelp(heartbeatModes()[m.mode])))
+	if !m.compact {
+		body = append(body, st.Muted.Render("  "+fit("", lw)+modeHelp(heartbeatModes()[m.mode])))
+	}
+	dead := " before the link is dead"
+	if m.compact {
+		dead = ""
+	}
 	if m.usesInterval() {
 		body = append(body, label(fieldInterval, "Interval")+m.interval.View())
-		body = append(body, label(fieldCount, "Missed beats")+m.count.View()+st.Muted.Render(" before the link is dead"))
+		body = append(body, label(fieldCount, "Missed beats")+m.count.View()+st.Muted.Render(dead))
 	} else {
-		body = append(body, "  "+st.Muted.Render(fit("Interval", 18)+"—"))
-		body = append(body, "  "+st.Muted.Render(fit("Missed beats", 18)+"—"))
+		misses := "Missed beats"
+		if m.compact {
+			misses = shortLabel(misses)
+		}
+		body = append(body, "  "+st.Muted.Render(fit("Interval", lw)+"—"))
+		body = append(body, "  "+st.Muted.Render(fit(misses, lw)+"—"))
 	}
 	body = append(body, label(fieldReattach, "Reattach")+choices(fieldReattach, reattachChoices(), m.reattach))
 	body = append(body, label(fieldPattern, "Save for hosts")+m.pattern.View())
-	body = append(body, "")
+	if !m.compact {
+		body = append(body, "")
+	}
 	save, cancel := st.Button.Render("[ Save ]"), st.Button.Render("[ Cancel ]")
 	if m.focus == fieldSave {
 		save = st.ButtonFocus.Render("[ Save ]")
@@ -65,10 +96,13 @@ func (m settingsModel) View() []string {
 		cancel = st.ButtonFocus.Render("[ Cancel ]")
 	}
 	body = append(body, "  "+save+"  "+cancel)
-	k := m.sh.keys
-	body = append(body, "", st.Muted.Render("  ")+st.HintKey.Render(helpKey(k.Save))+st.Muted.Render(" save · ")+
-		st.HintKey.Render(helpKey(k.Cancel))+st.Muted.Render(" cancel · enter/tab next · ←/→ choose"))
-	body = append(body, st.Muted.Render("  Only changed fields are saved; others follow ssh_config."))
+	if !m.compact {
+		// The compact form leaves the keys to the hint bar.
+		k := m.sh.keys
+		body = append(body, "", st.Muted.Render("  ")+st.HintKey.Render(helpKey(k.Save))+st.Muted.Render(" save · ")+
+			st.HintKey.Render(helpKey(k.Cancel))+st.Muted.Render(" cancel · enter/tab next · ←/→ choose"))
+		body = append(body, st.Muted.Render("  Only changed fields are saved; others follow ssh_config."))
+	}
 	switch {
 	case m.saving:
 		body = append(body, "", st.Muted.Render("saving…"))
@@ -78,7 +112,29 @@ func (m settingsModel) View() []string {
 			body = append(body, st.Error.Render(l))
 		}
 	}
+	if m.compact {
+		return compactBox(st, "Settings · "+m.host.Alias, body, m.w)
+	}
 	return modalBox(st, "Settings · "+m.host.Alias, body, m.w)
+}
+
+// labelWidth is the width of the labels' column.
+func (m settingsModel) labelWidth() int {
+	if m.compact {
+		return 10
+	}
+	return 18
+}
+
+// shortLabel is a field's label in the compact form.
+func shortLabel(s string) string {
+	switch s {
+	case "Missed beats":
+		return "Misses"
+	case "Save for hosts":
+		return "Hosts"
+	}
+	return s
 }
 
 func orDefault(s keepalive.Settings) string {

@@ -180,10 +180,16 @@ func (m Model) hintBar() string {
 	case "confirm":
 		bs = []key.Binding{k.Yes, k.No}
 	case "settings":
-		bs = []key.Binding{withHelp(k.Submit, "next field"), k.Left, k.Right, k.Save, k.Cancel}
+		// Save and cancel first: a narrow hint bar cuts the end.
+		bs = []key.Binding{k.Save, k.Cancel, withHelp(k.Submit, "next field"), k.Left, k.Right}
 	case "prompt":
 		bs = m.prompts.hints()
-	case "help", "errors":
+	case "help":
+		bs = []key.Binding{withHelp(k.Back, "close")}
+		if body, rows := m.helpv.body(m.w, m.h); len(body) > rows {
+			bs = []key.Binding{withHelp(k.Down, "scroll"), withHelp(k.Back, "close")}
+		}
+	case "errors":
 		bs = []key.Binding{withHelp(k.Back, "close")}
 	default:
 		switch {

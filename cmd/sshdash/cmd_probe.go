@@ -15,7 +15,8 @@ const probeUsage = `usage: sshdash probe [-F FILE] HOST [-c N] [-i INTERVAL]
 
 Connects to HOST by the same rules as a session, sends N heartbeats
 (keepalive@openssh.com with want-reply) INTERVAL apart and prints each
-round trip, like ping; then min/avg/max and loss. Exits 0 when every
+round trip, like ping; then min/avg/max (without the first reply, which
+may include the end of login, when there are others) and loss. Exits 0 when every
 heartbeat was answered, 1 otherwise (255 when it could not connect).
 `
 
@@ -69,7 +70,10 @@ func runProbe(args []string, e *env) int {
 	})
 	fmt.Fprintf(e.stdout, "--- %s heartbeat statistics ---\n%d sent, %d answered, %.0f%% loss", p.Alias, st.sent, st.answered, st.loss()*100)
 	if st.answered > 0 {
-		fmt.Fprintf(e.stdout, ", rtt min/avg/max = %s/%s/%s", fmtDuration(st.min), fmtDuration(st.avg()), fmtDuration(st.max))
+		fmt.Fprintf(e.stdout, ", rtt min/avg/max = %s/%s/%s", fmtDuration(st.min()), fmtDuration(st.avg()), fmtDuration(st.max()))
+		if st.firstLeftOut() {
+			fmt.Fprint(e.stdout, " (without the first reply, which may include the end of login)")
+		}
 	}
 	fmt.Fprintf(e.stdout, ", %d B of SSH payload per exchange\n", keepalive.ExchangeBytes)
 	if st.answered == st.sent {
@@ -84,15 +88,53 @@ func connectTime(total, asking time.Duration) time.Duration {
 	return max(total-asking, 0)
 }
 
-// probeStats sums up a probe run.
+// probeStats sums up a probe run. The first reply, sent right after login,
+// may include the login's tail (the server still setting up the session),
+// so min/avg/max come from the later replies when there are any.
 type probeStats struct {
 	sent, answered int
-	min, max, sum  time.Duration
+	first          time.Duration // the first reply's round trip
+	lo, hi, sum    time.Duration // over the replies after the first
 }
 
+// add records one answered heartbeat.
+func (s *probeStats) add(rtt time.Duration) {
+	s.answered++
+	if s.answered == 1 {
+		s.first = rtt
+		return
+	}
+	if s.answered == 2 || rtt < s.lo {
+		s.lo = rtt
+	}
+	s.hi = max(s.hi, rtt)
+	s.sum += rtt
+}
+
+// firstLeftOut reports whether min/avg/max leave the first reply out.
+func (s probeStats) firstLeftOut() bool { return s.answered > 1 }
+
 func (s probeStats) loss() float64 { return 1 - float64(s.answered)/float64(max(s.sent, 1)) }
+
+func (s probeStats) min() time.Duration {
+	if !s.firstLeftOut() {
+		return s.first
+	}
+	return s.lo
+}
+
+func (s probeStats) max() time.Duration {
+	if !s.firstLeftOut() {
+		return s.first
+	}
+	return s.hi
+}
+
 func (s probeStats) avg() time.Duration {
-	return s.sum / time.Duration(max(s.answered, 1))
+	if !s.firstLeftOut() {
+		return s.first
+	}
+	return s.sum / time.Duration(s.answered-1)
 }
 
 // requester is the part of *ssh.Client a probe uses.
@@ -128,12 +170,7 @@ func probeLoop(ctx context.Context, c requester, count int, interval time.Durati
 				return st
 			}
 			rtt := time.Since(t0)
-			st.answered++
-			st.sum += rtt
-			if st.min == 0 || rtt < st.min {
-				st.min = rtt
-			}
-			st.max = max(st.max, rtt)
+			st.add(rtt)
 			report(seq, rtt, nil)
 		case <-time.After(timeout):
 			report(seq, 0, fmt.Errorf("no reply within %s", timeout))

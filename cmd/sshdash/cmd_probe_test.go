@@ -41,8 +41,27 @@ func TestProbeLoop(t *testing.T) {
 		if st.sent != c.sent || st.answered != c.answered || reports != c.sent {
 			t.Errorf("%v: sent %d answered %d reports %d, want %d %d %d", c.script, st.sent, st.answered, reports, c.sent, c.answered, c.sent)
 		}
-		if st.answered > 0 && (st.min <= 0 || st.max < st.min || st.avg() < st.min) {
-			t.Errorf("%v: rtt figures min %v avg %v max %v", c.script, st.min, st.avg(), st.max)
+		if st.answered > 0 && (st.min() <= 0 || st.max() < st.min() || st.avg() < st.min()) {
+			t.Errorf("%v: rtt figures min %v avg %v max %v", c.script, st.min(), st.avg(), st.max())
 		}
+	}
+}
+
+// The first reply (right after login) is left out of min/avg/max when
+// there are others, and is all of them when it is alone.
+func TestProbeStatsLeaveOutFirstReply(t *testing.T) {
+	ms := time.Millisecond
+	var st probeStats
+	st.sent = 1
+	st.add(300 * ms)
+	if st.firstLeftOut() || st.min() != 300*ms || st.avg() != 300*ms || st.max() != 300*ms {
+		t.Fatalf("one reply: min %v avg %v max %v", st.min(), st.avg(), st.max())
+	}
+	for _, r := range []time.Duration{20 * ms, 40 * ms, 30 * ms} {
+		st.sent++
+		st.add(r)
+	}
+	if !st.firstLeftOut() || st.min() != 20*ms || st.avg() != 30*ms || st.max() != 40*ms || st.answered != 4 {
+		t.Fatalf("four replies: min %v avg %v max %v answered %d, want 20ms 30ms 40ms 4", st.min(), st.avg(), st.max(), st.answered)
 	}
 }

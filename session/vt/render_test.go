@@ -248,6 +248,46 @@ func TestStyledLines(t *testing.T) {
 	}
 }
 
+// A preview shorter than the remote screen shows a full-screen program
+// (cursor hidden or text below it: top, vim) from its top, and a shell (output
+// ending at its prompt) with the cursor's row in view, on the main screen
+// and on the alternate screen the private tmux keeps the emulator on.
+func TestStyledLinesFullScreenFromTop(t *testing.T) {
+	for _, alt := range []bool{false, true} {
+		s := New(40, 10)
+		if alt {
+			s.Write([]byte("\x1b[?1049h")) // tmux attaching
+		}
+		s.Write([]byte("$ ls\r\nfile\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n$ top"))
+		lines := s.StyledLines(40, 4)
+		if got := ansi.Strip(lines[3]); !strings.HasPrefix(got, "$ top") {
+			t.Errorf("alt %v: shell preview ends with %q, want the prompt row", alt, got)
+		}
+		// top: its summary at the top, the cursor left on the blank line
+		// under it, the process list below.
+		s.Write([]byte("\x1b[H\x1b[2Jtop - 09:26:51 up 41 days\r\nTasks: 97 total\r\n\r\n  PID USER\r\n    1 root\r\n    2 root\x1b[3;1H"))
+		lines = s.StyledLines(40, 2)
+		if got := ansi.Strip(lines[0]); !strings.HasPrefix(got, "top - 09:26:51") {
+			t.Errorf("alt %v: top preview starts with %q, want its summary line", alt, got)
+		}
+		if got := ansi.Strip(lines[1]); !strings.HasPrefix(got, "Tasks: 97 total") {
+			t.Errorf("alt %v: top preview line 2 %q", alt, got)
+		}
+		// top as it really leaves the screen: cursor hidden, at the
+		// bottom right.
+		s.Write([]byte("\x1b[?25l\x1b[10;40H"))
+		if got := ansi.Strip(s.StyledLines(40, 2)[0]); !strings.HasPrefix(got, "top - 09:26:51") {
+			t.Errorf("alt %v: top (cursor hidden at the bottom) preview starts with %q", alt, got)
+		}
+		s.Write([]byte("\x1b[?25h"))
+		// vim: the cursor mid-file, the status line at the bottom.
+		s.Write([]byte("\x1b[H\x1b[2J\"vim\" line 1\x1b[10;1H\"notes\" 9L\x1b[7;5H"))
+		if got := ansi.Strip(s.StyledLines(40, 3)[0]); !strings.HasPrefix(got, `"vim" line 1`) {
+			t.Errorf("alt %v: vim preview starts with %q", alt, got)
+		}
+	}
+}
+
 func TestConcurrentUse(t *testing.T) {
 	s := New(80, 24)
 	done := make(chan struct{})

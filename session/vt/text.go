@@ -46,8 +46,14 @@ func (s *Screen) Scrollback() []string {
 // strings, each exactly cols cells wide as ansi.StringWidth (and so
 // lipgloss) measures it, with SGR styling and a reset at the end of any
 // styled line. Columns are taken from the left. Rows are taken from the top
-// unless the cursor would fall outside; then the window ends at the cursor
-// row, so a shell prompt at the bottom stays visible. Missing rows and
+// unless the cursor would fall outside while it is visible with nothing
+// written below it (a shell: the output ends at its prompt); then the
+// window ends at the cursor row, so the prompt stays visible. A
+// full-screen program hides its cursor (top, htop) or has text below it
+// (vim) and is shown from its top, where it keeps its header and the
+// start of the text. The alternate screen says nothing here: the private
+// tmux a session runs in keeps the emulator on it for a shell as well
+// (tmux does pass on the cursor's visibility). Missing rows and
 // columns are padded with spaces; a wide character cut by the right edge
 // becomes a space.
 func (s *Screen) StyledLines(cols, rows int) []string {
@@ -58,7 +64,7 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 	s.lockSettled()
 	defer s.mu.Unlock()
 	start := 0
-	if s.y >= rows {
+	if s.y >= rows && s.modes.CursorVisible && !s.textBelow(s.y) {
 		start = s.y - rows + 1
 	}
 	out := make([]string, rows)
@@ -72,6 +78,19 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 		out[i] = string(st.buf)
 	}
 	return out
+}
+
+// textBelow reports whether any row of the screen below row y holds a
+// visible character. The caller holds s.mu.
+func (s *Screen) textBelow(y int) bool {
+	for r := y + 1; r < s.rows; r++ {
+		for _, c := range s.buf.line(r).cells {
+			if c.r != 0 && c.r != ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // styler holds scratch buffers for appendStyled.

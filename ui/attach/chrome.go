@@ -85,7 +85,7 @@ func helpOverlay(cols, rows int, prefix byte) string {
 		"  r      reconnect now",
 		"  .      close this session",
 		"  [      scrollback (q to leave)",
-		"  " + p + "  send " + p + " itself",
+		fmt.Sprintf("  %-6s send %s itself", p, p),
 		"  ?      this help",
 		"",
 		" any key to return ",
