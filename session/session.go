@@ -179,6 +179,11 @@ func (s *Session) Attach(w io.Writer) (stop func()) {
 	_, _ = w.Write(s.screen.Render())
 	s.attached = w
 	s.outMu.Unlock()
+	return s.detachFunc(w)
+}
+
+// detachFunc returns the function that ends live output to w, once.
+func (s *Session) detachFunc(w io.Writer) func() {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
