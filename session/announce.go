@@ -64,10 +64,14 @@ func (s *Session) announceOutput() {
 // announceUp records a connection coming up and says how the shell was
 // attached: the same shell as before, or a new one (and the old one lost).
 func (s *Session) announceUp(method, prev string, first bool, downSince, upAt time.Time) {
+	lost := !first && !sameShell(method) && method != "tunnel" && prev != ""
 	s.setState(Up, "", nil, func(st *Status) {
 		st.Attempt, st.NextAttempt, st.DownSince = 0, time.Time{}, time.Time{}
 		if method != "" && method != "tunnel" {
 			st.Reattach = reattachName(method)
+		}
+		if lost {
+			st.Notice, st.NoticeAt = lostNotice, upAt
 		}
 	})
 	down := upAt.Sub(downSince).Round(100 * time.Millisecond)
@@ -80,11 +84,15 @@ func (s *Session) announceUp(method, prev string, first bool, downSince, upAt ti
 		s.logf("reconnected after %s down", down)
 	default:
 		s.logf("reconnected after %s down; the previous shell was lost (%s)", down, describeMethod(method))
-		if prev != "" {
-			s.localLine("reconnected — the previous shell was lost; this is a new one")
+		if lost {
+			s.localLine(lostNotice)
 		}
 	}
 }
+
+// lostNotice says that a reconnect found the previous shell gone (the
+// server rebooted, its tmux was killed).
+const lostNotice = "reconnected — the previous shell was lost; this is a new one"
 
 func reattachName(method string) string {
 	switch method {

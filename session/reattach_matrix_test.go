@@ -375,6 +375,9 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 		if !strings.Contains(logText(s), "the previous shell was lost") {
 			t.Errorf("no message that the shell was lost:\n%s", logText(s))
 		}
+		if st := s.Status(); !strings.Contains(st.Notice, "the previous shell was lost") || st.NoticeAt.IsZero() {
+			t.Errorf("no notice for the attached terminal that the shell was lost: %q %v", st.Notice, st.NoticeAt)
+		}
 	} else if pid2 != pid1 {
 		t.Fatalf("PID %s after the drop, want the same shell %s; log:\n%s", pid2, pid1, logText(s))
 	}
