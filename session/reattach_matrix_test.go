@@ -39,8 +39,8 @@ type matrixRow struct {
 	force      string // ForceCommand
 	command    string // RemoteCommand
 	requestTTY string
-	dropbear   bool // Dropbear instead of OpenSSH's sshd (no SetEnv: tmux's default socket directory)
-	roTmpdir   bool // TMPDIR is a directory the user cannot write
+	dropbear   bool   // Dropbear instead of OpenSSH's sshd (no SetEnv: tmux's default socket directory)
+	roTmpdir   bool   // TMPDIR is a directory the user cannot write
 	want       string // Status().Reattach
 	pidExpr    string // the shell's PID in its own syntax; "" means $$
 }
