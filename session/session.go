@@ -115,6 +115,8 @@ type Session struct {
 	closeErr    error // the first error ending the remote session on Close
 	everUp      bool
 	lastMethod  string
+	remoteEnded bool           // the remote tmux/screen session was ended on purpose
+	cleanup     *remoteCleanup // the Manager's: remote sessions left to end per host
 	hbOverride  *keepalive.Settings
 	bytesIn     atomic.Uint64
 	bytesOut    atomic.Uint64
