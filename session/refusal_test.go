@@ -24,7 +24,7 @@ func TestSessionRefusedAfterLoginBacksOffThenFails(t *testing.T) {
 		want    string
 	}{
 		{"channel rejected", rejectSession, "open failed"},
-		{"exec refused", refuseExec, "run the remote command: the server refused the request"},
+		{"exec refused", refuseExec, "start the login shell: the server refused the request"}, // the exec of the wrapper, then the plain shell request
 		{"shell gone at once", closeAtOnce, "without an exit status"},
 	}
 	for _, tc := range cases {
