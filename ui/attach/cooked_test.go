@@ -1,0 +1,92 @@
+package attach
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// plainFake records what RunCooked does to a session without a terminal.
+type plainFake struct {
+	mu      sync.Mutex // guards the fields below
+	written bytes.Buffer
+	eofs    int
+	w       io.Writer
+	done    chan struct{}
+}
+
+func (f *plainFake) AttachPlain(w io.Writer) func() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.w = w
+	io.WriteString(w, "EARLIER-OUTPUT\n")
+	return func() {}
+}
+
+func (f *plainFake) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.written.Write(p)
+}
+
+func (f *plainFake) CloseInput() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.eofs++
+	return nil
+}
+
+func (f *plainFake) Done() <-chan struct{} { return f.done }
+
+func (f *plainFake) state() (string, int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.written.String(), f.eofs
+}
+
+// RunCooked leaves the terminal cooked: it echoes and turns Enter into a
+// newline (the line discipline does, not sshdash), the line reaches the
+// remote, ^D reaches it as EOF and reading goes on, and the session's end
+// ends it with Ended.
+func TestRunCookedKeepsTerminalCooked(t *testing.T) {
+	tm := newTerminal(t)
+	f := &plainFake{done: make(chan struct{})}
+	before, err := term.GetState(int(tm.tty.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := make(chan Result, 1)
+	go func() {
+		r, err := RunCooked(context.Background(), f, Options{In: tm.tty, Out: tm.tty, Alias: "web1"})
+		if err != nil {
+			t.Errorf("RunCooked: %v", err)
+		}
+		res <- r
+	}()
+	eventually(t, "earlier output shown", func() bool { return strings.Contains(tm.output(), "EARLIER-OUTPUT") })
+	tm.master.Write([]byte("echo hi\r"))
+	eventually(t, "the line sent with a newline", func() bool { w, _ := f.state(); return w == "echo hi\n" })
+	eventually(t, "the terminal echoed the line", func() bool { return strings.Contains(tm.output(), "echo hi") })
+	tm.master.Write([]byte("\x04"))
+	eventually(t, "^D sent as EOF", func() bool { _, n := f.state(); return n == 1 })
+	tm.master.Write([]byte("more\r"))
+	eventually(t, "reading goes on after ^D", func() bool { w, _ := f.state(); return w == "echo hi\nmore\n" })
+	if now, err := term.GetState(int(tm.tty.Fd())); err != nil || *now != *before {
+		t.Errorf("the terminal's mode changed while attached (%v)", err)
+	}
+	close(f.done)
+	select {
+	case r := <-res:
+		if r.Action != Ended {
+			t.Fatalf("action %v, want Ended", r.Action)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunCooked did not end with the session")
+	}
+}
