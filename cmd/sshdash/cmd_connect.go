@@ -87,6 +87,11 @@ func runConnect(args []string, e *env) int {
 			return exitCode(st)
 		case attach.Close:
 			s.Close()
+			// sshdash ends here, so no later connection will end what
+			// the close could not (the link was down): say so.
+			for _, left := range a.mgr.PendingCleanup() {
+				fmt.Fprintf(e.stderr, "sshdash: closed while the link was down: the remote session is left running on %s\n", left)
+			}
 			return 0
 		default:
 			// Detach (or switching, with one session): the dashboard takes
