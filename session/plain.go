@@ -11,6 +11,10 @@ import (
 // the local terminal should stay cooked (see AttachPlain, CloseInput).
 func (o ShellOptions) NoTerminal() bool { return !wantPTY(o.RequestTTY, "") }
 
+// NoTerminal reports whether the session runs without a remote terminal
+// (RequestTTY no); see ShellOptions.NoTerminal.
+func (s *Session) NoTerminal() bool { return s.opts.Shell.NoTerminal() }
+
 // AttachPlain streams the session's output to w as it comes, after what
 // the screen already shows as plain lines, without any redraw: for a
 // session without a remote terminal, shown in a cooked local terminal

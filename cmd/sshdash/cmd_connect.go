@@ -69,11 +69,16 @@ func runConnect(args []string, e *env) int {
 		return code
 	}
 	stopBanners()
-	if opts.Shell.NoTerminal() {
-		return connectCooked(s, e, in, out, p.Alias)
-	}
 	for {
-		res, err := runAttach(context.Background(), e.getenv, s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true})
+		ao := attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true}
+		var res attach.Result
+		var err error
+		if s.NoTerminal() {
+			// RequestTTY no: as ssh -T, the terminal stays cooked.
+			res, err = attach.RunCooked(context.Background(), s, ao)
+		} else {
+			res, err = runAttach(context.Background(), e.getenv, s, ao)
+		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 			return 255
@@ -99,21 +104,6 @@ func runConnect(args []string, e *env) int {
 			return runDashboardWith(a, e, s.ID())
 		}
 	}
-}
-
-// connectCooked runs a session without a remote terminal (RequestTTY no)
-// as ssh -T: the local terminal stays cooked (see attach.RunCooked).
-func connectCooked(s *session.Session, e *env, in, out *os.File, alias string) int {
-	if _, err := attach.RunCooked(context.Background(), s, attach.Options{In: in, Out: out, Alias: alias}); err != nil {
-		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
-		s.Close()
-		return 255
-	}
-	st := s.Status()
-	if st.State == session.Failed {
-		fmt.Fprintf(e.stderr, "sshdash: %s\n", sshStyleMessage(st.Cause))
-	}
-	return exitCode(st)
 }
 
 // exitCode is connect's exit status: the remote shell's, or 255 when the

@@ -25,11 +25,16 @@ type PlainSession interface {
 // (RequestTTY no) as ssh -T does: the terminal stays in its own (cooked)
 // mode, so it echoes, edits lines and turns Enter into a newline; what is
 // typed goes to the remote program a line at a time; ^D (end of file on
-// the terminal) sends EOF to it; its output is shown as it comes. There are
-// no prefix keys: the terminal's line discipline owns every key, and ctrl+c
-// ends sshdash as it ends ssh. It returns Ended when the session ends, or
-// Detached when ctx ends first or the terminal's input fails.
+// the terminal) sends EOF to it; its output is shown as it comes. The
+// terminal's line discipline owns every key (ctrl+c ends sshdash as it
+// ends ssh), so sshdash's keys are whole lines: the prefix key then d
+// detaches, then . closes, each followed by Enter. It returns Ended when
+// the session ends, Detached or Close as asked, or Detached when ctx ends
+// first or the terminal's input fails.
 func RunCooked(ctx context.Context, s PlainSession, o Options) (Result, error) {
+	if !o.PrefixSet && o.Prefix == 0 {
+		o.Prefix, _ = ParsePrefix(DefaultPrefix)
+	}
 	in, err := openInput(o.In)
 	if err != nil {
 		return Result{}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
@@ -81,6 +86,9 @@ func RunCooked(ctx context.Context, s PlainSession, o Options) (Result, error) {
 		case <-s.Done():
 			return Result{Action: Ended}, nil
 		case p := <-lines:
+			if res, ok := cookedCommand(p, o.Prefix); ok {
+				return res, nil
+			}
 			_, _ = s.Write(p) // refused while the link is down, as under ssh -T once it has dropped
 		case <-eof:
 			_ = s.CloseInput()
@@ -93,4 +101,17 @@ func RunCooked(ctx context.Context, s PlainSession, o Options) (Result, error) {
 			return Result{Action: Detached}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
 		}
 	}
+}
+
+// cookedCommand reads a line typed in a cooked terminal as one of
+// sshdash's commands: the prefix key, then d (detach) or . (close), then
+// Enter. Any other line is the remote's.
+func cookedCommand(line []byte, prefix byte) (Result, bool) {
+	switch string(line) {
+	case string([]byte{prefix, 'd', '\n'}):
+		return Result{Action: Detached}, true
+	case string([]byte{prefix, '.', '\n'}):
+		return Result{Action: Close}, true
+	}
+	return Result{}, false
 }

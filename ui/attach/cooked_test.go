@@ -90,3 +90,39 @@ func TestRunCookedKeepsTerminalCooked(t *testing.T) {
 		t.Fatal("RunCooked did not end with the session")
 	}
 }
+
+// sshdash's keys in a cooked terminal are whole lines: prefix d Enter
+// detaches and prefix . Enter closes; the prefix inside a longer line is
+// the remote's.
+func TestRunCookedPrefixLines(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want Action
+	}{{"\x1ed\r", Detached}, {"\x1e.\r", Close}} {
+		tm := newTerminal(t)
+		f := &plainFake{done: make(chan struct{})}
+		res := make(chan Result, 1)
+		go func() {
+			r, err := RunCooked(context.Background(), f, Options{In: tm.tty, Out: tm.tty, Alias: "web1"})
+			if err != nil {
+				t.Errorf("RunCooked: %v", err)
+			}
+			res <- r
+		}()
+		eventually(t, "attached", func() bool { return strings.Contains(tm.output(), "EARLIER-OUTPUT") })
+		tm.master.Write([]byte("x\x1edx\r"))
+		eventually(t, "a line with the prefix inside sent on", func() bool { w, _ := f.state(); return w == "x\x1edx\n" })
+		tm.master.Write([]byte(tc.line))
+		select {
+		case r := <-res:
+			if r.Action != tc.want {
+				t.Fatalf("%q: action %v, want %v", tc.line, r.Action, tc.want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%q did not end RunCooked", tc.line)
+		}
+		if w, _ := f.state(); w != "x\x1edx\n" {
+			t.Errorf("the command line reached the remote: %q", w)
+		}
+	}
+}
