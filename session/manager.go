@@ -84,6 +84,7 @@ func (m *Manager) Open(opts Options) *Session {
 		done:       make(chan struct{}),
 		remoteName: newRemoteName(),
 		cleanup:    m.cleanup,
+		plainOut:   opts.Shell.NoTerminal() && !opts.TunnelOnly,
 		retryNow:   make(chan struct{}, 1),
 		outKick:    make(chan struct{}, 1),
 		screen:     vt.New(opts.Cols, opts.Rows, vt.WithScrollback(scrollbackLines(opts))),

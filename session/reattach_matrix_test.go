@@ -353,11 +353,15 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	}
 	if row.requestTTY == "no" {
 		// As ssh -T: no PTY, the shell reads commands, output and status come back.
-		_, _ = s.Write([]byte("echo NOTTY=$((6*7)); exit 6\n"))
+		_, _ = s.Write([]byte("echo first; echo NOTTY=$((6*7)); exit 6\n"))
 		if st := waitClosed(t, s); st != 6 {
 			t.Fatalf("status %d, want 6", st)
 		}
 		screenHas(t, s, "NOTTY=42")
+		// Bare LFs start lines at the left, as the local terminal shows them.
+		if lines := s.ScreenText(); lineIndexPrefix(lines, "NOTTY=42") < 0 {
+			t.Errorf("the output's second line does not start at the left:\n%s", strings.Join(lines, "\n"))
+		}
 		return
 	}
 	if row.want == "none" && !strings.Contains(logText(s), "a drop loses") {
@@ -471,4 +475,14 @@ func TestReattachMatrixConcurrent(t *testing.T) {
 	if left := e.leftovers(); len(left) > 0 {
 		t.Fatalf("left on the server after close: %v", left)
 	}
+}
+
+// lineIndexPrefix is the index of the first line starting with prefix, or -1.
+func lineIndexPrefix(lines []string, prefix string) int {
+	for i, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			return i
+		}
+	}
+	return -1
 }

@@ -92,6 +92,7 @@ type Session struct {
 	cleanupCancel context.CancelCauseFunc
 
 	remoteName string        // the private tmux/screen session name; fixed for the session's life
+	plainOut   bool          // no remote terminal (RequestTTY no): output has bare LFs
 	retryNow   chan struct{} // buffered 1: "reconnect now" requests
 	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
 
