@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -74,17 +73,20 @@ func (s *Session) markRemoteEnded() {
 	s.mu.Unlock()
 }
 
-// leaveRemoteForLater is called when the session ends without its shell
-// exiting. Closed on purpose with its remote tmux/screen session not
-// ended (the link was down, or ending it failed), the session hands that
-// name to the Manager, to be ended on the next connection to the host,
-// and says so in its log.
-func (s *Session) leaveRemoteForLater() {
-	if s.cleanup == nil || s.opts.TunnelOnly || !errors.Is(context.Cause(s.ctx), errClosedByUser) {
+// leaveRemoteForLater is called when a session closed on purpose has
+// ended without its shell exiting: from finish, and from Close of a
+// Failed session (whose run ended before). With its remote tmux/screen
+// session not ended (the link was down, or ending it failed), the
+// session hands that name to the Manager, to be ended on the next
+// connection to the host, and says so in its log. Only once: a closed
+// session never runs again (restart refuses it).
+func (s *Session) leaveRemoteForLater(closedByUser bool) {
+	if s.cleanup == nil || s.opts.TunnelOnly || !closedByUser {
 		return
 	}
 	s.mu.Lock()
 	ended, method, everUp := s.remoteEnded, s.lastMethod, s.everUp
+	s.remoteEnded = true // ended, or from now on the Manager's to end
 	s.mu.Unlock()
 	if ended || !everUp || reattachName(method) == "none" {
 		return

@@ -190,7 +190,7 @@ func (s *Session) finish(cause error, exited bool) {
 	if exited {
 		s.logf("the remote shell exited with status %d", status)
 	} else {
-		s.leaveRemoteForLater()
+		s.leaveRemoteForLater(errors.Is(context.Cause(s.ctx), errClosedByUser))
 		s.logf("closed")
 	}
 	s.setState(Closed, "", cause, func(st *Status) { st.ExitStatus = status; st.NextAttempt = time.Time{} })

@@ -116,7 +116,7 @@ type Session struct {
 	closeErr    error // the first error ending the remote session on Close
 	everUp      bool
 	lastMethod  string
-	remoteEnded bool           // the remote tmux/screen session was ended on purpose
+	remoteEnded bool           // the remote tmux/screen session was ended on purpose, or handed to cleanup
 	cleanup     *remoteCleanup // the Manager's: remote sessions left to end per host
 	hbOverride  *keepalive.Settings
 	bytesIn     atomic.Uint64
@@ -310,6 +310,14 @@ func (s *Session) CloseContext(ctx context.Context) error {
 	case <-ctx.Done():
 		s.abandonCleanup(context.Cause(ctx))
 		<-done
+	}
+	s.mu.Lock()
+	failed := s.status.State == Failed
+	s.mu.Unlock()
+	if failed {
+		// It had failed before this Close: its remote tmux/screen session,
+		// if it ever had one, was never ended.
+		s.leaveRemoteForLater(true)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
