@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/sshdash/sshdash/session"
 )
 
 // PlainSession is what RunCooked needs from a session without a remote
@@ -19,6 +22,8 @@ type PlainSession interface {
 	CloseInput() error
 	// Done is closed when the session has ended for good.
 	Done() <-chan struct{}
+	// Status is the session's current state.
+	Status() session.Status
 }
 
 // RunCooked connects the terminal to a session without a remote terminal
@@ -79,8 +84,14 @@ func RunCooked(ctx context.Context, s PlainSession, o Options) (Result, error) {
 	}()
 	stop := s.AttachPlain(o.Out)
 	defer stop()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	var said cookedNews
+	said.check(s.Status(), nil) // what was so before attaching is not news
 	for {
 		select {
+		case <-tick.C:
+			said.check(s.Status(), o.Out)
 		case <-ctx.Done():
 			return Result{Action: Detached}, nil
 		case <-s.Done():
@@ -114,4 +125,35 @@ func cookedCommand(line []byte, prefix byte) (Result, bool) {
 		return Result{Action: Close}, true
 	}
 	return Result{}, false
+}
+
+// cookedNews says, as lines of their own, what the raw attach shows on
+// the bottom line: that the link is down, and the session's notice (the
+// previous shell was lost). A cooked terminal has no screen to draw on;
+// a line is safe.
+type cookedNews struct {
+	down     bool
+	noticeAt time.Time
+}
+
+// check writes to w what changed since the last check (nothing when w is nil).
+func (n *cookedNews) check(st session.Status, w io.Writer) {
+	say := func(format string, args ...any) {
+		if w != nil {
+			fmt.Fprintf(w, "\nsshdash: "+format+"\n", args...)
+		}
+	}
+	down := linkDown(st.State) && !st.State.Terminal()
+	if down && !n.down {
+		if st.Cause != nil {
+			say("the link is down (%v): what is typed now is not sent", st.Cause)
+		} else {
+			say("the link is down: what is typed now is not sent")
+		}
+	}
+	n.down = down
+	if st.Notice != "" && st.NoticeAt.After(n.noticeAt) {
+		say("%s", st.Notice)
+		n.noticeAt = st.NoticeAt
+	}
 }

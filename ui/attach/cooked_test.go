@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/sshdash/sshdash/session"
 )
 
 // plainFake records what RunCooked does to a session without a terminal.
@@ -18,7 +20,20 @@ type plainFake struct {
 	written bytes.Buffer
 	eofs    int
 	w       io.Writer
+	st      session.Status
 	done    chan struct{}
+}
+
+func (f *plainFake) Status() session.Status {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.st
+}
+
+func (f *plainFake) setStatus(st session.Status) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.st = st
 }
 
 func (f *plainFake) AttachPlain(w io.Writer) func() {
@@ -56,7 +71,7 @@ func (f *plainFake) state() (string, int) {
 // ends it with Ended.
 func TestRunCookedKeepsTerminalCooked(t *testing.T) {
 	tm := newTerminal(t)
-	f := &plainFake{done: make(chan struct{})}
+	f := &plainFake{done: make(chan struct{}), st: session.Status{State: session.Up}}
 	before, err := term.GetState(int(tm.tty.Fd()))
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +95,15 @@ func TestRunCookedKeepsTerminalCooked(t *testing.T) {
 	if now, err := term.GetState(int(tm.tty.Fd())); err != nil || *now != *before {
 		t.Errorf("the terminal's mode changed while attached (%v)", err)
 	}
+	// A drop, and a reconnect that lost the shell, are said in lines of their own.
+	f.setStatus(session.Status{State: session.Reconnecting})
+	eventually(t, "the link-down line", func() bool { return strings.Contains(tm.output(), "sshdash: the link is down") })
+	f.setStatus(session.Status{State: session.Up, Notice: "the previous shell was lost", NoticeAt: time.Now()})
+	eventually(t, "the notice line", func() bool { return strings.Contains(tm.output(), "sshdash: the previous shell was lost") })
+	time.Sleep(600 * time.Millisecond)
+	if n := strings.Count(tm.output(), "the previous shell was lost"); n != 1 {
+		t.Errorf("the notice said %d times", n)
+	}
 	close(f.done)
 	select {
 	case r := <-res:
@@ -100,7 +124,7 @@ func TestRunCookedPrefixLines(t *testing.T) {
 		want Action
 	}{{"\x1ed\r", Detached}, {"\x1e.\r", Close}} {
 		tm := newTerminal(t)
-		f := &plainFake{done: make(chan struct{})}
+		f := &plainFake{done: make(chan struct{}), st: session.Status{State: session.Up}}
 		res := make(chan Result, 1)
 		go func() {
 			r, err := RunCooked(context.Background(), f, Options{In: tm.tty, Out: tm.tty, Alias: "web1"})
