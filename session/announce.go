@@ -66,10 +66,14 @@ func (s *Session) announceOutput() {
 // method is methodPending when the shell has not said so yet; serve then
 // calls announceMethod when it does.
 func (s *Session) announceUp(method, prev string, first bool, downSince, upAt time.Time) {
+	lost := !first && !sameShell(method) && method != "tunnel" && prev != ""
 	s.setState(Up, "", nil, func(st *Status) {
 		st.Attempt, st.NextAttempt, st.DownSince = 0, time.Time{}, time.Time{}
 		if method != "" && method != "tunnel" && method != methodPending {
 			st.Reattach = reattachName(method)
+		}
+		if lost {
+			st.Notice, st.NoticeAt = lostNotice, upAt
 		}
 	})
 	down := upAt.Sub(downSince)
@@ -97,11 +101,15 @@ func (s *Session) announceMethod(method, prev string, first bool, down time.Dura
 		s.logf("reconnected after %s down", down)
 	default:
 		s.logf("reconnected after %s down; the previous shell was lost (%s)", down, describeMethod(method))
-		if prev != "" {
-			s.localLine("reconnected — the previous shell was lost; this is a new one")
+		if lost {
+			s.localLine(lostNotice)
 		}
 	}
 }
+
+// lostNotice says that a reconnect found the previous shell gone (the
+// server rebooted, its tmux was killed).
+const lostNotice = "reconnected — the previous shell was lost; this is a new one"
 
 func reattachName(method string) string {
 	switch method {

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -180,7 +181,13 @@ func (s *Session) output(p []byte) {
 		_, _ = s.attached.Write(p)
 		s.pace.end()
 	}
-	_, _ = s.screen.Write(p)
+	if s.plainOut {
+		// Without a remote terminal nothing turns LF into CR LF but the
+		// local terminal's own ONLCR; the emulator does it likewise.
+		_, _ = s.screen.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n")))
+	} else {
+		_, _ = s.screen.Write(p)
+	}
 	s.outMu.Unlock()
 	select {
 	case s.outKick <- struct{}{}:

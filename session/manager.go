@@ -23,6 +23,8 @@ type Manager struct {
 	cancel   context.CancelFunc // stops the dispatcher
 	dispDone chan struct{}      // closed when the dispatcher has stopped
 
+	cleanup *remoteCleanup // remote sessions left to end on the next connection to their host
+
 	mu       sync.Mutex // guards sessions and nextID
 	sessions []*Session
 	nextID   int
@@ -37,7 +39,7 @@ func NewManager(clock keepalive.Clock, logger *slog.Logger) *Manager {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Manager{clock: clock, log: logger, hub: newHub(), cancel: cancel, dispDone: make(chan struct{})}
+	m := &Manager{clock: clock, log: logger, hub: newHub(), cancel: cancel, dispDone: make(chan struct{}), cleanup: &remoteCleanup{}}
 	go func() { defer close(m.dispDone); m.hub.run(ctx) }()
 	return m
 }
@@ -81,6 +83,8 @@ func (m *Manager) Open(opts Options) *Session {
 		cancel:     cancel,
 		done:       make(chan struct{}),
 		remoteName: newRemoteName(),
+		cleanup:    m.cleanup,
+		plainOut:   opts.Shell.NoTerminal() && !opts.TunnelOnly,
 		retryNow:   make(chan struct{}, 1),
 		outKick:    make(chan struct{}, 1),
 		screen:     vt.New(opts.Cols, opts.Rows, vt.WithScrollback(scrollbackLines(opts))),
@@ -183,6 +187,10 @@ func (m *Manager) CloseAll(ctx context.Context) error {
 			}
 		}
 		stuck = fmt.Errorf("closing sessions: %s still ending %s after the deadline", strings.Join(open, ", "), closeGrace)
+	}
+	for _, left := range m.cleanup.pending() {
+		// Nothing is left silently: say what stays on which server.
+		m.log.Warn("remote sessions closed while their link was down are still running; the next connection to the host ends them (sshdash sessions HOST lists them)", "left", left)
 	}
 	m.cancel()
 	<-m.dispDone

@@ -39,12 +39,14 @@ type matrixRow struct {
 	force      string // ForceCommand
 	command    string // RemoteCommand
 	requestTTY string
+	dropbear   bool   // Dropbear instead of OpenSSH's sshd (no SetEnv: tmux's default socket directory)
+	roTmpdir   bool   // TMPDIR is a directory the user cannot write
 	want       string // Status().Reattach
 	pidExpr    string // the shell's PID in its own syntax; "" means $$
 }
 
 func TestReattachMatrix(t *testing.T) {
-	testenv.Need(t, sshdtest.SSHD, "unshare", "mount", "usermod", "runuser", "screen", "tmux", "tcsh", "zsh", "fish", "busybox")
+	testenv.Need(t, sshdtest.SSHD, "unshare", "mount", "usermod", "runuser", "screen", "tmux", "tcsh", "zsh", "fish", "busybox", dropbearBin, "dropbearkey")
 	bb := busyboxSh(t)
 	rows := []matrixRow{
 		{name: "bash", shell: "/bin/bash", tmux: "system", want: "tmux"},
@@ -63,6 +65,8 @@ func TestReattachMatrix(t *testing.T) {
 		{name: "rbash", shell: "/bin/rbash", tmux: "system", want: "none"},
 		{name: "fast", shell: "/bin/bash", tmux: "system", want: "tmux", command: "echo FAST; exit 3"},
 		{name: "notty", shell: "/bin/bash", tmux: "system", want: "none", requestTTY: "no"},
+		{name: "dropbear", shell: "/bin/bash", tmux: "system", want: "tmux", dropbear: true},
+		{name: "rotmpdir", shell: "/bin/bash", tmux: "system", want: "tmux", roTmpdir: true},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) { runMatrixRow(t, row) })
@@ -93,8 +97,9 @@ type matrixEnv struct {
 	row     matrixRow
 	user    string
 	tmuxBin string // the tmux the server sees ("" when hidden)
-	tmuxDir string // TMUX_TMPDIR sshd gives the user
-	f       *sshdFixture
+	tmuxDir string // TMUX_TMPDIR sshd gives the user ("" under Dropbear: tmux's default)
+	target  Target // the server, as the user
+	logs    func() string
 	cut     *cutter
 }
 
@@ -154,7 +159,16 @@ func newMatrixEnv(t *testing.T, row matrixRow) *matrixEnv {
 	if row.noScreen {
 		binds = append(binds, fmt.Sprintf("mount --bind %s /usr/bin/screen", hidden))
 	}
-	opts := sshdtest.Options{Extra: []string{"SetEnv TMUX_TMPDIR=" + e.tmuxDir}}
+	setEnv := "SetEnv TMUX_TMPDIR=" + e.tmuxDir
+	if row.roTmpdir {
+		// The wrapper must not need a writable temporary directory.
+		ro := filepath.Join(dir, "rotmp")
+		if err := os.Mkdir(ro, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		setEnv += " TMPDIR=" + ro
+	}
+	opts := sshdtest.Options{Extra: []string{setEnv}}
 	if row.force != "" {
 		opts.Extra = append(opts.Extra, "ForceCommand "+row.force)
 	}
@@ -162,13 +176,20 @@ func newMatrixEnv(t *testing.T, row matrixRow) *matrixEnv {
 		opts.Wrap = []string{"unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
 			"set -e; " + strings.Join(binds, "; ") + `; exec "$0" "$@"`}
 	}
-	e.f = newSSHD(t, opts)
-	// The user's sshd reads authorized_keys from the server's directory.
-	for d := e.f.sshd.Dir(); d != "/tmp" && d != "/" && d != "."; d = filepath.Dir(d) {
-		_ = os.Chmod(d, 0o711)
-		if filepath.Dir(d) == os.TempDir() {
-			break
+	if row.dropbear {
+		e.tmuxDir = ""
+		e.target, e.logs = startDropbear(t, e.user)
+	} else {
+		f := newSSHD(t, opts)
+		// The user's sshd reads authorized_keys from the server's directory.
+		for d := f.sshd.Dir(); d != "/tmp" && d != "/" && d != "."; d = filepath.Dir(d) {
+			_ = os.Chmod(d, 0o711)
+			if filepath.Dir(d) == os.TempDir() {
+				break
+			}
 		}
+		e.target, e.logs = f.target(), f.sshd.Logs
+		e.target.User = e.user
 	}
 	if e.tmuxBin != "" {
 		if out, err := e.asUser(e.tmuxBin, "-L", tmuxSocket, "new-session", "-d", "-s", "byhand").CombinedOutput(); err != nil {
@@ -191,8 +212,7 @@ func (e *matrixEnv) asUser(args ...string) *exec.Cmd {
 
 // options are the session options for the environment's user.
 func (e *matrixEnv) options() Options {
-	tg := e.f.target()
-	tg.User = e.user
+	tg := e.target
 	return Options{
 		Alias: e.row.name,
 		Dial: func(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error) {
@@ -312,7 +332,7 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	s := m.Open(e.options())
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("session log:\n%s\nscreen:\n%s\nsshd log:\n%s", logText(s), strings.Join(s.ScreenText(), "\n"), e.f.sshd.Logs())
+			t.Logf("session log:\n%s\nscreen:\n%s\nsshd log:\n%s", logText(s), strings.Join(s.ScreenText(), "\n"), e.logs())
 		}
 	})
 	if row.command != "" {
@@ -333,11 +353,15 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	}
 	if row.requestTTY == "no" {
 		// As ssh -T: no PTY, the shell reads commands, output and status come back.
-		_, _ = s.Write([]byte("echo NOTTY=$((6*7)); exit 6\n"))
+		_, _ = s.Write([]byte("echo first; echo NOTTY=$((6*7)); exit 6\n"))
 		if st := waitClosed(t, s); st != 6 {
 			t.Fatalf("status %d, want 6", st)
 		}
 		screenHas(t, s, "NOTTY=42")
+		// Bare LFs start lines at the left, as the local terminal shows them.
+		if lines := s.ScreenText(); lineIndexPrefix(lines, "NOTTY=42") < 0 {
+			t.Errorf("the output's second line does not start at the left:\n%s", strings.Join(lines, "\n"))
+		}
 		return
 	}
 	if row.want == "none" && !strings.Contains(logText(s), "a drop loses") {
@@ -358,6 +382,11 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 			t.Errorf("no sd- session on the private tmux server the test started (%s): %q", e.tmuxBin, out)
 		}
 	}
+	if row.roTmpdir {
+		// The shell sees the read-only TMPDIR (so the wrapper ran with it).
+		_, _ = s.Write([]byte(`echo TMPW=$(test -w "$TMPDIR" && echo w || echo ro)-$TMPDIR` + "\r"))
+		screenHas(t, s, "TMPW=ro-/")
+	}
 	pid1 := shellPIDOf(t, s, "P1", row.pidExpr)
 
 	dropped := time.Now()
@@ -374,6 +403,9 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 		}
 		if !strings.Contains(logText(s), "the previous shell was lost") {
 			t.Errorf("no message that the shell was lost:\n%s", logText(s))
+		}
+		if st := s.Status(); !strings.Contains(st.Notice, "the previous shell was lost") || st.NoticeAt.IsZero() {
+			t.Errorf("no notice for the attached terminal that the shell was lost: %q %v", st.Notice, st.NoticeAt)
 		}
 	} else if pid2 != pid1 {
 		t.Fatalf("PID %s after the drop, want the same shell %s; log:\n%s", pid2, pid1, logText(s))
@@ -443,4 +475,14 @@ func TestReattachMatrixConcurrent(t *testing.T) {
 	if left := e.leftovers(); len(left) > 0 {
 		t.Fatalf("left on the server after close: %v", left)
 	}
+}
+
+// lineIndexPrefix is the index of the first line starting with prefix, or -1.
+func lineIndexPrefix(lines []string, prefix string) int {
+	for i, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			return i
+		}
+	}
+	return -1
 }

@@ -191,6 +191,7 @@ func (s *Session) finish(cause error, exited bool) {
 	if exited {
 		s.logf("the remote shell exited with status %d", status)
 	} else {
+		s.leaveRemoteForLater(errors.Is(context.Cause(s.ctx), errClosedByUser))
 		s.logf("closed")
 	}
 	s.setState(Closed, "", cause, func(st *Status) { st.ExitStatus = status; st.NextAttempt = time.Time{} })
@@ -247,6 +248,8 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	go func() { monDone <- l.mon.Run(linkCtx) }()
 	pumpDone := make(chan struct{})
 	stopTunnels := func() {}
+	cleanDone := make(chan struct{}) // ending remote sessions left on this host (endLeftRemotes)
+	close(cleanDone)
 	defer func() {
 		cause := res.cause
 		if cause == nil {
@@ -257,6 +260,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 		stopTunnels()
 		<-pumpDone
 		<-monDone
+		<-cleanDone
 	}()
 
 	shellDone := make(chan error, 1)
@@ -306,6 +310,10 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	s.mu.Unlock()
 	s.announceUp(m, prevMethod, first, downSince, upAt)
 	shownUp := s.clock.Now()
+	if left := s.cleanup.takeFor(s.opts.Alias, s.opts.TunnelOnly); len(left) > 0 {
+		cleanDone = make(chan struct{})
+		go func() { defer close(cleanDone); s.endLeftRemotes(linkCtx, l, left) }()
+	}
 
 	monitor := (<-chan error)(monDone) // nil once the monitor has ended
 	for {
@@ -353,6 +361,8 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 						s.closeErr = err
 					}
 					s.mu.Unlock()
+				} else {
+					s.markRemoteEnded()
 				}
 				kcancel()
 			}

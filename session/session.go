@@ -96,6 +96,7 @@ type Session struct {
 	cleanupCancel context.CancelCauseFunc
 
 	remoteName string        // the private tmux/screen session name; fixed for the session's life
+	plainOut   bool          // no remote terminal (RequestTTY no): output has bare LFs
 	retryNow   chan struct{} // buffered 1: "reconnect now" requests
 	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
 
@@ -119,6 +120,8 @@ type Session struct {
 	closeErr    error // the first error ending the remote session on Close
 	everUp      bool
 	lastMethod  string
+	remoteEnded bool           // the remote tmux/screen session was ended on purpose, or handed to cleanup
+	cleanup     *remoteCleanup // the Manager's: remote sessions left to end per host
 	hbOverride  *keepalive.Settings
 	bytesIn     atomic.Uint64
 	bytesOut    atomic.Uint64
@@ -183,6 +186,11 @@ func (s *Session) Attach(w io.Writer) (stop func()) {
 	_, _ = w.Write(s.screen.Render())
 	s.attached = w
 	s.outMu.Unlock()
+	return s.detachFunc(w)
+}
+
+// detachFunc returns the function that ends live output to w, once.
+func (s *Session) detachFunc(w io.Writer) func() {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
@@ -306,6 +314,14 @@ func (s *Session) CloseContext(ctx context.Context) error {
 	case <-ctx.Done():
 		s.abandonCleanup(context.Cause(ctx))
 		<-done
+	}
+	s.mu.Lock()
+	failed := s.status.State == Failed
+	s.mu.Unlock()
+	if failed {
+		// It had failed before this Close: its remote tmux/screen session,
+		// if it ever had one, was never ended.
+		s.leaveRemoteForLater(true)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

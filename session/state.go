@@ -95,6 +95,12 @@ type Status struct {
 	TunnelOnly  bool
 	Tunnels     []TunnelStatus
 	ExitStatus  int // remote exit status once Closed by the remote shell exiting
+	// Notice is a line of sshdash's for whoever is attached, kept until the
+	// next one: that the previous shell was lost on a reconnect. Attaching
+	// shows it on the bottom line (the new tmux's redraw erases the
+	// screen); NoticeAt tells one notice from the next.
+	Notice   string
+	NoticeAt time.Time
 }
 
 // TunnelStatus is the state of one forward of a session.

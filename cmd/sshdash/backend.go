@@ -241,7 +241,14 @@ func (x *attachExec) Run() error {
 	o := x.opts
 	o.In, o.Out = x.tty, x.tty
 	x.guard.report(guardMain)
-	res, err := runAttach(context.Background(), x.getenv, x.s, o)
+	var res attach.Result
+	var err error
+	if x.s.NoTerminal() {
+		// RequestTTY no: as ssh -T, the terminal stays cooked.
+		res, err = attach.RunCooked(context.Background(), x.s, o)
+	} else {
+		res, err = runAttach(context.Background(), x.getenv, x.s, o)
+	}
 	x.guard.report(guardAlt) // Bubble Tea takes the terminal back
 	x.res = res
 	return err

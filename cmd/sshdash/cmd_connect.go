@@ -70,7 +70,15 @@ func runConnect(args []string, e *env) int {
 	}
 	stopBanners()
 	for {
-		res, err := runAttach(context.Background(), e.getenv, s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true})
+		ao := attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true}
+		var res attach.Result
+		var err error
+		if s.NoTerminal() {
+			// RequestTTY no: as ssh -T, the terminal stays cooked.
+			res, err = attach.RunCooked(context.Background(), s, ao)
+		} else {
+			res, err = runAttach(context.Background(), e.getenv, s, ao)
+		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 			return 255
@@ -84,6 +92,11 @@ func runConnect(args []string, e *env) int {
 			return exitCode(st)
 		case attach.Close:
 			s.Close()
+			// sshdash ends here, so no later connection will end what
+			// the close could not (the link was down): say so.
+			for _, left := range a.mgr.PendingCleanup() {
+				fmt.Fprintf(e.stderr, "sshdash: closed while the link was down: the remote session is left running on %s\n", left)
+			}
 			return 0
 		default:
 			// Detach (or switching, with one session): the dashboard takes

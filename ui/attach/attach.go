@@ -216,6 +216,10 @@ type attached struct {
 	keysLost   int         // keystroke reads dropped while the link was down
 	lastStatus string      // the status bar as last drawn ("" forces a redraw)
 	lastBytes  uint64      // output bytes when it was drawn: the remote may have erased it since
+	// noticeShown: the session's notice is on the bottom line; noticeOff is
+	// the NoticeAt of the last notice dismissed (see notice.go).
+	noticeShown bool
+	noticeOff   time.Time
 }
 
 // statusBar reports whether the bottom line is sshdash's.
@@ -272,6 +276,7 @@ func (a *attached) input(p []byte) (Result, bool) {
 		a.answerReconnect(p)
 		return Result{}, false
 	}
+	a.dismissNotice()
 	if a.help {
 		// Any key dismisses the help overlay.
 		a.help = false
@@ -362,13 +367,17 @@ func (a *attached) drawChrome() {
 	case down:
 		a.banner = true
 		io.WriteString(a.o.Out, bottomLine(a.cols, a.rows, bannerText(st, a.o.Now(), a.keysLost, a.o.Prefix), true))
-	case a.statusBar() && !a.help:
+	case (a.statusBar() || a.noticeText(st) != "") && !a.help:
 		// While the link is up, remote output owns the cursor: the status
-		// bar is drawn through the session so it is never interleaved
-		// with a half-written escape sequence.
-		// Redrawn when its text changed or output arrived since (a
-		// remote "clear" erases the whole screen, status line included).
+		// bar (or the notice, which takes its place) is drawn through the
+		// session so it is never interleaved with a half-written escape
+		// sequence. Redrawn when its text changed or output arrived since
+		// (a remote "clear" or tmux's redraw erases the whole screen,
+		// status line included).
 		text := statusText(a.o.Alias, st, a.o.Prefix)
+		if n := a.noticeText(st); n != "" {
+			text, a.noticeShown = n, true
+		}
 		if ow, ok := a.s.(OverlayWriter); ok && (text != a.lastStatus || st.BytesIn != a.lastBytes) {
 			if ow.WriteOverlay([]byte(bottomLine(a.cols, a.rows, text, false))) {
 				a.lastStatus, a.lastBytes = text, st.BytesIn

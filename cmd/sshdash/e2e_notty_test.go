@@ -1,0 +1,50 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/internal/sshdtest"
+)
+
+// RequestTTY no behaves as ssh -T on the local side too: the terminal
+// stays cooked, so what is typed is echoed and Enter ends a line; the
+// remote shell (no PTY, no prompt) runs it and its output is shown; ^D
+// reaches it as end of file, and sshdash exits with its status.
+func TestEndToEndConnectRequestTTYNo(t *testing.T) {
+	needTmuxE2E(t)
+	dir := t.TempDir()
+	key := filepath.Join(dir, "id_ed25519")
+	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}})
+	cfg := sshdConfig(t, srv, key)
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString("  RequestTTY no\n")
+	f.Close()
+	bin := buildBinary(t)
+	state := t.TempDir()
+	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"},
+		bin+" connect -F "+cfg+" h")
+	// The shell prints no prompt without a PTY; the terminal echoes the line.
+	tm.text("echo hi-$((6*7))")
+	tm.keys("Enter")
+	s := tm.waitFor("the command's output under the echoed line", "echo hi-$((6*7))", "hi-42")
+	lines := strings.Split(s, "\n")
+	if i, j := lineIndex(lines, "echo hi-"), lineIndex(lines, "hi-42"); i < 0 || j != i+1 {
+		t.Fatalf("want the typed line (echoed by the cooked terminal) then the output on the next line:\n%s", s)
+	}
+	tm.text("sh -c 'exit 4'")
+	tm.keys("Enter")
+	tm.keys("C-d")
+	tm.waitFor("the shell's status after ^D", "SSHDASH-EXITED=4")
+}
