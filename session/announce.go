@@ -66,7 +66,7 @@ func (s *Session) announceOutput() {
 // method is methodPending when the shell has not said so yet; serve then
 // calls announceMethod when it does.
 func (s *Session) announceUp(method, prev string, first bool, downSince, upAt time.Time) {
-	lost := !first && !sameShell(method) && method != "tunnel" && prev != ""
+	lost := !first && !sameShell(method) && method != "tunnel" && method != methodPending && prev != ""
 	s.setState(Up, "", nil, func(st *Status) {
 		st.Attempt, st.NextAttempt, st.DownSince = 0, time.Time{}, time.Time{}
 		if method != "" && method != "tunnel" && method != methodPending {
@@ -101,7 +101,14 @@ func (s *Session) announceMethod(method, prev string, first bool, down time.Dura
 		s.logf("reconnected after %s down", down)
 	default:
 		s.logf("reconnected after %s down; the previous shell was lost (%s)", down, describeMethod(method))
-		if lost {
+		if prev != "" {
+			// Set here too for a marker that came late (announceUp could
+			// not know then), so the attach keeps showing it.
+			s.mu.Lock()
+			if s.status.Notice != lostNotice {
+				s.status.Notice, s.status.NoticeAt = lostNotice, s.clock.Now()
+			}
+			s.mu.Unlock()
 			s.localLine(lostNotice)
 		}
 	}
