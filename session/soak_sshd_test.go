@@ -399,6 +399,10 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 		Shell:     ShellOptions{SetEnv: []string{"TMUX_TMPDIR=" + tmuxDir}},
 		Cols:      100, Rows: 30,
 		Backoff: Backoff{Base: 100 * time.Millisecond, Max: 2 * time.Second, StableAfter: time.Minute, ProbeEvery: 100 * time.Millisecond},
+		// Sessions opened while sshd restarts, and the hostile ones, keep
+		// trying from the start (as connect -N and --retry); without it a
+		// session that was never up fails at its first failure, as ssh.
+		RetryFirst: true,
 	}
 	ctx, stop := context.WithCancelCause(context.Background())
 	defer stop(nil)
@@ -479,7 +483,6 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 		htg.ConnectTimeout = 2 * time.Second
 		o := opts
 		o.Alias = "hostile-" + h.name
-		o.RetryFirst = true // keep trying from the start, as connect -N and --retry do
 		o.Dial = func(ctx context.Context, hk DialHooks) (*ssh.Client, func() error, error) {
 			c, err := Dial(ctx, DialOptions{Target: htg, WrapConn: hk.WrapConn, OnStage: hk.OnStage, Ask: hk.Ask, Fast: hk.Fast})
 			if err != nil {
