@@ -72,6 +72,11 @@ func (s *Session) announceUp(method, prev string, first bool, downSince, upAt ti
 	})
 	down := upAt.Sub(downSince).Round(100 * time.Millisecond)
 	switch {
+	case first && s.opts.ResumeName != "" && sameShell(method):
+		s.logf("resumed the detached session %s (%s)", s.remoteName, describeMethod(method))
+	case first && s.opts.ResumeName != "":
+		s.logf("the detached session %s no longer exists on the host; connected to a new shell (%s)", s.remoteName, describeMethod(method))
+		s.localLine("the detached session " + s.remoteName + " no longer exists; this is a new shell")
 	case first:
 		s.logf("connected (%s)", describeMethod(method))
 	case sameShell(method):

@@ -80,7 +80,7 @@ func (m *Manager) Open(opts Options) *Session {
 		ctx:        ctx,
 		cancel:     cancel,
 		done:       make(chan struct{}),
-		remoteName: newRemoteName(),
+		remoteName: remoteNameFor(opts),
 		retryNow:   make(chan struct{}, 1),
 		outKick:    make(chan struct{}, 1),
 		screen:     vt.New(opts.Cols, opts.Rows, vt.WithScrollback(scrollbackLines(opts))),

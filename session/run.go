@@ -245,6 +245,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	monDone := make(chan error, 1)
 	go func() { monDone <- l.mon.Run(linkCtx) }()
 	pumpDone := make(chan struct{})
+	scanDone := make(chan struct{}) // closed when scanRemote has ended, or was not run
 	stopTunnels := func() {}
 	defer func() {
 		cause := res.cause
@@ -256,8 +257,14 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 		stopTunnels()
 		<-pumpDone
 		<-monDone
+		<-scanDone
 	}()
 
+	if s.takeRemoteScan() {
+		go func() { defer close(scanDone); s.scanRemote(linkCtx, l.client) }()
+	} else {
+		close(scanDone)
+	}
 	shellDone := make(chan error, 1)
 	method := make(chan string, 1)
 	if s.opts.TunnelOnly {
