@@ -34,17 +34,19 @@ type RemoteSession struct {
 // its shell still running.
 func (r RemoteSession) Resumable() bool { return !r.Attached && !r.Ended }
 
-// listScript prints the server's time, then a line per sshdash session:
+// listScript prints the server's time, then a line per sshdash session,
+// fields separated by "|" (tmux prints a tab in -F as "_"; the command,
+// which may hold a "|", is last):
 // tmux sessions of the private server with their user options (see the
 // wrapper), and screen sessions named sshdash-*. A missing tmux, a server
 // not running and a missing screen print nothing.
 func listScript() string {
 	f := strings.Join([]string{"T", "#{session_name}", "#{session_created}", "#{session_attached}",
-		"#{@sdalias}", "#{@sdclient}", "#{@sdcreated}", "#{@sdlast}", "#{@sdexit}", "#{pane_current_command}"}, "\t")
+		"#{@sdalias}", "#{@sdclient}", "#{@sdcreated}", "#{@sdlast}", "#{@sdexit}", "#{pane_current_command}"}, "|")
 	return "mode=auto\nset -f\n" + findBody + "\n" +
-		"printf 'N\\t%s\\n' \"$(date +%s 2>/dev/null)\"\n" +
+		"printf 'N|%s\\n' \"$(date +%s 2>/dev/null)\"\n" +
 		`if [ -n "$t" ]; then "$t" -L sshdash -f /dev/null ls -F ` + shellQuote(f) + " </dev/null 2>/dev/null; fi\n" +
-		`if [ -n "$sc" ]; then "$sc" -ls </dev/null 2>/dev/null | sed -n 's/^[[:space:]]*[0-9]*\.\(sshdash-[^[:space:]]*\).*(\([A-Za-z]*\)).*/S	\1	\2/p'; fi` + "\ntrue\n"
+		`if [ -n "$sc" ]; then "$sc" -ls </dev/null 2>/dev/null | sed -n 's/^[[:space:]]*[0-9]*\.\(sshdash-[^[:space:]]*\).*(\([A-Za-z]*\)).*/S|\1|\2/p'; fi` + "\ntrue\n"
 }
 
 // listRemote runs listScript over client (one exec channel, no terminal)
@@ -89,13 +91,13 @@ func parseRemoteList(out string, now time.Time, mine string) []RemoteSession {
 		return n
 	}
 	for _, line := range strings.Split(out, "\n") {
-		f := strings.Split(strings.TrimRight(line, "\r"), "\t")
+		f := strings.Split(strings.TrimRight(line, "\r"), "|")
 		switch {
 		case f[0] == "N" && len(f) == 2:
 			remoteNow = unix(f[1])
 		case f[0] == "T" && len(f) >= 10 && strings.HasPrefix(f[1], "sd-"):
 			r := RemoteSession{Name: f[1], Kind: "tmux", Alias: f[4], Client: f[5],
-				Attached: unix(f[3]) > 0, Ended: f[8] != "", Command: strings.Join(f[9:], " ")}
+				Attached: unix(f[3]) > 0, Ended: f[8] != "", Command: strings.Join(f[9:], "|")}
 			created := unix(f[6])
 			if created == 0 {
 				created = unix(f[2])

@@ -14,13 +14,13 @@ func TestParseRemoteList(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	rnow := now.Unix() + 100
 	out := strings.Join([]string{
-		"N\t" + itoa(rnow),
-		"T\tsd-aaaaaaaaaaaa\t" + itoa(rnow-1000) + "\t0\tweb\tme@laptop\t" + itoa(rnow-900) + "\t" + itoa(rnow-50) + "\t\tvim",
-		"T\tsd-bbbbbbbbbbbb\t" + itoa(rnow-500) + "\t1\tdb\tyou@desk\t\t\t\tbash",
-		"T\tsd-cccccccccccc\t" + itoa(rnow-8*86400) + "\t0\t\t\t\t\tx0\tsh",
-		"T\tnot-ours\t1\t0\t\t\t\t\t\tsh",
-		"S\tsshdash-sd-dddddddddddd\tDetached",
-		"S\tsomething-else\tAttached",
+		"N|" + itoa(rnow),
+		"T|sd-aaaaaaaaaaaa|" + itoa(rnow-1000) + "|0|web|me@laptop|" + itoa(rnow-900) + "|" + itoa(rnow-50) + "||vim",
+		"T|sd-bbbbbbbbbbbb|" + itoa(rnow-500) + "|1|db|you@desk||||bash",
+		"T|sd-cccccccccccc|" + itoa(rnow-8*86400) + "|0|||||x0|sh|with|bars",
+		"T|not-ours|1|0||||||sh",
+		"S|sshdash-sd-dddddddddddd|Detached",
+		"S|something-else|Attached",
 		"garbage\x1b[31m",
 		"",
 	}, "\n")
@@ -40,7 +40,7 @@ func TestParseRemoteList(t *testing.T) {
 		t.Errorf("attached session of another client: %+v", b)
 	}
 	c := list[2]
-	if !c.Ended || c.Resumable() || c.Idle != 8*24*time.Hour || !expired(c, 7*24*time.Hour) || expired(c, 0) {
+	if !c.Ended || c.Command != "sh|with|bars" || c.Resumable() || c.Idle != 8*24*time.Hour || !expired(c, 7*24*time.Hour) || expired(c, 0) {
 		t.Errorf("ended old session: %+v", c)
 	}
 	d := list[3]

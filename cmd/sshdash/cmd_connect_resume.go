@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/sshdash/sshdash/session"
+)
+
+// resumeLatest is --resume given without a name: the most recently used
+// detached session.
+const resumeLatest = "\x00latest"
+
+// resumeArgs sorts out "--resume NAME HOST" (pflag gives a flag with an
+// optional value its value only as --resume=NAME): with --resume given
+// bare and two positionals, the one that looks like a remote session name
+// (sd-…) is the name. It returns the remaining positionals.
+func resumeArgs(set bool, resume *string, pos []string) ([]string, bool) {
+	if !set || *resume != resumeLatest || len(pos) != 2 {
+		return pos, true
+	}
+	for i, a := range pos {
+		if looksLikeRemoteName(a) {
+			*resume = a
+			return []string{pos[1-i]}, true
+		}
+	}
+	return pos, false
+}
+
+// looksLikeRemoteName reports whether s is a name sshdash gives remote
+// sessions (sd-<12 hex digits>).
+func looksLikeRemoteName(s string) bool {
+	h, ok := strings.CutPrefix(s, "sd-")
+	if !ok || len(h) != 12 {
+		return false
+	}
+	return strings.Trim(h, "0123456789abcdef") == ""
+}
+
+// pickResume lists the sessions on the plan's host and returns the one to
+// resume: want by name, or the most recently used detached one. When there
+// is none it says so and returns "" with connect's exit status.
+func pickResume(a *app, p *session.Plan, e *env, want string, secrets *session.Secrets) (string, int) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	list, err := listOnHost(ctx, a, p, e, secrets)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return "", 255
+	}
+	r, why := chooseResume(list, want)
+	if why != "" {
+		fmt.Fprintf(e.stderr, "sshdash: %s: %s\n", p.Alias, why)
+		return "", 255
+	}
+	if r.Attached {
+		fmt.Fprintf(e.stderr, "sshdash: %s: %s is attached elsewhere too; both will see it\n", p.Alias, r.Name)
+	}
+	return r.Name, 0
+}
+
+// chooseResume picks the session to resume from a host's list (most
+// recently used first): want by name, or the first detached one. why says
+// what is wrong when there is nothing to resume.
+func chooseResume(list []session.RemoteSession, want string) (r session.RemoteSession, why string) {
+	if want == resumeLatest {
+		for _, r := range list {
+			if r.Resumable() {
+				return r, ""
+			}
+		}
+		if len(list) > 0 {
+			return r, "no detached sshdash session to resume (all are attached or ended; sshdash sessions lists them)"
+		}
+		return r, "no sshdash session to resume on this host"
+	}
+	for _, r := range list {
+		if r.Name == want {
+			if r.Ended {
+				return r, fmt.Sprintf("the session %s has ended; nothing to resume", want)
+			}
+			return r, ""
+		}
+	}
+	return r, fmt.Sprintf("no session %s on this host (it ended, or was closed; sshdash sessions lists them)", want)
+}
+
+// sayDetached tells, on stderr before the terminal is attached, how many
+// detached sessions the host has. The list comes from the session's first
+// connection, fetched beside the shell's start (see
+// session.Options.OnRemoteSessions): it is waited for a moment at most.
+func sayDetached(e *env, alias string, others <-chan []session.RemoteSession) {
+	var list []session.RemoteSession
+	select {
+	case list = <-others:
+	case <-time.After(detachedWait):
+		return
+	}
+	n := 0
+	for _, r := range list {
+		if r.Resumable() {
+			n++
+		}
+	}
+	switch {
+	case n == 1:
+		fmt.Fprintf(e.stderr, "sshdash: 1 detached session on %s; sshdash connect --resume %s to go back to it\r\n", alias, alias)
+	case n > 1:
+		fmt.Fprintf(e.stderr, "sshdash: %d detached sessions on %s; sshdash connect --resume %s to go back to the latest (sshdash sessions %s lists them)\r\n", n, alias, alias, alias)
+	}
+}
+
+// detachedWait bounds how long connect waits, once the shell is up, for
+// the list of the host's detached sessions (usually there already).
+const detachedWait = 300 * time.Millisecond
