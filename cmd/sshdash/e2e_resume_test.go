@@ -145,3 +145,101 @@ func shellPID(t *testing.T, tm *tmuxTerm, tag string) string {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A detached session unused for longer than detached-ttl is closed on the
+// next connect to its host, in the background, and the log says so; a
+// newer one is left alone.
+func TestEndToEndDetachedTTL(t *testing.T) {
+	needTmuxE2E(t)
+	bin := buildBinary(t)
+	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	state := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(state, "sshdash"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(state, "sshdash", "config.toml"), []byte("detached-ttl = \"3s\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+	listed := func() map[string]string {
+		t.Helper()
+		cmd := exec.Command(bin, "sessions", "--json", "-F", d.ConfigPath, "demo-healthy")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("sshdash sessions: %v\n%s", err, out)
+		}
+		var rows []sessionRow
+		if err := json.Unmarshal(out, &rows); err != nil {
+			t.Fatalf("sshdash sessions --json: %v\n%s", err, out)
+		}
+		m := map[string]string{}
+		for _, r := range rows {
+			m[r.Name] = r.State
+		}
+		return m
+	}
+	// leave opens a session and kills sshdash, leaving its shell detached.
+	leave := func(tag string) string {
+		before := listed()
+		tm := startTerm(t, env, bin+" connect -F "+d.ConfigPath+" demo-healthy")
+		tm.waitFor("the shell", "demo-healthy$")
+		shellPID(t, tm, tag)
+		out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, "#{pane_pid}").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		guard := childOf(t, strings.TrimSpace(string(out)))
+		exec.Command("kill", "-KILL", childOf(t, guard)).Run()
+		tm.waitFor("sshdash to end", "SSHDASH-EXITED=")
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			for name, st := range listed() {
+				if _, ok := before[name]; !ok && st == "detached" {
+					return name
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the %s session is not listed detached: %v", tag, listed())
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	old := leave("old")
+	time.Sleep(4 * time.Second) // past detached-ttl
+	recent := leave("recent")
+
+	tm := startTerm(t, env, bin+" connect -F "+d.ConfigPath+" demo-healthy")
+	tm.waitFor("a new shell", "demo-healthy$")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		l := listed()
+		_, oldThere := l[old]
+		if !oldThere {
+			if l[recent] != "detached" {
+				t.Fatalf("the recent detached session went too: %v", l)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the session %s, detached past detached-ttl, was not closed: %v", old, l)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	tm.text("exit 0")
+	tm.keys("Enter")
+	tm.waitFor("the shell's end", "SSHDASH-EXITED=0")
+	logs, _ := filepath.Glob(filepath.Join(state, "sshdash", "*.log"))
+	var all []byte
+	for _, p := range logs {
+		b, _ := os.ReadFile(p)
+		all = append(all, b...)
+	}
+	if !strings.Contains(string(all), "closed the detached session "+old) {
+		t.Errorf("the log does not say %s was closed:\n%s", old, all)
+	}
+}
