@@ -89,11 +89,12 @@ func runConnect(args []string, e *env) int {
 		return code
 	}
 	stopBanners()
+	notice := ""
 	if others != nil {
-		sayDetached(e, p.Alias, others)
+		notice = sayDetached(e, p.Alias, others)
 	}
 	for {
-		res, err := runAttach(context.Background(), e.getenv, s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true})
+		res, err := runAttach(context.Background(), e.getenv, s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true, Notice: notice})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 			return 255

@@ -91,15 +91,16 @@ func chooseResume(list []session.RemoteSession, want string) (r session.RemoteSe
 }
 
 // sayDetached tells, on stderr before the terminal is attached, how many
-// detached sessions the host has. The list comes from the session's first
+// detached sessions the host has, and returns that sentence for the
+// attached terminal's bottom line (attach's redraw clears the screen). The list comes from the session's first
 // connection, fetched beside the shell's start (see
 // session.Options.OnRemoteSessions): it is waited for a moment at most.
-func sayDetached(e *env, alias string, others <-chan []session.RemoteSession) {
+func sayDetached(e *env, alias string, others <-chan []session.RemoteSession) string {
 	var list []session.RemoteSession
 	select {
 	case list = <-others:
 	case <-time.After(detachedWait):
-		return
+		return ""
 	}
 	n := 0
 	for _, r := range list {
@@ -107,12 +108,17 @@ func sayDetached(e *env, alias string, others <-chan []session.RemoteSession) {
 			n++
 		}
 	}
+	var say string
 	switch {
 	case n == 1:
-		fmt.Fprintf(e.stderr, "sshdash: 1 detached session on %s; sshdash connect --resume %s to go back to it\r\n", alias, alias)
+		say = fmt.Sprintf("1 detached session on %s; sshdash connect --resume %s to go back to it", alias, alias)
 	case n > 1:
-		fmt.Fprintf(e.stderr, "sshdash: %d detached sessions on %s; sshdash connect --resume %s to go back to the latest (sshdash sessions %s lists them)\r\n", n, alias, alias, alias)
+		say = fmt.Sprintf("%d detached sessions on %s; sshdash connect --resume %s to go back to the latest (sshdash sessions %s lists them)", n, alias, alias, alias)
+	default:
+		return ""
 	}
+	fmt.Fprintf(e.stderr, "sshdash: %s\r\n", say)
+	return "sshdash: " + say + " (any key hides this)"
 }
 
 // detachedWait bounds how long connect waits, once the shell is up, for

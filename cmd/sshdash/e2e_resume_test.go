@@ -91,7 +91,7 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 			// new shell; exiting it ends it.
 			errFile := filepath.Join(state, "stderr")
 			tm2 := startTerm(t, env, bin+" connect -F "+d.ConfigPath+" demo-healthy 2>"+errFile)
-			tm2.waitFor("a new shell", "demo-healthy$")
+			tm2.waitFor("a new shell, and the notice on its bottom line", "demo-healthy$", "on demo-healthy; sshdash connect --resume demo-healthy")
 			if pid2 := shellPID(t, tm2, "plain"); pid2 == pid {
 				t.Fatalf("a plain connect landed in the detached shell %s", pid)
 			}
