@@ -243,3 +243,37 @@ func TestEndToEndDetachedTTL(t *testing.T) {
 		t.Errorf("the log does not say %s was closed:\n%s", old, all)
 	}
 }
+
+// Quitting the dashboard with "l" (leave running) leaves the session's
+// shell on the server: connect --resume lands in it.
+func TestEndToEndQuitLeaveRunning(t *testing.T) {
+	tm, d := demoTerm(t, "-F %s")
+	tm.waitFor("the host list", "demo-healthy", "demo-slow", "demo-flaky")
+	tm.keys("/")
+	tm.text("healthy")
+	tm.waitFor("the filter", "Hosts 1/3")
+	tm.keys("Enter")
+	tm.keys("Enter")
+	tm.waitFor("demo-healthy's shell", "demo-healthy$")
+	pid := shellPID(t, tm, "left")
+	tm.keys("C-^", "d")
+	tm.waitFor("the live session row", "Sessions 1", "up", "demo-healthy")
+	tm.keys("Tab")
+	tm.keys("q")
+	tm.waitFor("the quit question with its third answer", "Close 1 open session and quit?", "Leave running")
+	tm.keys("l")
+	tm.waitFor("sshdash to exit", "SSHDASH-EXITED=0")
+	if !tmuxLeft(d.Dir) {
+		t.Fatal("no demo tmux session left running after quitting with leave running")
+	}
+	state := t.TempDir()
+	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+	tm2 := startTerm(t, env, buildBinary(t)+" connect --resume -F "+d.ConfigPath+" demo-healthy")
+	tm2.waitFor("the resumed shell", "demo-healthy$")
+	if got := shellPID(t, tm2, "back"); got != pid {
+		t.Fatalf("resumed into shell %s, want %s", got, pid)
+	}
+	tm2.text("exit 3")
+	tm2.keys("Enter")
+	tm2.waitFor("the resumed shell's exit status", "SSHDASH-EXITED=3")
+}
