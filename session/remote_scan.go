@@ -28,7 +28,7 @@ func (s *Session) takeRemoteScan() bool {
 	return s.opts.DetachedTTL > 0 || s.opts.OnRemoteSessions != nil
 }
 
-// scanRemote runs beside the shell's start, on the same connection: it
+// scanRemote runs once the shell is up, on the same connection: it
 // lists sshdash's sessions on the host, closes the detached ones unused
 // for longer than DetachedTTL (best effort, each logged), logs how many
 // detached ones are left to resume and hands them to OnRemoteSessions.
@@ -39,6 +39,9 @@ func (s *Session) scanRemote(ctx context.Context, client *ssh.Client) {
 	list, err := listRemote(ctx, client, s.clock.Now())
 	if err != nil {
 		s.log.Debug(fmt.Sprintf("%s: %v", s.opts.Alias, err))
+		if s.opts.OnRemoteSessions != nil {
+			s.opts.OnRemoteSessions(nil)
+		}
 		return
 	}
 	others := make([]RemoteSession, 0, len(list))
@@ -69,6 +72,16 @@ func (s *Session) scanRemote(ctx context.Context, client *ssh.Client) {
 	if s.opts.OnRemoteSessions != nil {
 		s.opts.OnRemoteSessions(others)
 	}
+}
+
+// wrapperRan reports whether a marker's method says the wrapper runs the
+// shell under tmux or screen.
+func wrapperRan(method string) bool {
+	switch method {
+	case methodTmuxNew, methodTmuxAttached, methodScreenNew, methodScreenAttached:
+		return true
+	}
+	return false
 }
 
 // expired reports whether r is a detached session unused for longer than

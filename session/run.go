@@ -245,7 +245,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	monDone := make(chan error, 1)
 	go func() { monDone <- l.mon.Run(linkCtx) }()
 	pumpDone := make(chan struct{})
-	scanDone := make(chan struct{}) // closed when scanRemote has ended, or was not run
+	var scanDone chan struct{} // closed when scanRemote has ended; nil: not started
 	stopTunnels := func() {}
 	defer func() {
 		cause := res.cause
@@ -257,14 +257,11 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 		stopTunnels()
 		<-pumpDone
 		<-monDone
-		<-scanDone
+		if scanDone != nil {
+			<-scanDone
+		}
 	}()
 
-	if s.takeRemoteScan() {
-		go func() { defer close(scanDone); s.scanRemote(linkCtx, l.client) }()
-	} else {
-		close(scanDone)
-	}
 	shellDone := make(chan error, 1)
 	method := make(chan string, 1)
 	if s.opts.TunnelOnly {
@@ -295,6 +292,13 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	case <-s.ctx.Done():
 	}
 	t.Stop()
+	// Only once the wrapper has said it runs under tmux or screen: a
+	// server that did not run it (a ForceCommand, say) would run the
+	// listing's exec as it ran the wrapper's.
+	if wrapperRan(m) && s.takeRemoteScan() {
+		scanDone = make(chan struct{})
+		go func() { defer close(scanDone); s.scanRemote(linkCtx, l.client) }()
+	}
 
 	s.mu.Lock()
 	s.live = l

@@ -76,8 +76,9 @@ type Options struct {
 	// sshdash sessions unused for longer (0: none are closed).
 	DetachedTTL time.Duration
 	// OnRemoteSessions, when set, receives once, after the first
-	// connection came up, the host's other sshdash sessions (this one and
-	// those DetachedTTL closed left out), listed over the same connection.
+	// connection came up under tmux or screen, the host's other sshdash
+	// sessions (this one and those DetachedTTL closed left out), listed
+	// over the same connection (nil when the listing failed).
 	// It is called from a goroutine of the session and must not block.
 	OnRemoteSessions func([]RemoteSession)
 	// Secrets holds the session's decrypted keys and passwords for its

@@ -89,12 +89,13 @@ func runConnect(args []string, e *env) int {
 		return code
 	}
 	stopBanners()
-	notice := ""
+	var notice string
+	var noticeLater <-chan string
 	if others != nil {
-		notice = sayDetached(e, p.Alias, others)
+		notice, noticeLater = sayDetached(e, p.Alias, others, s.Done())
 	}
 	for {
-		res, err := runAttach(context.Background(), e.getenv, s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true, Notice: notice})
+		res, err := runAttach(context.Background(), e.getenv, s, attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true, Notice: notice, NoticeLater: noticeLater})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 			return 255

@@ -90,35 +90,53 @@ func chooseResume(list []session.RemoteSession, want string) (r session.RemoteSe
 	return r, fmt.Sprintf("no session %s on this host (it ended, or was closed; sshdash sessions lists them)", want)
 }
 
-// sayDetached tells, on stderr before the terminal is attached, how many
-// detached sessions the host has, and returns that sentence for the
-// attached terminal's bottom line (attach's redraw clears the screen). The list comes from the session's first
-// connection, fetched beside the shell's start (see
-// session.Options.OnRemoteSessions): it is waited for a moment at most.
-func sayDetached(e *env, alias string, others <-chan []session.RemoteSession) string {
-	var list []session.RemoteSession
+// sayDetached tells how many detached sessions the host has: on stderr
+// before the terminal is attached, and on the attached terminal's bottom
+// line (attach's redraw clears the screen): it returns the notice now, or
+// a channel that delivers it when the list comes later. The list comes
+// from the session's first connection, fetched over it once the shell is
+// up (see session.Options.OnRemoteSessions); connect waits for it a
+// moment at most.
+func sayDetached(e *env, alias string, others <-chan []session.RemoteSession, done <-chan struct{}) (now string, later <-chan string) {
 	select {
-	case list = <-others:
+	case list := <-others:
+		say := detachedText(alias, list)
+		if say == "" {
+			return "", nil
+		}
+		fmt.Fprintf(e.stderr, "sshdash: %s\r\n", say)
+		return "sshdash: " + say + " (any key hides this)", nil
 	case <-time.After(detachedWait):
-		return ""
 	}
+	ch := make(chan string, 1)
+	go func() { // ends with the session's scan (bounded), or the session
+		select {
+		case list := <-others:
+			if say := detachedText(alias, list); say != "" {
+				ch <- "sshdash: " + say + " (any key hides this)"
+			}
+		case <-done:
+		}
+	}()
+	return "", ch
+}
+
+// detachedText says how many of list are detached and how to resume them;
+// "" when none are.
+func detachedText(alias string, list []session.RemoteSession) string {
 	n := 0
 	for _, r := range list {
 		if r.Resumable() {
 			n++
 		}
 	}
-	var say string
 	switch {
 	case n == 1:
-		say = fmt.Sprintf("1 detached session on %s; sshdash connect --resume %s to go back to it", alias, alias)
+		return fmt.Sprintf("1 detached session on %s; sshdash connect --resume %s to go back to it", alias, alias)
 	case n > 1:
-		say = fmt.Sprintf("%d detached sessions on %s; sshdash connect --resume %s to go back to the latest (sshdash sessions %s lists them)", n, alias, alias, alias)
-	default:
-		return ""
+		return fmt.Sprintf("%d detached sessions on %s; sshdash connect --resume %s to go back to the latest (sshdash sessions %s lists them)", n, alias, alias, alias)
 	}
-	fmt.Fprintf(e.stderr, "sshdash: %s\r\n", say)
-	return "sshdash: " + say + " (any key hides this)"
+	return ""
 }
 
 // detachedWait bounds how long connect waits, once the shell is up, for

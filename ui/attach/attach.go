@@ -80,6 +80,9 @@ type Options struct {
 	// attaching (e.g. "2 detached sessions on HOST…"), until a key is
 	// pressed or noticeFor has passed; the screen is then repainted.
 	Notice string
+	// NoticeLater, when set, may deliver a Notice after attaching (one
+	// that was not known yet); "" means none. It is read once.
+	NoticeLater <-chan string
 	// Raw puts the terminal into raw mode and returns the restore func;
 	// nil means golang.org/x/term on In (tests pass a no-op).
 	Raw func() (restore func(), err error)
@@ -244,6 +247,20 @@ func (a *attached) pendNotice() {
 	a.noticeBytes = a.s.Status().BytesIn
 }
 
+// takeNoticeLater arms a notice that arrived on Options.NoticeLater.
+func (a *attached) takeNoticeLater() {
+	if a.o.NoticeLater == nil || a.noticeWait || !a.noticeEnd.IsZero() {
+		return
+	}
+	select {
+	case n := <-a.o.NoticeLater:
+		a.o.NoticeLater = nil
+		a.o.Notice = n
+		a.pendNotice()
+	default:
+	}
+}
+
 // Bounds of the wait before Options.Notice is shown.
 const (
 	noticeQuiet   = 500 * time.Millisecond
@@ -306,6 +323,7 @@ func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error)
 				a.redraw()
 			}
 		case <-tick.C:
+			a.takeNoticeLater()
 			if a.view == nil {
 				a.drawChrome()
 			}
