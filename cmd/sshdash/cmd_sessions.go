@@ -14,13 +14,15 @@ import (
 )
 
 const sessionsUsage = `usage: sshdash sessions [-F FILE] [--json] HOST
+       sshdash sessions [-F FILE] --close NAME HOST
 
 Lists sshdash's sessions on HOST: the shells started by sshdash (from this
 machine or another) in its private tmux or screen server, with when each was
 created and last attached, whether an sshdash is attached to it now, and the
 program in its foreground. A detached one is resumable: killing sshdash,
 closing its terminal or rebooting the laptop leaves the shell running, and
-"sshdash connect --resume HOST" goes back to it.
+"sshdash connect --resume HOST" goes back to it. --close NAME ends one (its
+shell is ended, as when its session is closed on purpose).
 `
 
 // sessionRow is one remote session of "sshdash sessions --json". The
@@ -43,6 +45,7 @@ func runSessions(args []string, e *env) int {
 	fs := newFlagSet("sessions", e)
 	cfgFile := configFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	closeName := fs.String("close", "", "end the session `NAME` on HOST instead of listing")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), sessionsUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -58,6 +61,9 @@ func runSessions(args []string, e *env) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *closeName != "" {
+		return closeOnHost(ctx, a, p, e, *closeName)
+	}
 	list, err := listOnHost(ctx, a, p, e, nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
@@ -88,14 +94,7 @@ func runSessions(args []string, e *env) int {
 // the terminal when there is one) and lists sshdash's sessions there.
 // secrets, when not nil, keeps what was typed for a session's dial.
 func listOnHost(ctx context.Context, a *app, p *session.Plan, e *env, secrets *session.Secrets) ([]session.RemoteSession, error) {
-	hooks := session.DialHooks{Banner: func(b string) { printBanner(e.stderr, b) }}
-	if in, _ := ttyFiles(e); in != nil {
-		hooks.Ask = func(_ context.Context, pr *session.Prompt) ([]string, error) {
-			answerInTerminal(pr, e, in)
-			return pr.Wait(ctx)
-		}
-	}
-	conn, err := a.opener.Dial(ctx, p, hooks, secrets)
+	conn, err := dialForList(ctx, a, p, e, secrets)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +106,51 @@ func listOnHost(ctx context.Context, a *app, p *session.Plan, e *env, secrets *s
 		return nil, fmt.Errorf("%s: %w", p.Alias, err)
 	}
 	return list, nil
+}
+
+// closeOnHost ends the session name on the plan's host, when it is one of
+// sshdash's sessions there.
+func closeOnHost(ctx context.Context, a *app, p *session.Plan, e *env, name string) int {
+	conn, err := dialForList(ctx, a, p, e, nil)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 255
+	}
+	defer conn.Close()
+	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	list, err := session.ListRemoteSessions(lctx, conn)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %s: %v\n", p.Alias, err)
+		return 255
+	}
+	found := false
+	for _, r := range list {
+		found = found || r.Name == name
+	}
+	if !found {
+		fmt.Fprintf(e.stderr, "sshdash: %s: no session %s on this host (sshdash sessions %s lists them)\n", p.Alias, name, p.Alias)
+		return 1
+	}
+	if err := session.CloseRemoteSession(lctx, conn, name); err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %s: %v\n", p.Alias, err)
+		return 1
+	}
+	fmt.Fprintf(e.stderr, "sshdash: %s: closed %s\n", p.Alias, name)
+	return 0
+}
+
+// dialForList connects to a plan's host as a session would, asking in
+// the terminal when there is one.
+func dialForList(ctx context.Context, a *app, p *session.Plan, e *env, secrets *session.Secrets) (*session.Conn, error) {
+	hooks := session.DialHooks{Banner: func(b string) { printBanner(e.stderr, b) }}
+	if in, _ := ttyFiles(e); in != nil {
+		hooks.Ask = func(_ context.Context, pr *session.Prompt) ([]string, error) {
+			answerInTerminal(pr, e, in)
+			return pr.Wait(ctx)
+		}
+	}
+	return a.opener.Dial(ctx, p, hooks, secrets)
 }
 
 func toSessionRow(r session.RemoteSession) sessionRow {

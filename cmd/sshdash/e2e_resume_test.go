@@ -233,6 +233,18 @@ func TestEndToEndDetachedTTL(t *testing.T) {
 	tm.text("exit 0")
 	tm.keys("Enter")
 	tm.waitFor("the shell's end", "SSHDASH-EXITED=0")
+	// sessions --close ends the recent one; a second time it is gone.
+	for i, want := range []string{"closed " + recent, "no session " + recent} {
+		cmd := exec.Command(bin, "sessions", "--close", recent, "-F", d.ConfigPath, "demo-healthy")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if !strings.Contains(string(out), want) || (i == 0) != (err == nil) {
+			t.Errorf("sessions --close %s (%d): %v\n%s", recent, i+1, err, out)
+		}
+	}
+	if _, ok := listed()[recent]; ok {
+		t.Errorf("%s still listed after sessions --close", recent)
+	}
 	logs, _ := filepath.Glob(filepath.Join(state, "sshdash", "*.log"))
 	var all []byte
 	for _, p := range logs {
