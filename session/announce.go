@@ -93,6 +93,11 @@ func (s *Session) announceUp(method, prev string, first bool, downSince, upAt ti
 func (s *Session) announceMethod(method, prev string, first bool, down time.Duration) {
 	down = down.Round(100 * time.Millisecond)
 	switch {
+	case first && s.opts.ResumeName != "" && sameShell(method):
+		s.logf("resumed the detached session %s (%s)", s.remoteName, describeMethod(method))
+	case first && s.opts.ResumeName != "":
+		s.logf("the detached session %s no longer exists on the host; connected to a new shell (%s)", s.remoteName, describeMethod(method))
+		s.localLine("the detached session " + s.remoteName + " no longer exists; this is a new shell")
 	case first:
 		s.logf("connected (%s)", describeMethod(method))
 	case sameShell(method):

@@ -82,7 +82,7 @@ func (m *Manager) Open(opts Options) *Session {
 		ctx:        ctx,
 		cancel:     cancel,
 		done:       make(chan struct{}),
-		remoteName: newRemoteName(),
+		remoteName: remoteNameFor(opts),
 		cleanup:    m.cleanup,
 		plainOut:   opts.Shell.NoTerminal() && !opts.TunnelOnly,
 		retryNow:   make(chan struct{}, 1),

@@ -136,6 +136,7 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 		Rows:         rows,
 		Scrollback:   scrollbackOption(o.settings().Scrollback()),
 		TunnelOnly:   tunnelOnly,
+		DetachedTTL:  o.settings().DetachedTTL(),
 		Forwards:     fwd,
 		TCPKeepAlive: target.TCPKeepAlive,
 		Secrets:      secrets,

@@ -247,6 +247,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	monDone := make(chan error, 1)
 	go func() { monDone <- l.mon.Run(linkCtx) }()
 	pumpDone := make(chan struct{})
+	var scanDone chan struct{} // closed when scanRemote has ended; nil: not started
 	stopTunnels := func() {}
 	cleanDone := make(chan struct{}) // ending remote sessions left on this host (endLeftRemotes)
 	close(cleanDone)
@@ -261,6 +262,9 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 		<-pumpDone
 		<-monDone
 		<-cleanDone
+		if scanDone != nil {
+			<-scanDone
+		}
 	}()
 
 	shellDone := make(chan error, 1)
@@ -300,6 +304,13 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	case <-s.ctx.Done():
 	}
 	t.Stop()
+	// Only once the wrapper has said it runs under tmux or screen: a
+	// server that did not run it (a ForceCommand, say) would run the
+	// listing's exec as it ran the wrapper's.
+	if wrapperRan(m) && s.takeRemoteScan() {
+		scanDone = make(chan struct{})
+		go func() { defer close(scanDone); s.scanRemote(linkCtx, l.client) }()
+	}
 
 	s.mu.Lock()
 	s.live = l

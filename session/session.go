@@ -67,6 +67,20 @@ type Options struct {
 	// Without it a session that has never been up fails at its first
 	// failed attempt, as ssh exits, until Reconnect asks again.
 	RetryFirst bool
+	// ResumeName, when set, is the name of a detached private tmux/screen
+	// session on the host (RemoteSession.Name) that this session attaches
+	// to instead of starting a new shell. If it no longer exists, a new
+	// shell starts under that name and the log says so.
+	ResumeName string
+	// DetachedTTL closes, on the first connection, the host's detached
+	// sshdash sessions unused for longer (0: none are closed).
+	DetachedTTL time.Duration
+	// OnRemoteSessions, when set, receives once, after the first
+	// connection came up under tmux or screen, the host's other sshdash
+	// sessions (this one and those DetachedTTL closed left out), listed
+	// over the same connection (nil when the listing failed).
+	// It is called from a goroutine of the session and must not block.
+	OnRemoteSessions func([]RemoteSession)
 	// Secrets holds the session's decrypted keys and passwords for its
 	// reconnects (the Opener's Dial uses it); it is forgotten when the
 	// session closes or fails. nil: none.
@@ -126,6 +140,9 @@ type Session struct {
 	bytesIn     atomic.Uint64
 	bytesOut    atomic.Uint64
 	exitStatus  int
+	// remoteScanned: the host's other sessions were listed (or the
+	// session needs no listing); done once, on the first link.
+	remoteScanned bool
 }
 
 // maxLog bounds a session's event log.

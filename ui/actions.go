@@ -152,6 +152,9 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		return nil
 	case quitMsg:
 		return m.closeAllAndQuit()
+	case quitLeaveMsg:
+		m.quitting, m.leftRunning = true, true
+		return tea.Quit
 	case allClosedMsg:
 		if msg.err != nil {
 			m.sh.log.Warn("quit before every session had closed", "err", msg.err)
@@ -221,7 +224,8 @@ func (m *Model) requestQuit() tea.Cmd {
 	if n > 1 {
 		q = fmt.Sprintf("Close %d open sessions and quit?", n)
 	}
-	m.openConfirm(q, "Their remote shells are ended.", quitMsg{})
+	m.openConfirm(q, "y: their remote shells are ended. l: quit and leave them running on the servers, to resume later (sshdash connect --resume HOST).", quitMsg{})
+	m.confirm.alt, m.confirm.altLabel = quitLeaveMsg{}, "Leave running"
 	return nil
 }
 

@@ -21,6 +21,10 @@ type confirmModel struct {
 	question string
 	detail   string
 	then     tea.Msg
+	// alt, when set, is a third answer on the key l (the quit question's
+	// "leave running"), labelled altLabel.
+	alt      tea.Msg
+	altLabel string
 }
 
 func newConfirmModel(sh *shared, question, detail string, then tea.Msg) confirmModel {
@@ -38,6 +42,8 @@ func (m confirmModel) Update(msg tea.Msg) (confirmModel, tea.Cmd) {
 	k := m.sh.keys
 	_, quitting := m.then.(quitMsg)
 	switch {
+	case m.alt != nil && (kp.String() == "l" || kp.String() == "L"):
+		return m, emit(confirmDoneMsg{yes: true, then: m.alt})
 	case key.Matches(kp, k.Yes, k.Submit), quitting && kp.String() == "ctrl+c":
 		return m, emit(confirmDoneMsg{yes: true, then: m.then})
 	case key.Matches(kp, k.No, k.Cancel), key.Matches(kp, k.Quit) && !quitting:
@@ -53,7 +59,11 @@ func (m confirmModel) View() []string {
 	if m.detail != "" {
 		body = append(body, wrap(st.Muted.Render(m.detail), w-4)...)
 	}
-	body = append(body, "", st.ButtonFocus.Render("[ y  Yes ]")+"  "+st.Button.Render("[ n  No ]"))
+	buttons := st.ButtonFocus.Render("[ y  Yes ]") + "  " + st.Button.Render("[ n  No ]")
+	if m.alt != nil {
+		buttons += "  " + st.Button.Render("[ l  "+m.altLabel+" ]")
+	}
+	body = append(body, "", buttons)
 	return modalBox(st, "Confirm", body, w)
 }
 

@@ -106,6 +106,7 @@ type Model struct {
 	pendingAttach    int // session to attach when it is up
 	hasPendingAttach bool
 	quitting         bool
+	leftRunning      bool // quit leaving the sessions' remote shells running (see LeftRunning)
 
 	spinFrame int
 	spinning  bool
@@ -204,6 +205,7 @@ type (
 	closedMsg       struct{ id int }
 	allClosedMsg    struct{ err error } // CloseAll returned (err: what it could not close in time)
 	quitMsg         struct{}            // confirmed: close everything and quit
+	quitLeaveMsg    struct{}            // quit, leaving the remote shells running to resume later
 	settingsSaved   struct {
 		pattern string
 		hs      HostSettings
@@ -336,3 +338,8 @@ func (m *Model) setFocus(p pane) {
 	}
 	m.resize()
 }
+
+// LeftRunning reports whether the user quit leaving the open sessions'
+// remote shells running (to resume later with connect --resume): the
+// caller then exits without closing them.
+func (m Model) LeftRunning() bool { return m.leftRunning }

@@ -49,6 +49,7 @@ func commands() []command {
 		{name: "list", summary: "list hosts from your ssh config with their heartbeat", run: runList},
 		{name: "resolve", summary: "print the resolved options for HOST, as ssh -G does", run: runResolve},
 		{name: "connect", summary: "open a session to HOST and attach to it", run: runConnect, interactive: true},
+		{name: "sessions", summary: "list sshdash's sessions on HOST, to resume with connect --resume", run: runSessions},
 		{name: "probe", summary: "send heartbeats to HOST and print their round trips, like ping", run: runProbe},
 		{name: "demo", summary: "open the dashboard on embedded local demo servers", run: runDemo, interactive: true},
 		{name: "completion", summary: "print a shell completion script (bash, zsh, fish)", run: runCompletion},

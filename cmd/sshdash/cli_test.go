@@ -86,7 +86,7 @@ func TestCompleteCandidates(t *testing.T) {
 		want []string
 		dir  string
 	}{
-		{[]string{""}, []string{"list", "resolve", "connect", "probe", "demo", "completion", "help"}, ":4"},
+		{[]string{""}, []string{"list", "resolve", "connect", "sessions", "probe", "demo", "completion", "help"}, ":4"},
 		{[]string{"co"}, []string{"connect", "completion"}, ":4"},
 		{[]string{"connect", "-F", cfg, "w"}, []string{"web1", "web2"}, ":4"},
 		{[]string{"connect", "--config-file=" + cfg, ""}, []string{"web1", "web2", "db-primary"}, ":4"},
@@ -97,7 +97,7 @@ func TestCompleteCandidates(t *testing.T) {
 		{[]string{"--theme", ""}, themes.Names(), ":4"},
 		{[]string{"demo", "--theme", "l"}, []string{"light"}, ":4"},
 		{[]string{"--theme=d"}, []string{"--theme=dark", "--theme=dracula"}, ":4"},
-		{[]string{"connect", "--"}, []string{"--config-file", "--no-shell", "--retry", "--status-bar", "--help"}, ":4"},
+		{[]string{"connect", "--"}, []string{"--config-file", "--no-shell", "--retry", "--status-bar", "--resume", "--help"}, ":4"},
 		{[]string{"probe", "-"}, []string{"--config-file", "--count", "--interval", "--help", "-F", "-c", "-i"}, ":4"},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish"}, ":4"},
 		{[]string{"list", ""}, nil, ":4"},

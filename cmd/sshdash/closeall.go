@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,7 +25,12 @@ type allCloser struct {
 	deadline time.Time     // the exit paths wait until then; set by once
 	done     chan struct{} // closed when closeAll has returned
 	err      error         // closeAll's result; read after done
+	left     atomic.Bool   // the user quit leaving the sessions running: onExit closes nothing
 }
+
+// leaveRunning makes onExit close nothing: the user asked to leave the
+// remote shells running, to resume later.
+func (c *allCloser) leaveRunning() { c.left.Store(true) }
 
 func newAllCloser(closeAll func(context.Context) error, bound time.Duration) *allCloser {
 	return &allCloser{closeAll: closeAll, bound: bound, done: make(chan struct{})}
@@ -58,6 +64,9 @@ func (c *allCloser) wait(ctx context.Context) error {
 // deadline of the first request (so a quit that already waited does not
 // wait again).
 func (c *allCloser) onExit() {
+	if c.left.Load() {
+		return
+	}
 	c.start()
 	ctx, cancel := context.WithDeadline(context.Background(), c.deadline)
 	defer cancel()

@@ -12,7 +12,7 @@ import (
 	"github.com/sshdash/sshdash/ui/attach"
 )
 
-const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--retry] [--status-bar] HOST
+const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--retry] [--status-bar] [--resume[=NAME]] HOST
 
 Opens a session to HOST (an alias from your ssh config, or [user@]host[:port])
 and attaches your terminal to it. Press ctrl+^ then ? for sshdash's keys;
@@ -21,6 +21,11 @@ ctrl+^ d detaches to the dashboard. Exits with the remote shell's status.
 Like ssh, it exits with status 255 when the first connection cannot be made;
 a link that was up is reconnected after a drop. With -N or --retry the first
 connection is retried too, with backoff, until it comes up.
+
+The shell outlives sshdash: killing it or closing its terminal leaves the
+shell running on HOST, detached. "sshdash sessions HOST" lists those;
+--resume attaches to the most recently used detached one instead of starting
+a new shell, --resume NAME (or --resume=NAME) to the one named.
 `
 
 func runConnect(args []string, e *env) int {
@@ -29,12 +34,15 @@ func runConnect(args []string, e *env) int {
 	tunnelOnly := fs.BoolP("no-shell", "N", false, "tunnels only: no shell (like ssh -N)")
 	retry := fs.Bool("retry", false, "keep trying the first connection until it comes up (always on with -N)")
 	statusBar := fs.Bool("status-bar", false, "reserve the bottom line for sshdash's status bar")
+	resume := fs.String("resume", "", "attach to a detached session on HOST (`NAME`, or the latest) instead of a new shell")
+	fs.Lookup("resume").NoOptDefVal = resumeLatest
 	fs.Usage = func() { fmt.Fprint(fs.Output(), connectUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagExit(err)
 	}
-	if len(pos) != 1 {
+	pos, ok := resumeArgs(fs.Changed("resume"), resume, pos)
+	if !ok || len(pos) != 1 || (*resume != "" && *tunnelOnly) {
 		fs.Usage()
 		return 2
 	}
@@ -56,6 +64,18 @@ func runConnect(args []string, e *env) int {
 	opts := a.opener.Options(p, *tunnelOnly, cols, rows)
 	// -N replaces autossh at boot, when the network may not be up yet.
 	opts.RetryFirst = *tunnelOnly || *retry
+	if *resume != "" {
+		name, code := pickResume(a, p, e, *resume, opts.Secrets)
+		if name == "" {
+			return code
+		}
+		opts.ResumeName = name
+	}
+	var others chan []session.RemoteSession
+	if !*tunnelOnly && *resume == "" {
+		others = make(chan []session.RemoteSession, 1)
+		opts.OnRemoteSessions = func(l []session.RemoteSession) { others <- l } // called once
+	}
 	stopBanners := bannersUntilUp(&opts, e.stderr)
 	s := a.mgr.Open(opts)
 	if *tunnelOnly {
@@ -69,8 +89,13 @@ func runConnect(args []string, e *env) int {
 		return code
 	}
 	stopBanners()
+	var notice string
+	var noticeLater <-chan string
+	if others != nil {
+		notice, noticeLater = sayDetached(e, p.Alias, others, s.Done())
+	}
 	for {
-		ao := attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true}
+		ao := attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true, Notice: notice, NoticeLater: noticeLater}
 		var res attach.Result
 		var err error
 		if s.NoTerminal() {

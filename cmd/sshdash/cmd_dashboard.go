@@ -63,11 +63,15 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	// The guard leaves the alternate screen after a crash only while the
 	// dashboard has it (see resetAfterCrash).
 	e.guard.report(guardAlt)
-	_, err := p.Run()
+	fm, err := p.Run()
 	e.guard.report(guardMain)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 		return 1
+	}
+	if m, ok := fm.(ui.Model); ok && m.LeftRunning() {
+		a.closer().leaveRunning()
+		fmt.Fprintln(e.stderr, "sshdash: the sessions' shells are left running; sshdash connect --resume HOST goes back to one")
 	}
 	return 0
 }

@@ -163,7 +163,7 @@ func (c completer) complete(prior []string, cur string) ([]candidate, cobra.Shel
 	}
 	pos := positionals(rest, fs)
 	switch cmd.name {
-	case "connect", "probe", "resolve":
+	case "connect", "probe", "resolve", "sessions":
 		if pos == 0 {
 			return c.hosts(configFile(prior, fs), cur), noFiles
 		}

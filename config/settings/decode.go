@@ -112,6 +112,12 @@ func (d *decoder) top(raw map[string]any) {
 			}
 		case "reattach":
 			d.reattach(k, v, &d.f.global)
+		case "detached-ttl":
+			if ttl, err := parseTTL(v); err == nil {
+				d.f.detachedTTL = &ttl
+			} else {
+				d.fail(k, "%v", err)
+			}
 		case "heartbeat":
 			if m, ok := v.(map[string]any); ok {
 				hb = m
@@ -121,7 +127,7 @@ func (d *decoder) top(raw map[string]any) {
 		case "host":
 			d.hosts(k, v)
 		default:
-			d.unknown(k, k, "theme, prefix, statusbar, scrollback, reattach, [heartbeat], [[host]]")
+			d.unknown(k, k, "theme, prefix, statusbar, scrollback, reattach, detached-ttl, [heartbeat], [[host]]")
 		}
 	}
 	if hb != nil { // after the top-level reattach, to spot it set twice

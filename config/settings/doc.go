@@ -8,6 +8,7 @@
 //	statusbar = true
 //	scrollback = 10000     # lines of history per session (0: none)
 //	reattach = "auto"       # auto | tmux | screen | none (global default)
+//	detached-ttl = "7d"     # close detached remote sessions unused this long ("off": never)
 //
 //	[heartbeat]             # global default
 //	mode = "probe"          # probe | noop | tcp | off

@@ -22,6 +22,9 @@ const (
 	// DefaultScrollback is the number of lines of history each session's
 	// emulator keeps (the scrollback view, prefix [).
 	DefaultScrollback = 10000
+	// DefaultDetachedTTL is how long a detached remote session may stay
+	// unused before the next connect to its host closes it.
+	DefaultDetachedTTL = 7 * 24 * time.Hour
 	// MaxScrollback bounds the scrollback setting.
 	MaxScrollback = 1000000
 )
@@ -87,10 +90,12 @@ type File struct {
 	prefix     string
 	statusBar  *bool
 	scrollback *int
-	global     Host
-	hosts      []Host
-	hostPaths  []string // layout path ("host[3]") of each of hosts
-	errs       []*Error
+	// detachedTTL is detached-ttl: nil unset, 0 off.
+	detachedTTL *time.Duration
+	global      Host
+	hosts       []Host
+	hostPaths   []string // layout path ("host[3]") of each of hosts
+	errs        []*Error
 
 	// base is the file's content when it was loaded (or last saved), and
 	// baseOK whether it existed; Save compares the file on disk with it
@@ -252,6 +257,15 @@ func (f *File) Scrollback() int {
 		return DefaultScrollback
 	}
 	return *f.scrollback
+}
+
+// DetachedTTL returns how long a detached remote session may stay unused
+// before sshdash closes it on the next connect to its host; 0 means never.
+func (f *File) DetachedTTL() time.Duration {
+	if f == nil || f.detachedTTL == nil {
+		return DefaultDetachedTTL
+	}
+	return *f.detachedTTL
 }
 
 // Global returns the global defaults ([heartbeat] and the top-level

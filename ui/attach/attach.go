@@ -76,6 +76,13 @@ type Options struct {
 	// Resized delivers a value on every terminal size change; nil means
 	// SIGWINCH is watched.
 	Resized <-chan os.Signal
+	// Notice, when set, is shown on the bottom line right after
+	// attaching (e.g. "2 detached sessions on HOST…"), until a key is
+	// pressed or noticeFor has passed; the screen is then repainted.
+	Notice string
+	// NoticeLater, when set, may deliver a Notice after attaching (one
+	// that was not known yet); "" means none. It is read once.
+	NoticeLater <-chan string
 	// Raw puts the terminal into raw mode and returns the restore func;
 	// nil means golang.org/x/term on In (tests pass a no-op).
 	Raw func() (restore func(), err error)
@@ -220,6 +227,74 @@ type attached struct {
 	// the NoticeAt of the last notice dismissed (see notice.go).
 	noticeShown bool
 	noticeOff   time.Time
+	// Options.Notice (a message of the command's, e.g. detached sessions):
+	noticeEnd time.Time // Options.Notice is on the bottom line until then (zero: not shown)
+	// noticeWait: Options.Notice is still to be shown, once the remote's
+	// first screen has been drawn (its output quiet for a tick), so that
+	// the remote's clear does not wipe it; noticeBytes is the output count
+	// at the last tick, noticeFrom when attaching began.
+	noticeWait  bool
+	noticeBytes uint64
+	noticeFrom  time.Time
+}
+
+// noticeFor is how long Options.Notice stays on the bottom line.
+const noticeFor = 8 * time.Second
+
+// pendNotice arms Options.Notice, shown by drawChrome once the remote's
+// output has been quiet for a tick (and at least noticeQuiet has passed),
+// or after noticeWaitMax whatever the output.
+func (a *attached) pendNotice() {
+	if a.o.Notice == "" {
+		return
+	}
+	a.noticeWait, a.noticeFrom = true, a.o.Now()
+	a.noticeBytes = a.s.Status().BytesIn
+}
+
+// takeNoticeLater arms a notice that arrived on Options.NoticeLater.
+func (a *attached) takeNoticeLater() {
+	if a.o.NoticeLater == nil || a.noticeWait || !a.noticeEnd.IsZero() {
+		return
+	}
+	select {
+	case n := <-a.o.NoticeLater:
+		a.o.NoticeLater = nil
+		a.o.Notice = n
+		a.pendNotice()
+	default:
+	}
+}
+
+// Bounds of the wait before Options.Notice is shown.
+const (
+	noticeQuiet   = 500 * time.Millisecond
+	noticeWaitMax = 4 * time.Second
+)
+
+// showNotice draws Options.Notice over the bottom line, through the
+// session so that the remote's cursor and attributes are put back.
+func (a *attached) showNotice() {
+	ow, ok := a.s.(OverlayWriter)
+	if !ok {
+		a.noticeWait = false
+		return
+	}
+	if ow.WriteOverlay([]byte(bottomLine(a.cols, a.rows, a.o.Notice, false))) {
+		a.noticeWait = false
+		a.noticeEnd = a.o.Now().Add(noticeFor)
+	}
+}
+
+// endNotice repaints the screen the notice covered; it reports whether
+// the notice was shown.
+func (a *attached) endNotice() bool {
+	if a.noticeEnd.IsZero() {
+		return false
+	}
+	a.noticeEnd = time.Time{}
+	a.redraw()
+	return true
 }
 
 // statusBar reports whether the bottom line is sshdash's.
@@ -238,6 +313,7 @@ func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error)
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	a.drawChrome()
+	a.pendNotice()
 	for {
 		select {
 		case <-ctx.Done():
@@ -252,6 +328,7 @@ func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error)
 				a.redraw()
 			}
 		case <-tick.C:
+			a.takeNoticeLater()
 			if a.view == nil {
 				a.drawChrome()
 			}
@@ -268,6 +345,10 @@ func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error)
 
 // input handles one read of keys; it reports whether attaching ends.
 func (a *attached) input(p []byte) (Result, bool) {
+	// Any key takes a shown notice away (the key still counts). One still
+	// waiting stays: the terminal's answers to the remote's queries
+	// arrive as input right after attaching.
+	a.endNotice()
 	if a.view != nil {
 		a.scrollKeys(p)
 		return Result{}, false
@@ -357,6 +438,22 @@ func linkDown(st session.State) bool {
 func (a *attached) drawChrome() {
 	st := a.s.Status()
 	down := linkDown(st.State)
+	if !a.noticeEnd.IsZero() && (down || !a.o.Now().Before(a.noticeEnd)) && a.endNotice() {
+		return // redraw drew the chrome
+	}
+	if !a.noticeEnd.IsZero() {
+		return // the notice covers the bottom line (and the status bar)
+	}
+	if a.noticeWait && !down {
+		since := a.o.Now().Sub(a.noticeFrom)
+		if (st.BytesIn == a.noticeBytes && since >= noticeQuiet) || since >= noticeWaitMax {
+			a.showNotice()
+			if !a.noticeEnd.IsZero() {
+				return
+			}
+		}
+		a.noticeBytes = st.BytesIn
+	}
 	if !down && a.banner {
 		// The link is back: the banner covered remote content; repaint it.
 		a.keysLost = 0

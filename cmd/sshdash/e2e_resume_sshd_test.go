@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/internal/sshdtest"
+)
+
+// The same as TestEndToEndResumeAfterKill against a real OpenSSH sshd and
+// the user's login shell: SIGHUP to sshdash (as its terminal closing
+// sends), then sessions lists the shell and connect --resume NAME lands in
+// it. The server's tmux runs under a private TMUX_TMPDIR (sshd_config
+// SetEnv), so other tests' private tmux servers are not seen or touched.
+func TestEndToEndResumeRealSSHD(t *testing.T) {
+	needTmuxE2E(t)
+	if _, err := os.Stat("/usr/sbin/sshd"); err != nil {
+		t.Skip("no /usr/sbin/sshd")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	tmuxDir := filepath.Join(dir, "tmux")
+	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		socks, _ := filepath.Glob(filepath.Join(tmuxDir, "tmux-*", "*"))
+		for _, s := range socks {
+			_ = exec.Command("tmux", "-S", s, "kill-server").Run()
+		}
+	})
+	key := filepath.Join(dir, "id_ed25519")
+	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}, Extra: []string{"SetEnv TMUX_TMPDIR=" + tmuxDir}})
+	me, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := filepath.Join(dir, "known_hosts")
+	if err := os.WriteFile(known, []byte(fmt.Sprintf("[%s]:%d %s", srv.Host(), srv.Port(), ssh.MarshalAuthorizedKey(srv.HostKey()))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "ssh_config")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("Host target\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
+		srv.Host(), srv.Port(), me.Username, key, known)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(dir, "state")
+	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+	sessions := func() []sessionRow {
+		t.Helper()
+		cmd := exec.Command(bin, "sessions", "--json", "-F", cfg, "target")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("sshdash sessions: %v\n%s", err, out)
+		}
+		var rows []sessionRow
+		if err := json.Unmarshal(out, &rows); err != nil {
+			t.Fatalf("sshdash sessions --json: %v\n%s", err, out)
+		}
+		return rows
+	}
+
+	tm := startTerm(t, env, bin+" connect -F "+cfg+" target")
+	pid := shellPID(t, tm, "sshd")
+	guard := childOf(t, tm.display("#{pane_pid}"))
+	app := childOf(t, guard)
+	exec.Command("kill", "-HUP", app, guard).Run()
+	tm.waitFor("sshdash to end", "SSHDASH-EXITED=")
+
+	var name string
+	deadline := time.Now().Add(15 * time.Second)
+	for name == "" {
+		for _, r := range sessions() {
+			if r.Kind == "tmux" && r.State == "detached" && r.Alias == "target" && r.Mine {
+				name = r.Name
+			}
+		}
+		if name == "" && time.Now().After(deadline) {
+			t.Fatalf("the shell is not listed detached after SIGHUP: %+v", sessions())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if socks, _ := filepath.Glob(filepath.Join(tmuxDir, "tmux-*", "sshdash")); len(socks) != 1 {
+		t.Fatalf("the server's private tmux is not under the test's TMUX_TMPDIR (found %q)", socks)
+	}
+	tm2 := startTerm(t, env, bin+" connect --resume "+name+" -F "+cfg+" target")
+	if got := shellPID(t, tm2, "sshd-back"); got != pid {
+		t.Fatalf("resumed into shell %s, want %s", got, pid)
+	}
+	tm2.text("exit 4")
+	tm2.keys("Enter")
+	tm2.waitFor("the exit status", "SSHDASH-EXITED=4")
+	for _, r := range sessions() {
+		if r.Name == name {
+			t.Fatalf("%s is still on the server after its shell exited: %+v", name, r)
+		}
+	}
+}

@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sshdash/sshdash/internal/demo"
+)
+
+// Killing sshdash (SIGHUP as when its terminal closes, or SIGKILL) leaves
+// the remote shell running and resumable: `sessions` lists it detached, a
+// plain connect says it is there, and `connect --resume` lands in the same
+// shell (same PID). Exiting that shell then ends it on the server.
+func TestEndToEndResumeAfterKill(t *testing.T) {
+	needTmuxE2E(t)
+	bin := buildBinary(t)
+	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	for _, how := range []string{"HUP", "KILL"} {
+		t.Run(how, func(t *testing.T) {
+			state := t.TempDir()
+			env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+			sessions := func() []sessionRow {
+				t.Helper()
+				cmd := exec.Command(bin, "sessions", "--json", "-F", d.ConfigPath, "demo-healthy")
+				cmd.Env = append(os.Environ(), env...)
+				out, err := cmd.Output()
+				if err != nil {
+					t.Fatalf("sshdash sessions: %v\n%s", err, out)
+				}
+				var rows []sessionRow
+				if err := json.Unmarshal(out, &rows); err != nil {
+					t.Fatalf("sshdash sessions --json: %v\n%s", err, out)
+				}
+				return rows
+			}
+			before := map[string]bool{}
+			for _, r := range sessions() { // a used world: earlier subtests' sessions
+				before[r.Name] = true
+			}
+
+			tm := startTerm(t, env, bin+" connect -F "+d.ConfigPath+" demo-healthy")
+			tm.waitFor("the shell", "demo-healthy$")
+			pid := shellPID(t, tm, "first")
+
+			// Kill sshdash as the terminal's hangup or a kill would.
+			out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, "#{pane_pid}").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			guard := childOf(t, strings.TrimSpace(string(out)))
+			app := childOf(t, guard)
+			switch how {
+			case "HUP": // the terminal's hangup reaches its whole foreground group
+				exec.Command("kill", "-HUP", app, guard).Run()
+			case "KILL":
+				exec.Command("kill", "-KILL", app).Run()
+			}
+			tm.waitFor("sshdash to end", "SSHDASH-EXITED=")
+
+			// The shell is listed, detached, as this machine's.
+			var mine sessionRow
+			deadline := time.Now().Add(15 * time.Second)
+			for mine.Name == "" {
+				for _, r := range sessions() {
+					if !before[r.Name] && r.State == "detached" {
+						mine = r
+					}
+				}
+				if mine.Name == "" && time.Now().After(deadline) {
+					t.Fatalf("no new detached session listed after %s: %+v", how, sessions())
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
+			if mine.Alias != "demo-healthy" || !mine.Mine || mine.Kind != "tmux" || mine.LastAttached == nil {
+				t.Errorf("listed as %+v", mine)
+			}
+
+			// A plain connect says there is a detached session, then gets a
+			// new shell; exiting it ends it.
+			errFile := filepath.Join(state, "stderr")
+			tm2 := startTerm(t, env, bin+" connect -F "+d.ConfigPath+" demo-healthy 2>"+errFile)
+			tm2.waitFor("a new shell, and the notice on its bottom line", "demo-healthy$", "on demo-healthy; sshdash connect --resume demo-healthy")
+			if pid2 := shellPID(t, tm2, "plain"); pid2 == pid {
+				t.Fatalf("a plain connect landed in the detached shell %s", pid)
+			}
+			tm2.text("exit 0")
+			tm2.keys("Enter")
+			tm2.waitFor("the new shell's end", "SSHDASH-EXITED=0")
+			said, _ := os.ReadFile(errFile)
+			if !regexp.MustCompile(`\d+ detached sessions? on demo-healthy; sshdash connect --resume demo-healthy`).Match(said) {
+				t.Errorf("connect did not mention the detached session; stderr:\n%s", said)
+			}
+
+			// --resume lands in the same shell.
+			tm3 := startTerm(t, env, bin+" connect --resume -F "+d.ConfigPath+" demo-healthy")
+			tm3.waitFor("the resumed shell", "demo-healthy$")
+			if got := shellPID(t, tm3, "resumed"); got != pid {
+				t.Fatalf("resumed into shell %s, want the same shell %s\n%s", got, pid, tm3.screen())
+			}
+			tm3.text("exit 0")
+			tm3.keys("Enter")
+			tm3.waitFor("the resumed shell's end", "SSHDASH-EXITED=0")
+			for _, r := range sessions() {
+				if r.Name == mine.Name {
+					t.Fatalf("the session %s is still on the server after its shell exited: %+v", r.Name, r)
+				}
+			}
+			// Resuming a session that is gone fails clearly.
+			cmd := exec.Command(bin, "connect", "--resume", mine.Name, "-F", d.ConfigPath, "demo-healthy")
+			cmd.Env = append(os.Environ(), env...)
+			msg, err := cmd.CombinedOutput()
+			if err == nil || !strings.Contains(string(msg), "no session "+mine.Name) {
+				t.Errorf("resuming a closed session: %v\n%s", err, msg)
+			}
+		})
+	}
+}
+
+// shellPID asks the shell in tm for its PID ($$).
+func shellPID(t *testing.T, tm *tmuxTerm, tag string) string {
+	t.Helper()
+	tm.text(fmt.Sprintf("echo %s-pid-$$-end", tag))
+	tm.keys("Enter")
+	re := regexp.MustCompile(tag + `-pid-(\d+)-end`)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(tm.screen()); m != nil {
+			return m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no PID from the %s shell:\n%s", tag, tm.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A detached session unused for longer than detached-ttl is closed on the
+// next connect to its host, in the background, and the log says so; a
+// newer one is left alone.
+func TestEndToEndDetachedTTL(t *testing.T) {
+	needTmuxE2E(t)
+	bin := buildBinary(t)
+	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	state := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(state, "sshdash"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(state, "sshdash", "config.toml"), []byte("detached-ttl = \"3s\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+	listed := func() map[string]string {
+		t.Helper()
+		cmd := exec.Command(bin, "sessions", "--json", "-F", d.ConfigPath, "demo-healthy")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("sshdash sessions: %v\n%s", err, out)
+		}
+		var rows []sessionRow
+		if err := json.Unmarshal(out, &rows); err != nil {
+			t.Fatalf("sshdash sessions --json: %v\n%s", err, out)
+		}
+		m := map[string]string{}
+		for _, r := range rows {
+			m[r.Name] = r.State
+		}
+		return m
+	}
+	// leave opens a session and kills sshdash, leaving its shell detached.
+	leave := func(tag string) string {
+		before := listed()
+		tm := startTerm(t, env, bin+" connect -F "+d.ConfigPath+" demo-healthy")
+		tm.waitFor("the shell", "demo-healthy$")
+		shellPID(t, tm, tag)
+		out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, "#{pane_pid}").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		guard := childOf(t, strings.TrimSpace(string(out)))
+		exec.Command("kill", "-KILL", childOf(t, guard)).Run()
+		tm.waitFor("sshdash to end", "SSHDASH-EXITED=")
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			for name, st := range listed() {
+				if _, ok := before[name]; !ok && st == "detached" {
+					return name
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the %s session is not listed detached: %v", tag, listed())
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	old := leave("old")
+	time.Sleep(4 * time.Second) // past detached-ttl
+	recent := leave("recent")
+
+	tm := startTerm(t, env, bin+" connect -F "+d.ConfigPath+" demo-healthy")
+	tm.waitFor("a new shell", "demo-healthy$")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		l := listed()
+		_, oldThere := l[old]
+		if !oldThere {
+			if l[recent] != "detached" {
+				t.Fatalf("the recent detached session went too: %v", l)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the session %s, detached past detached-ttl, was not closed: %v", old, l)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	tm.text("exit 0")
+	tm.keys("Enter")
+	tm.waitFor("the shell's end", "SSHDASH-EXITED=0")
+	// sessions --close ends the recent one; a second time it is gone.
+	for i, want := range []string{"closed " + recent, "no session " + recent} {
+		cmd := exec.Command(bin, "sessions", "--close", recent, "-F", d.ConfigPath, "demo-healthy")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if !strings.Contains(string(out), want) || (i == 0) != (err == nil) {
+			t.Errorf("sessions --close %s (%d): %v\n%s", recent, i+1, err, out)
+		}
+	}
+	if _, ok := listed()[recent]; ok {
+		t.Errorf("%s still listed after sessions --close", recent)
+	}
+	logs, _ := filepath.Glob(filepath.Join(state, "sshdash", "*.log"))
+	var all []byte
+	for _, p := range logs {
+		b, _ := os.ReadFile(p)
+		all = append(all, b...)
+	}
+	if !strings.Contains(string(all), "closed the detached session "+old) {
+		t.Errorf("the log does not say %s was closed:\n%s", old, all)
+	}
+}
+
+// Quitting the dashboard with "l" (leave running) leaves the session's
+// shell on the server: connect --resume lands in it.
+func TestEndToEndQuitLeaveRunning(t *testing.T) {
+	tm, d := demoTerm(t, "-F %s")
+	tm.waitFor("the host list", "demo-healthy", "demo-slow", "demo-flaky")
+	tm.keys("/")
+	tm.text("healthy")
+	tm.waitFor("the filter", "Hosts 1/3")
+	tm.keys("Enter")
+	tm.keys("Enter")
+	tm.waitFor("demo-healthy's shell", "demo-healthy$")
+	pid := shellPID(t, tm, "left")
+	tm.keys("C-^", "d")
+	tm.waitFor("the live session row", "Sessions 1", "up", "demo-healthy")
+	tm.keys("Tab")
+	tm.keys("q")
+	tm.waitFor("the quit question with its third answer", "Close 1 open session and quit?", "Leave running")
+	tm.keys("l")
+	tm.waitFor("sshdash to exit", "SSHDASH-EXITED=0")
+	if !tmuxLeft(d.Dir) {
+		t.Fatal("no demo tmux session left running after quitting with leave running")
+	}
+	state := t.TempDir()
+	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+	tm2 := startTerm(t, env, buildBinary(t)+" connect --resume -F "+d.ConfigPath+" demo-healthy")
+	tm2.waitFor("the resumed shell", "demo-healthy$")
+	if got := shellPID(t, tm2, "back"); got != pid {
+		t.Fatalf("resumed into shell %s, want %s", got, pid)
+	}
+	tm2.text("exit 3")
+	tm2.keys("Enter")
+	tm2.waitFor("the resumed shell's exit status", "SSHDASH-EXITED=3")
+}
