@@ -5,7 +5,8 @@ import "time"
 // result is what a heartbeat's sender goroutine reports back.
 type result struct {
 	want       bool      // the request wanted a reply
-	start, end time.Time // around SendRequest: the round trip when want
+	start, end time.Time // around SendRequest
+	arrived    time.Time // when the transport read the reply (end when unknown): the round trip is arrived - start
 	err        error     // SendRequest failed: the connection is closed
 }
 
@@ -209,7 +210,7 @@ func (e *engine) reply(r result) {
 	if !r.want {
 		return
 	}
-	rtt := r.end.Sub(r.start)
+	rtt := r.arrived.Sub(r.start)
 	if r.end.After(e.mark) {
 		e.mark = r.end
 	}
@@ -249,10 +250,21 @@ func (e *engine) send(want bool) {
 	if want {
 		e.armLate()
 	}
+	act := e.m.act
 	go func() {
 		start := clk.Now()
 		_, _, err := conn.SendRequest(RequestName, want, nil)
-		r := result{want: want, start: start, end: clk.Now(), err: err}
+		end := clk.Now()
+		r := result{want: want, start: start, end: end, arrived: end, err: err}
+		// The reply arrived in the last transport read before SendRequest
+		// returned; the wakeups between that read and this goroutine (the
+		// transport's reader, its mux, this goroutine) are the process's
+		// scheduling, not the network's, and under load they can be far
+		// longer than the round trip. A read after end, or none since
+		// start, leaves end.
+		if l := act.Last(); l.After(start) && !l.After(end) {
+			r.arrived = l
+		}
 		select {
 		case replies <- r:
 		case <-done:

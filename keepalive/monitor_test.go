@@ -369,3 +369,33 @@ func TestLateGraceFollowsRTT(t *testing.T) {
 	c.reply <- true
 	h.waitLive(keepalive.Up, 0)
 }
+
+// The round trip ends when the reply reaches the transport, not when the
+// sender goroutine gets to run after it: under load the wakeups in between
+// (the transport's reader, its mux, the sender) can take far longer than
+// the network, and an idle session must not look slow because of them.
+func TestRTTEndsAtTheReplysArrival(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(10 * sec)
+	c := h.expectCall(true)
+	h.clk.Advance(3 * time.Millisecond) // the round trip
+	h.act.Record(36)                    // the reply is read from the socket
+	h.clk.Advance(200 * time.Millisecond)
+	c.reply <- true // SendRequest returns only now
+	st := h.waitStats("the reply", func(st keepalive.Stats) bool { return st.Answered == 1 })
+	if st.LastRTT != 3*time.Millisecond {
+		t.Errorf("LastRTT = %v, want 3ms (the reply's arrival in the transport)", st.LastRTT)
+	}
+
+	// Without a read between the send and the return (a transport not
+	// watched), the round trip is the whole SendRequest.
+	h.advance(10*sec - time.Millisecond)
+	h.advance(time.Millisecond)
+	c = h.expectCall(true)
+	h.clk.Advance(30 * time.Millisecond)
+	c.reply <- true
+	st = h.waitStats("second reply", func(st keepalive.Stats) bool { return st.Answered == 2 })
+	if st.LastRTT != 30*time.Millisecond {
+		t.Errorf("LastRTT = %v without a recorded read, want 30ms", st.LastRTT)
+	}
+}
