@@ -22,6 +22,7 @@ type Manager struct {
 	hub      *hub
 	cancel   context.CancelFunc // stops the dispatcher
 	dispDone chan struct{}      // closed when the dispatcher has stopped
+	dials    *dialSlots         // paces first connections (dialslots.go)
 
 	mu       sync.Mutex // guards sessions and nextID
 	sessions []*Session
@@ -37,7 +38,8 @@ func NewManager(clock keepalive.Clock, logger *slog.Logger) *Manager {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Manager{clock: clock, log: logger, hub: newHub(), cancel: cancel, dispDone: make(chan struct{})}
+	m := &Manager{clock: clock, log: logger, hub: newHub(), cancel: cancel, dispDone: make(chan struct{}),
+		dials: newDialSlots(clock, maxDialSlots, dialSlotHold)}
 	go func() { defer close(m.dispDone); m.hub.run(ctx) }()
 	return m
 }
@@ -83,6 +85,7 @@ func (m *Manager) Open(opts Options) *Session {
 		remoteName: newRemoteName(),
 		retryNow:   make(chan struct{}, 1),
 		outKick:    make(chan struct{}, 1),
+		dials:      m.dials,
 		screen:     vt.New(opts.Cols, opts.Rows),
 		cols:       opts.Cols,
 		rows:       opts.Rows,

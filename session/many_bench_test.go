@@ -100,6 +100,9 @@ func BenchmarkManySessions(b *testing.B) {
 	tg := testTarget(dir, srv.Port())
 	tg.User = manyBenchUser
 	tg.IdentityFiles = []string{key.Path}
+	// As ssh without ConnectTimeout: a thousand connects at once overflow
+	// sshd's listen backlog, and a dropped SYN is retried after 1 s, 3 s, ...
+	tg.ConnectTimeout = 2 * time.Minute
 	hb := keepalive.Default()
 	hb.Interval = 5 * time.Second
 	opts := Options{
@@ -121,7 +124,7 @@ func BenchmarkManySessions(b *testing.B) {
 		m := NewManager(nil, nil)
 		ev := watch(m)
 		m.Open(opts)
-		waitAllUpN(b, m, time.Minute)
+		waitAllUpN(b, m, time.Minute, srv)
 		m.CloseAll(context.Background())
 		ev.close()
 	}
@@ -136,7 +139,7 @@ func BenchmarkManySessions(b *testing.B) {
 		for range n {
 			m.Open(opts)
 		}
-		waitAllUpN(b, m, 10*time.Minute)
+		waitAllUpN(b, m, 10*time.Minute, srv)
 		allUp := time.Since(t0)
 		time.Sleep(3 * time.Second)
 		runtime.GC()
@@ -278,7 +281,7 @@ func drainEvents(m *Manager) *events {
 
 // waitAllUpN waits until every session of m is up; it fails on a session
 // that failed or closed.
-func waitAllUpN(b *testing.B, m *Manager, limit time.Duration) {
+func waitAllUpN(b *testing.B, m *Manager, limit time.Duration, srv *sshdtest.Server) {
 	b.Helper()
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
@@ -289,7 +292,9 @@ func waitAllUpN(b *testing.B, m *Manager, limit time.Duration) {
 			case Up, Stale:
 				up++
 			case Failed, Closed:
-				b.Fatalf("session %d: %s: %v", s.ID(), st.State, st.Cause)
+				logs := srv.Logs()
+				os.WriteFile(filepath.Join(os.TempDir(), "sshdash-many-sshd.log"), []byte(logs), 0o644)
+				b.Fatalf("session %d: %s: %v (sshd log in %s)", s.ID(), st.State, st.Cause, filepath.Join(os.TempDir(), "sshdash-many-sshd.log"))
 			}
 		}
 		if up == len(ss) {

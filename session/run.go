@@ -204,9 +204,15 @@ func (s *Session) connect(reconnecting bool, attempt int) (*link, error) {
 	s.setState(state, StageTCP, nil, func(st *Status) { st.Attempt, st.NextAttempt = attempt, time.Time{} })
 	hb := s.heartbeat()
 	l := &link{act: keepalive.NewActivity(s.clock), pace: &s.pace, tcpKeepAlive: s.opts.TCPKeepAlive}
+	release := func() {}
+	if !reconnecting {
+		release = s.dials.acquire(s.ctx)
+	}
+	defer release()
 	hooks := DialHooks{
 		OnStage: func(stage Stage) { s.setState(state, stage, nil, nil) },
 		Ask: func(ctx context.Context, p *Prompt) ([]string, error) {
+			release() // the user may take their time: let the next dial start
 			s.setState(NeedsYou, "", nil, nil)
 			s.pub.publish(PromptRequested{ID: s.id, Prompt: p})
 			ans, err := p.Wait(ctx)
@@ -218,6 +224,7 @@ func (s *Session) connect(reconnecting bool, attempt int) (*link, error) {
 		Fast:      reconnecting,
 	}
 	client, closer, err := s.opts.Dial(s.ctx, hooks)
+	release()
 	if err != nil {
 		return nil, err // the connect layer's errors already name the host and route
 	}

@@ -90,6 +90,7 @@ type Session struct {
 	remoteName string        // the private tmux/screen session name; fixed for the session's life
 	retryNow   chan struct{} // buffered 1: "reconnect now" requests
 	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
+	dials      *dialSlots    // the Manager's pacing of first connections; nil: none
 
 	// outMu guards attached and orders everything that reaches the
 	// emulator: output is written to the attached terminal and then to the
