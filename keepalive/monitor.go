@@ -164,6 +164,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 	m.publish()
 
 	for {
+		before := m.Stats()
 		select {
 		case <-ctx.Done():
 			return nil
@@ -187,8 +188,23 @@ func (m *Monitor) Run(ctx context.Context) error {
 			return e.dead
 		}
 		e.schedule()
-		m.publish()
+		if !onlyStarted(before, m.Stats()) {
+			m.publish()
+		}
 	}
+}
+
+// onlyStarted reports whether the step from a to b only started a
+// heartbeat. That is not published: the reply (or its absence) follows
+// within a fraction of the interval, and with a thousand sessions every
+// publication wakes a consumer. What a heartbeat in flight looks like is
+// in Stats at any time.
+func onlyStarted(a, b Stats) bool {
+	if !a.InFlightSince.IsZero() || b.InFlightSince.IsZero() {
+		return false
+	}
+	b.Sent, b.Bytes, b.InFlightSince = a.Sent, a.Bytes, a.InFlightSince
+	return a == b
 }
 
 // update changes the published figures under the lock.

@@ -236,8 +236,12 @@ func manyOpenSSH(b *testing.B, n int, idle time.Duration, port int, keyPath, dir
 	wg.Wait()
 	allUp := time.Since(t0)
 	close(errs)
+	failed := 0
 	for err := range errs {
-		b.Fatal(err)
+		if failed == 0 {
+			b.Logf("OpenSSH: %v", err)
+		}
+		failed++
 	}
 	time.Sleep(3 * time.Second)
 	rss, pss := 0, 0
@@ -254,10 +258,10 @@ func manyOpenSSH(b *testing.B, n int, idle time.Duration, port int, keyPath, dir
 	}
 	cpu := c1 - c0
 	b.Logf("OpenSSH, %d parallel ssh -N -o ServerAliveInterval=5 processes:\n"+
-		"    all up after %.2f s\n"+
+		"    all up after %.2f s (%d of them failed to connect)\n"+
 		"    idle CPU %.2f ms per second for all (%s; /proc/PID/schedstat)\n"+
 		"    memory %.0f KiB RSS per session (shared libraries counted in each), %.0f KiB PSS per session",
-		n, allUp.Seconds(), float64(cpu.Microseconds())/1000/idle.Seconds(), idle, float64(rss)/float64(n), float64(pss)/float64(n))
+		n, allUp.Seconds(), failed, float64(cpu.Microseconds())/1000/idle.Seconds(), idle, float64(rss)/float64(n), float64(pss)/float64(n))
 	b.ReportMetric(allUp.Seconds(), "openssh-allup-s")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/idle.Seconds(), "openssh-idle-cpu-ms/s")
 	b.ReportMetric(float64(pss)/float64(n), "openssh-PSS-KiB/session")
