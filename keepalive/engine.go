@@ -31,7 +31,8 @@ type engine struct {
 	misses  int
 	dead    *DeadError
 	broken  bool          // SendRequest failed: the connection is gone, send no more
-	replies chan result   // sender goroutines → Run
+	sendq   chan bool     // Run → the sender goroutine (want a reply); nil until the first send
+	replies chan result   // the sender goroutine → Run
 	done    chan struct{} // closed when Run returns, releasing senders
 }
 
@@ -236,12 +237,14 @@ func (e *engine) reply(r result) {
 	e.setLive(Up, 0)
 }
 
-// send starts one heartbeat in its own goroutine, which ends when
-// SendRequest returns: on the reply, or when the connection is closed.
+// send hands one heartbeat to the sender goroutine, which is started on
+// first use and ends once Run has returned and SendRequest has: on the
+// reply, or when the connection is closed. One goroutine for the
+// monitor's life, rather than one per heartbeat, keeps the stack that
+// SendRequest needs grown instead of growing a new one every time.
 func (e *engine) send(want bool) {
 	e.flight = true
-	conn, clk, replies, done := e.m.conn, e.m.clk, e.replies, e.done
-	now := clk.Now()
+	now := e.m.clk.Now()
 	e.m.update(func(st *Stats) {
 		st.InFlightSince = now
 		st.Sent++
@@ -250,8 +253,23 @@ func (e *engine) send(want bool) {
 	if want {
 		e.armLate()
 	}
-	act := e.m.act
-	go func() {
+	if e.sendq == nil {
+		e.sendq = make(chan bool, 1)
+		go sender(e.m.conn, e.m.clk, e.m.act, e.sendq, e.replies, e.done)
+	}
+	e.sendq <- want // never blocks: one heartbeat at most is in flight
+}
+
+// sender sends the heartbeats it is handed and reports each result. It
+// shares nothing with the engine but the channels it is given.
+func sender(conn Requester, clk Clock, act *Activity, sendq <-chan bool, replies chan<- result, done <-chan struct{}) {
+	for {
+		var want bool
+		select {
+		case want = <-sendq:
+		case <-done:
+			return
+		}
 		start := clk.Now()
 		_, _, err := conn.SendRequest(RequestName, want, nil)
 		end := clk.Now()
@@ -268,8 +286,9 @@ func (e *engine) send(want bool) {
 		select {
 		case replies <- r:
 		case <-done:
+			return
 		}
-	}()
+	}
 }
 
 func (e *engine) setLive(l Liveness, misses int) {
