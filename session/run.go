@@ -249,6 +249,9 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	defer cancel()
 	hb := s.heartbeat()
 	l.mon = keepalive.NewMonitor(l.client, l.act, l.close, hb, s.clock)
+	// The monitor reports on its own goroutine: one wakeup fewer per
+	// heartbeat, which counts with a thousand sessions.
+	l.mon.Notify(s.heartbeatUpdate)
 	monDone := make(chan error, 1)
 	go func() { monDone <- l.mon.Run(linkCtx) }()
 	pumpDone := make(chan struct{})
@@ -304,6 +307,9 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	s.lastMethod = m
 	s.mu.Unlock()
 	s.announceUp(m, prevMethod, first, downSince, upAt)
+	// A probe that went late before the link was announced Up left the
+	// state alone; show it now.
+	s.heartbeatUpdate(l.mon.Stats())
 	shownUp := s.clock.Now()
 
 	monitor := (<-chan error)(monDone) // nil once the monitor has ended
@@ -328,8 +334,6 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 				l.close(err)
 				return serveResult{cause: err, up: true}
 			}
-		case st := <-l.mon.Updates():
-			s.heartbeatUpdate(st)
 		case <-s.retryNow:
 			return serveResult{cause: errReconnectRequested, up: true}
 		case <-s.ctx.Done():
