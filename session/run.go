@@ -309,7 +309,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	s.announceUp(m, prevMethod, first, downSince, upAt)
 	// A probe that went late before the link was announced Up left the
 	// state alone; show it now.
-	s.heartbeatUpdate(l.mon.Stats())
+	s.reapplyHeartbeat(l.mon)
 	shownUp := s.clock.Now()
 
 	monitor := (<-chan error)(monDone) // nil once the monitor has ended

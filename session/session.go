@@ -101,6 +101,11 @@ type Session struct {
 	attached io.Writer
 	pace     pacer
 
+	// hbMu serialises applying heartbeat figures (heartbeatUpdate): the
+	// monitor reports on its goroutine, and serve reapplies them once
+	// after announcing the link.
+	hbMu sync.Mutex
+
 	// mu guards the fields below.
 	mu          sync.Mutex
 	status      Status
