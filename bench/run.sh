@@ -6,6 +6,9 @@
 #
 #   sudo bash bench/run.sh            # all
 #   sudo bash bench/run.sh lab        # only the network-lab comparisons
+#   sudo bash bench/run.sh start      # only start-up
+#   sudo bash bench/run.sh many       # only the many-sessions comparison
+#   SSHDASH_BENCH_SESSIONS=200 sudo -E bash bench/run.sh many   # smaller
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -24,6 +27,19 @@ what=${1:-all}
     # OpenSSH; restore-to-usable vs autossh -M 0 (3 runs each, medians).
     run -bench Lab -benchtime 1x -timeout 30m ./internal/labtest/
   fi
+  if [ "$what" = all ] || [ "$what" = start ]; then
+    # Whole-process start-up beside OpenSSH, median of interleaved pairs
+    # (SSHDASH_BENCH_PAIRS, default 21): --version vs ssh -V, list on 3
+    # hosts vs ssh -G, list on 5,000 hosts in 10 Includes vs one ssh -G;
+    # and what the dashboard's guard process costs.
+    run -v -bench 'Startup' -benchtime 1x ./cmd/sshdash/
+  fi
+  if [ "$what" = all ] || [ "$what" = many ]; then
+    # N sessions (SSHDASH_BENCH_SESSIONS, default 1,000) to one sshd from
+    # one Manager beside N parallel ssh -N: all up, idle CPU at heartbeat
+    # 5 s, memory per session, quit.
+    run -v -bench 'ManySessions' -benchtime 1x -timeout 30m ./session/
+  fi
   if [ "$what" = all ]; then
     # Keystroke echo latency and bulk throughput (zeros and text lines, with
     # the client's CPU per MB): the session layer, the real binary through a
@@ -34,7 +50,7 @@ what=${1:-all}
     # 2.6), on a host without and with sshdash's private tmux server.
     run -bench WrapperToMarker -benchtime 10x -count 3 ./session/
     # Memory and CPU of 100 idle sessions beside idle ssh processes.
-    run -bench IdleSessions -benchtime 1x ./session/
+    run -v -bench IdleSessions -benchtime 1x ./session/
     # Listing 5,000 hosts over 10 included files vs one ssh -G call.
     run -bench 'List|SSHG' -count 3 ./config/
     # Heartbeat exchange cost in-process; dashboard View with 100 sessions;

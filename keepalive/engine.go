@@ -5,7 +5,8 @@ import "time"
 // result is what a heartbeat's sender goroutine reports back.
 type result struct {
 	want       bool      // the request wanted a reply
-	start, end time.Time // around SendRequest: the round trip when want
+	start, end time.Time // around SendRequest
+	arrived    time.Time // when the transport read the reply (end when unknown): the round trip is arrived - start
 	err        error     // SendRequest failed: the connection is closed
 }
 
@@ -30,7 +31,8 @@ type engine struct {
 	misses  int
 	dead    *DeadError
 	broken  bool          // SendRequest failed: the connection is gone, send no more
-	replies chan result   // sender goroutines → Run
+	sendq   chan bool     // Run → the sender goroutine (want a reply); nil until the first send
+	replies chan result   // the sender goroutine → Run
 	done    chan struct{} // closed when Run returns, releasing senders
 }
 
@@ -209,7 +211,7 @@ func (e *engine) reply(r result) {
 	if !r.want {
 		return
 	}
-	rtt := r.end.Sub(r.start)
+	rtt := r.arrived.Sub(r.start)
 	if r.end.After(e.mark) {
 		e.mark = r.end
 	}
@@ -235,12 +237,14 @@ func (e *engine) reply(r result) {
 	e.setLive(Up, 0)
 }
 
-// send starts one heartbeat in its own goroutine, which ends when
-// SendRequest returns: on the reply, or when the connection is closed.
+// send hands one heartbeat to the sender goroutine, which is started on
+// first use and ends once Run has returned and SendRequest has: on the
+// reply, or when the connection is closed. One goroutine for the
+// monitor's life, rather than one per heartbeat, keeps the stack that
+// SendRequest needs grown instead of growing a new one every time.
 func (e *engine) send(want bool) {
 	e.flight = true
-	conn, clk, replies, done := e.m.conn, e.m.clk, e.replies, e.done
-	now := clk.Now()
+	now := e.m.clk.Now()
 	e.m.update(func(st *Stats) {
 		st.InFlightSince = now
 		st.Sent++
@@ -249,15 +253,42 @@ func (e *engine) send(want bool) {
 	if want {
 		e.armLate()
 	}
-	go func() {
+	if e.sendq == nil {
+		e.sendq = make(chan bool, 1)
+		go sender(e.m.conn, e.m.clk, e.m.act, e.sendq, e.replies, e.done)
+	}
+	e.sendq <- want // never blocks: one heartbeat at most is in flight
+}
+
+// sender sends the heartbeats it is handed and reports each result. It
+// shares nothing with the engine but the channels it is given.
+func sender(conn Requester, clk Clock, act *Activity, sendq <-chan bool, replies chan<- result, done <-chan struct{}) {
+	for {
+		var want bool
+		select {
+		case want = <-sendq:
+		case <-done:
+			return
+		}
 		start := clk.Now()
 		_, _, err := conn.SendRequest(RequestName, want, nil)
-		r := result{want: want, start: start, end: clk.Now(), err: err}
+		end := clk.Now()
+		r := result{want: want, start: start, end: end, arrived: end, err: err}
+		// The reply arrived in the last transport read before SendRequest
+		// returned; the wakeups between that read and this goroutine (the
+		// transport's reader, its mux, this goroutine) are the process's
+		// scheduling, not the network's, and under load they can be far
+		// longer than the round trip. A read after end, or none since
+		// start, leaves end.
+		if l := act.Last(); l.After(start) && !l.After(end) {
+			r.arrived = l
+		}
 		select {
 		case replies <- r:
 		case <-done:
+			return
 		}
-	}()
+	}
 }
 
 func (e *engine) setLive(l Liveness, misses int) {

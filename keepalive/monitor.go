@@ -63,6 +63,7 @@ type Monitor struct {
 	changed  chan struct{} // buffered 1: SetSettings stored new pending settings
 	running  atomic.Bool   // Run has been called
 	finished chan struct{} // closed when Run returns
+	notify   func(Stats)   // set by Notify before Run: replaces publishing on updates
 
 	mu      sync.Mutex // guards stats and pending
 	stats   Stats      // published figures; LastContact is filled from act on read
@@ -123,6 +124,13 @@ func (m *Monitor) Stats() Stats {
 // (so a select on it never spins); Done reports the end of Run.
 func (m *Monitor) Updates() <-chan Stats { return m.updates }
 
+// Notify makes Run call f with the latest Stats wherever it would put
+// them on Updates, instead of putting them there, so that the owner of a
+// connection hears of a change without a goroutine of its own waking for
+// it. f runs on Run's goroutine, with no lock of the Monitor held, and
+// must not block. Call it before Run.
+func (m *Monitor) Notify(f func(Stats)) { m.notify = f }
+
 // Done returns a channel that is closed when Run has returned.
 func (m *Monitor) Done() <-chan struct{} { return m.finished }
 
@@ -164,6 +172,7 @@ func (m *Monitor) Run(ctx context.Context) error {
 	m.publish()
 
 	for {
+		before := m.Stats()
 		select {
 		case <-ctx.Done():
 			return nil
@@ -187,8 +196,23 @@ func (m *Monitor) Run(ctx context.Context) error {
 			return e.dead
 		}
 		e.schedule()
-		m.publish()
+		if !onlyStarted(before, m.Stats()) {
+			m.publish()
+		}
 	}
+}
+
+// onlyStarted reports whether the step from a to b only started a
+// heartbeat. That is not published: the reply (or its absence) follows
+// within a fraction of the interval, and with a thousand sessions every
+// publication wakes a consumer. What a heartbeat in flight looks like is
+// in Stats at any time.
+func onlyStarted(a, b Stats) bool {
+	if !a.InFlightSince.IsZero() || b.InFlightSince.IsZero() {
+		return false
+	}
+	b.Sent, b.Bytes, b.InFlightSince = a.Sent, a.Bytes, a.InFlightSince
+	return a == b
 }
 
 // update changes the published figures under the lock.
@@ -202,6 +226,10 @@ func (m *Monitor) update(f func(*Stats)) {
 // Run goroutine sends, so the loop ends after at most one drain.
 func (m *Monitor) publish() {
 	st := m.Stats()
+	if m.notify != nil {
+		m.notify(st)
+		return
+	}
 	for {
 		select {
 		case m.updates <- st:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sshdash/sshdash/keepalive"
+	"github.com/sshdash/sshdash/keepalive/clocktest"
 )
 
 const sec = time.Second
@@ -398,5 +399,80 @@ func TestFirstRTTDoesNotSkewTheAverage(t *testing.T) {
 	st = reply(3, 28*ms)
 	if st.SmoothedRTT != 21*ms || st.MinRTT != 20*ms || st.MaxRTT != 28*ms || st.FirstRTT {
 		t.Fatalf("third reply: srtt %s min %s max %s, want 21ms 20ms 28ms", st.SmoothedRTT, st.MinRTT, st.MaxRTT)
+	}
+}
+
+// The round trip ends when the reply reaches the transport, not when the
+// sender goroutine gets to run after it: under load the wakeups in between
+// (the transport's reader, its mux, the sender) can take far longer than
+// the network, and an idle session must not look slow because of them.
+func TestRTTEndsAtTheReplysArrival(t *testing.T) {
+	h := start(t, probe(10*sec, 3))
+	h.advance(10 * sec)
+	c := h.expectCall(true)
+	h.clk.Advance(3 * time.Millisecond) // the round trip
+	h.act.Record(36)                    // the reply is read from the socket
+	h.clk.Advance(200 * time.Millisecond)
+	c.reply <- true // SendRequest returns only now
+	st := h.waitStats("the reply", func(st keepalive.Stats) bool { return st.Answered == 1 })
+	if st.LastRTT != 3*time.Millisecond {
+		t.Errorf("LastRTT = %v, want 3ms (the reply's arrival in the transport)", st.LastRTT)
+	}
+
+	// Without a read between the send and the return (a transport not
+	// watched), the round trip is the whole SendRequest.
+	h.advance(10*sec - time.Millisecond)
+	h.advance(time.Millisecond)
+	c = h.expectCall(true)
+	h.clk.Advance(30 * time.Millisecond)
+	c.reply <- true
+	st = h.waitStats("second reply", func(st keepalive.Stats) bool { return st.Answered == 2 })
+	if st.LastRTT != 30*time.Millisecond {
+		t.Errorf("LastRTT = %v without a recorded read, want 30ms", st.LastRTT)
+	}
+}
+
+// With Notify, Run reports every change through the callback and leaves
+// Updates empty; starting a probe is not reported, its reply is.
+func TestNotifyReplacesUpdates(t *testing.T) {
+	clk := clocktest.New(t0)
+	conn := newFakeConn()
+	defer conn.Close()
+	m := keepalive.NewMonitor(conn, nil, nil, probe(10*sec, 3), clk)
+	got := make(chan keepalive.Stats, 16)
+	m.Notify(func(st keepalive.Stats) { got <- st })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); <-m.Done() }()
+	go m.Run(ctx)
+	first := <-got // the initial figures
+	if first.Sent != 0 {
+		t.Fatalf("initial report: %+v", first)
+	}
+	bctx, bcancel := context.WithTimeout(context.Background(), guard)
+	defer bcancel()
+	if err := clk.BlockUntilContext(bctx, 1); err != nil {
+		t.Fatal("the monitor never armed its timer")
+	}
+	clk.Advance(10 * sec)
+	var c call
+	select {
+	case c = <-conn.calls:
+	case <-time.After(guard):
+		t.Fatal("no probe sent")
+	}
+	clk.Advance(20 * time.Millisecond)
+	c.reply <- true
+	select {
+	case st := <-got:
+		if st.Answered != 1 || st.Sent != 1 {
+			t.Errorf("first report after the start: %+v, want the reply (sending is not reported)", st)
+		}
+	case <-time.After(guard):
+		t.Fatal("the reply was not reported")
+	}
+	select {
+	case st := <-m.Updates():
+		t.Errorf("Updates carried %+v with Notify set", st)
+	default:
 	}
 }

@@ -171,6 +171,23 @@ func appendRTT(hist []time.Duration, prev, st keepalive.Stats) []time.Duration {
 
 // heartbeatUpdate applies new heartbeat figures: RTT history, Stale/Up.
 func (s *Session) heartbeatUpdate(st keepalive.Stats) {
+	s.hbMu.Lock()
+	defer s.hbMu.Unlock()
+	s.applyHeartbeat(st)
+}
+
+// reapplyHeartbeat applies the monitor's current figures. The monitor's
+// own reports may be applied before or after it, but never between its
+// reading of the figures and its applying them, so a report older than
+// what it read cannot come after it unless the monitor reports again.
+func (s *Session) reapplyHeartbeat(m *keepalive.Monitor) {
+	s.hbMu.Lock()
+	defer s.hbMu.Unlock()
+	s.applyHeartbeat(m.Stats())
+}
+
+// applyHeartbeat does heartbeatUpdate's work; the caller holds hbMu.
+func (s *Session) applyHeartbeat(st keepalive.Stats) {
 	s.mu.Lock()
 	s.status.RTTHistory = appendRTT(s.status.RTTHistory, s.status.Heartbeat, st)
 	s.status.Heartbeat = st

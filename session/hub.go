@@ -6,12 +6,21 @@ package session
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // logRing bounds the log entries a mailbox keeps for a consumer that is
 // not reading; older ones are counted in Logged.Missed (Session.Log keeps
 // the whole log).
 const logRing = 32
+
+// heartbeatBatch is how long a heartbeat figure may wait for the
+// dispatcher. A heartbeat does not wake it at once: with a thousand
+// sessions that was two hundred wakeups of the dispatcher and of the
+// consumer a second. Everything else wakes it at once, and takes the
+// heartbeats pending along. The round trip itself is measured before, so
+// only its display waits.
+const heartbeatBatch = 100 * time.Millisecond
 
 // maxPendingStates bounds the undelivered state changes of one session.
 // A consumer that keeps reading sees every transition; beyond this many
@@ -36,9 +45,12 @@ type hub struct {
 	out  chan Event
 	wake chan struct{} // buffered 1: something was published
 
-	mu     sync.Mutex // guards the mailboxes' contents and both queues
-	urgent []*mailbox // sessions with a state change or prompt pending, round-robin
-	normal []*mailbox // sessions with heartbeats, output or log entries pending
+	mu sync.Mutex // guards the mailboxes' contents, both queues and hbArmed
+	// hbArmed: a timer will wake the dispatcher for the heartbeats posted
+	// since the last one (heartbeatBatch).
+	hbArmed bool
+	urgent  []*mailbox // sessions with a state change or prompt pending, round-robin
+	normal  []*mailbox // sessions with heartbeats, output or log entries pending
 }
 
 // mailbox is one session's undelivered events; its fields are guarded by
@@ -122,7 +134,20 @@ func (h *hub) prompt(b *mailbox, p *Prompt) {
 }
 
 func (h *hub) heartbeat(b *mailbox, e HeartbeatUpdate) {
-	h.post(b, func(b *mailbox) { b.hb, b.hasHB = e, true })
+	h.mu.Lock()
+	b.hb, b.hasHB = e, true
+	h.enqueue(b)
+	arm := !h.hbArmed
+	h.hbArmed = true
+	h.mu.Unlock()
+	if arm {
+		time.AfterFunc(heartbeatBatch, func() {
+			h.mu.Lock()
+			h.hbArmed = false
+			h.mu.Unlock()
+			h.signal()
+		})
+	}
 }
 
 func (h *hub) outputArrived(b *mailbox) {

@@ -189,3 +189,53 @@ func BenchmarkHubPublish(b *testing.B) {
 		}
 	}
 }
+
+// Heartbeats alone reach the consumer (batched), each session's latest;
+// with a state change they all arrive.
+func TestHubHeartbeatsAloneAreDelivered(t *testing.T) {
+	checkLeaks(t)
+	h := newHub()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); h.run(ctx) }()
+	defer func() { cancel(); <-done }()
+	const n = 50
+	boxes := make([]publisher, n)
+	for i := range boxes {
+		boxes[i] = publisher{h: h, box: &mailbox{id: i + 1}}
+	}
+	within(t, "heartbeats without anything else", 10*time.Second, func() {
+		for round := uint64(1); round <= 3; round++ {
+			for i, p := range boxes {
+				p.publish(HeartbeatUpdate{ID: i + 1, Stats: keepalive.Stats{Answered: round}})
+			}
+		}
+		latest := map[int]uint64{}
+		for done := 0; done < n; {
+			hb, ok := (<-h.out).(HeartbeatUpdate)
+			if !ok {
+				t.Fatal("an event nobody published")
+			}
+			if hb.Stats.Answered < latest[hb.ID] {
+				t.Fatalf("session %d: heartbeat %d after %d", hb.ID, hb.Stats.Answered, latest[hb.ID])
+			}
+			latest[hb.ID] = hb.Stats.Answered
+			if hb.Stats.Answered == 3 {
+				done++
+			}
+		}
+	})
+	within(t, "a state change and a heartbeat", 10*time.Second, func() {
+		boxes[0].publish(HeartbeatUpdate{ID: 1, Stats: keepalive.Stats{Answered: 4}})
+		boxes[1].publish(StateChanged{ID: 2, From: Up, To: Stale})
+		var gotHB, gotState bool
+		for !gotHB || !gotState {
+			switch ev := (<-h.out).(type) {
+			case HeartbeatUpdate:
+				gotHB = ev.Stats.Answered == 4
+			case StateChanged:
+				gotState = ev.To == Stale
+			}
+		}
+	})
+}

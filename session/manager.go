@@ -22,6 +22,7 @@ type Manager struct {
 	hub      *hub
 	cancel   context.CancelFunc // stops the dispatcher
 	dispDone chan struct{}      // closed when the dispatcher has stopped
+	dials    *dialSlots         // paces first connections (dialslots.go)
 
 	cleanup *remoteCleanup // remote sessions left to end on the next connection to their host
 
@@ -39,7 +40,8 @@ func NewManager(clock keepalive.Clock, logger *slog.Logger) *Manager {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Manager{clock: clock, log: logger, hub: newHub(), cancel: cancel, dispDone: make(chan struct{}), cleanup: &remoteCleanup{}}
+	m := &Manager{clock: clock, log: logger, hub: newHub(), cancel: cancel, dispDone: make(chan struct{}),
+		cleanup: &remoteCleanup{}, dials: newDialSlots(clock, maxDialSlots, dialSlotHold)}
 	go func() { defer close(m.dispDone); m.hub.run(ctx) }()
 	return m
 }
@@ -87,6 +89,7 @@ func (m *Manager) Open(opts Options) *Session {
 		plainOut:   opts.Shell.NoTerminal() && !opts.TunnelOnly,
 		retryNow:   make(chan struct{}, 1),
 		outKick:    make(chan struct{}, 1),
+		dials:      m.dials,
 		screen:     vt.New(opts.Cols, opts.Rows, vt.WithScrollback(scrollbackLines(opts))),
 		cols:       opts.Cols,
 		rows:       opts.Rows,

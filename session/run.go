@@ -206,9 +206,15 @@ func (s *Session) connect(reconnecting bool, attempt int) (*link, error) {
 	s.setState(state, StageTCP, nil, func(st *Status) { st.Attempt, st.NextAttempt = attempt, time.Time{} })
 	hb := s.heartbeat()
 	l := &link{act: keepalive.NewActivity(s.clock), pace: &s.pace, tcpKeepAlive: s.opts.TCPKeepAlive}
+	release := func() {}
+	if !reconnecting {
+		release = s.dials.acquire(s.ctx)
+	}
+	defer release()
 	hooks := DialHooks{
 		OnStage: func(stage Stage) { s.setState(state, stage, nil, nil) },
 		Ask: func(ctx context.Context, p *Prompt) ([]string, error) {
+			release() // the user may take their time: let the next dial start
 			s.setState(NeedsYou, "", nil, nil)
 			s.pub.publish(PromptRequested{ID: s.id, Prompt: p})
 			ans, err := p.Wait(ctx)
@@ -220,6 +226,7 @@ func (s *Session) connect(reconnecting bool, attempt int) (*link, error) {
 		Fast:      reconnecting,
 	}
 	client, closer, err := s.opts.Dial(s.ctx, hooks)
+	release()
 	if err != nil {
 		return nil, err // the connect layer's errors already name the host and route
 	}
@@ -244,6 +251,9 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	defer cancel()
 	hb := s.heartbeat()
 	l.mon = keepalive.NewMonitor(l.client, l.act, l.close, hb, s.clock)
+	// The monitor reports on its own goroutine: one wakeup fewer per
+	// heartbeat, which counts with a thousand sessions.
+	l.mon.Notify(s.heartbeatUpdate)
 	monDone := make(chan error, 1)
 	go func() { monDone <- l.mon.Run(linkCtx) }()
 	pumpDone := make(chan struct{})
@@ -320,6 +330,9 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	s.lastMethod = m
 	s.mu.Unlock()
 	s.announceUp(m, prevMethod, first, downSince, upAt)
+	// A probe that went late before the link was announced Up left the
+	// state alone; show it now.
+	s.reapplyHeartbeat(l.mon)
 	shownUp := s.clock.Now()
 	if left := s.cleanup.takeFor(s.opts.Alias, s.opts.TunnelOnly); len(left) > 0 {
 		cleanDone = make(chan struct{})
@@ -348,8 +361,6 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 				l.close(err)
 				return serveResult{cause: err, up: true}
 			}
-		case st := <-l.mon.Updates():
-			s.heartbeatUpdate(st)
 		case m := <-lateMethod:
 			lateMethod = nil
 			s.mu.Lock()

@@ -113,6 +113,7 @@ type Session struct {
 	plainOut   bool          // no remote terminal (RequestTTY no): output has bare LFs
 	retryNow   chan struct{} // buffered 1: "reconnect now" requests
 	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
+	dials      *dialSlots    // the Manager's pacing of first connections; nil: none
 
 	// outMu guards attached and orders everything that reaches the
 	// emulator: output is written to the attached terminal and then to the
@@ -122,6 +123,11 @@ type Session struct {
 	screen   *vt.Screen
 	attached io.Writer
 	pace     pacer
+
+	// hbMu serialises applying heartbeat figures (heartbeatUpdate): the
+	// monitor reports on its goroutine, and serve reapplies them once
+	// after announcing the link.
+	hbMu sync.Mutex
 
 	// mu guards the fields below.
 	mu          sync.Mutex

@@ -20,6 +20,8 @@ import (
 // channels share its loop; the dashboard gets every P back on detach. A
 // GOMAXPROCS the user set is left alone. BENCHMARKS.md has the figures.
 func runAttach(ctx context.Context, getenv func(string) string, s attach.Session, o attach.Options) (attach.Result, error) {
+	// The raw terminal write is opt-in (ui/attach/output.go says why).
+	o.RawWrite = getenv("SSHDASH_RAW_WRITE") == "1"
 	if getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
 		defer runtime.SetDefaultGOMAXPROCS()

@@ -86,6 +86,9 @@ type Options struct {
 	// Raw puts the terminal into raw mode and returns the restore func;
 	// nil means golang.org/x/term on In (tests pass a no-op).
 	Raw func() (restore func(), err error)
+	// RawWrite opts in to the timer-bounded raw terminal write
+	// (output_linux.go); the default is the ordinary write.
+	RawWrite bool
 }
 
 // Run attaches the terminal to s until the user detaches, switches or
@@ -163,7 +166,7 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 
 	// One writer for the session's output and ours (see output.go),
 	// closed after both are done with it.
-	out := openOutput(o.Out)
+	out := openOutput(o.Out, o.RawWrite)
 	defer out.Close()
 	o.Out = out
 

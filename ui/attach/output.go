@@ -13,11 +13,17 @@ type output interface {
 	Close() error
 }
 
-// openOutput returns the writer for the terminal w: on Linux (amd64 and
-// arm64) a rawOutput when w is the terminal's *os.File (see
-// output_linux.go), otherwise w as it is, with nothing to close.
-func openOutput(w io.Writer) output {
-	if f, ok := w.(*os.File); ok {
+// openOutput returns the writer for the terminal w: w as it is, with
+// nothing to close; or, when raw is set, on Linux (amd64 and arm64) and
+// when w is the terminal's *os.File, a rawOutput (see output_linux.go).
+//
+// The raw write is opt-in: it changes a signal handler for the whole
+// process (a later signal.Reset of that signal would make its timer kill
+// the process), lays out kernel structures by hand, and holds the P for
+// up to 10 ms, which a garbage collection's stop waits for. Its gain is
+// client CPU on bulk output, where throughput is bound by the server.
+func openOutput(w io.Writer, raw bool) output {
+	if f, ok := w.(*os.File); ok && raw {
 		if o := openRaw(f); o != nil {
 			return o
 		}

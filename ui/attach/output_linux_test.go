@@ -218,3 +218,18 @@ func TestRawOutputAfterClose(t *testing.T) {
 		t.Errorf("read %q with %d raw bytes", all, o.raw.Load())
 	}
 }
+
+// The raw write is what opting in gives on Linux.
+func TestOutputRawWhenOptedIn(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	out := openOutput(w, true)
+	defer out.Close()
+	if _, ok := out.(*rawOutput); !ok {
+		t.Fatalf("opted-in output is %T, want the raw write", out)
+	}
+}
