@@ -10,6 +10,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/sshdash/sshdash/config"
 	"github.com/sshdash/sshdash/keepalive"
 )
 
@@ -131,7 +132,7 @@ func (d *decoder) top(raw map[string]any) {
 		}
 	}
 	if hb != nil { // after the top-level reattach, to spot it set twice
-		d.entry("heartbeat", hb, &d.f.global, false)
+		d.entry("heartbeat", hb, &d.f.global, nil)
 	}
 }
 
@@ -156,20 +157,24 @@ func (d *decoder) hosts(path string, v any) {
 	for i, m := range elems {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		h := Host{Line: d.lay.lineOf(p)}
-		if !d.entry(p, m, &h, true) {
+		var tags []string
+		if !d.entry(p, m, &h, &tags) {
 			continue
 		}
 		d.f.hosts = append(d.f.hosts, h)
 		d.f.hostPaths = append(d.f.hostPaths, p)
+		d.f.hostTags = append(d.f.hostTags, tags)
 	}
 }
 
-// entry decodes a [[host]] entry (isHost) or [heartbeat] into h. It
-// reports whether h is usable (a host entry needs a valid match).
-func (d *decoder) entry(path string, m map[string]any, h *Host, isHost bool) bool {
+// entry decodes a [[host]] entry (tags not nil: its tags go there) or
+// [heartbeat] (tags nil) into h. It reports whether h is usable (a host
+// entry needs a valid match).
+func (d *decoder) entry(path string, m map[string]any, h *Host, tags *[]string) bool {
+	isHost := tags != nil
 	known := "mode, interval, count, reattach"
 	if isHost {
-		known = "match, " + known
+		known = "match, " + known + ", tags"
 	}
 	usable := !isHost
 	for _, k := range sortedKeys(m) {
@@ -209,6 +214,12 @@ func (d *decoder) entry(path string, m map[string]any, h *Host, isHost bool) boo
 				continue
 			}
 			d.reattach(p, v, h)
+		case "tags":
+			if !isHost {
+				d.unknown(p, k, known)
+				continue
+			}
+			*tags = d.tags(p, v)
 		default:
 			d.unknown(p, k, known)
 		}
@@ -229,6 +240,31 @@ func (d *decoder) reattach(path string, v any, h *Host) {
 			h.Reattach = s
 		}
 	}
+}
+
+// tags decodes a [[host]] entry's tags: an array of strings, each a
+// valid tag (see config.CheckTag). Invalid ones are reported and left out;
+// duplicates are dropped.
+func (d *decoder) tags(path string, v any) []string {
+	arr, ok := v.([]any)
+	if !ok {
+		d.fail(path, "want an array of strings such as [\"prod\", \"db\"], got %s", typeName(v))
+		return nil
+	}
+	var out []string
+	for i, e := range arr {
+		s, ok := e.(string)
+		if !ok {
+			d.fail(path, "tag %d: want a string, got %s", i+1, typeName(e))
+			continue
+		}
+		if err := config.CheckTag(s); err != nil {
+			d.fail(path, "%v", err)
+			continue
+		}
+		out = config.AddTags(out, s)
+	}
+	return out
 }
 
 func (d *decoder) str(path string, v any) (string, bool) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sshdash/sshdash/config"
 	"github.com/sshdash/sshdash/keepalive"
 )
 
@@ -94,7 +95,8 @@ type File struct {
 	detachedTTL *time.Duration
 	global      Host
 	hosts       []Host
-	hostPaths   []string // layout path ("host[3]") of each of hosts
+	hostPaths   []string   // layout path ("host[3]") of each of hosts
+	hostTags    [][]string // tags of each of hosts (lower case, no duplicates)
 	errs        []*Error
 
 	// base is the file's content when it was loaded (or last saved), and
@@ -283,6 +285,22 @@ func (f *File) Hosts() []Host {
 		return nil
 	}
 	return append([]Host(nil), f.hosts...)
+}
+
+// Tags returns the tags of every [[host]] entry that matches alias, in
+// file order without duplicates (all matching entries count, not only
+// the first). f may be nil.
+func (f *File) Tags(alias string) []string {
+	if f == nil {
+		return nil
+	}
+	var out []string
+	for i, h := range f.hosts {
+		if len(f.hostTags[i]) > 0 && h.matches(alias) {
+			out = config.AddTags(out, f.hostTags[i]...)
+		}
+	}
+	return out
 }
 
 // Bytes returns the file's text as Save would write it.
