@@ -67,6 +67,10 @@ type HostEntry struct {
 	Alias string // the alias as written
 	File  string // file of the Host line
 	Line  int    // line of the Host line
+	// Tags are the sshdash tags from "# sshdash: tags=a,b" comments in
+	// the Host blocks that apply to the alias (lower case, no
+	// duplicates); nil when there are none.
+	Tags []string
 }
 
 // Errors returns the problems found while loading: broken lines, bad

@@ -18,6 +18,9 @@ type LineError struct {
 	// rejects it depends on the IgnoreUnknown in force for the host, so a
 	// strict resolution decides it again (see ResolveOptions.Strict).
 	unknown bool
+	// advisory marks a problem ssh does not see (a malformed sshdash
+	// comment): reported, but never a reason to refuse the file.
+	advisory bool
 }
 
 // Error returns "file:line: msg" (or "file: msg" for a whole-file problem).

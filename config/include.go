@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 )
 
@@ -30,8 +31,18 @@ type loader struct {
 	p      parser
 	cache  map[fileKey]*file
 	seen   map[errKey]bool
-	hosts  map[string]bool
+	hosts  map[string]int // alias -> index in c.hosts
+	tagged []taggedBlock
 	visits int
+}
+
+// taggedBlock is a Host block with a "# sshdash: tags=" comment, as met
+// on the walk: its tags go to every listed alias the block applies to.
+type taggedBlock struct {
+	self   *hostLine
+	guards []*hostLine // of the enclosing Host blocks of the Includes
+	args   []string    // the Host line's patterns
+	tags   []string
 }
 
 type fileKey struct {
@@ -51,7 +62,7 @@ func newLoader(c *Config) *loader {
 		p:     parser{lookupEnv: c.opts.LookupEnv},
 		cache: make(map[fileKey]*file),
 		seen:  make(map[errKey]bool),
-		hosts: make(map[string]bool),
+		hosts: make(map[string]int),
 	}
 }
 
@@ -172,6 +183,7 @@ func (l *loader) walkAll() {
 		w := &walkState{}
 		l.walk(f, w)
 	}
+	l.applyTags()
 }
 
 func (l *loader) walk(f *file, w *walkState) {
@@ -291,22 +303,50 @@ func ignoredUnknown(lists []string, name string) bool {
 // itself and the enclosing Host lines of the Includes that led here match.
 func (l *loader) listHosts(f *file, it *item, w *walkState) {
 	self := compileHostLine(it.args)
+	if it.ext != nil && len(it.ext.tags) > 0 {
+		l.tagged = append(l.tagged, taggedBlock{self: self, guards: slices.Clone(w.guards), args: it.args, tags: it.ext.tags})
+	}
 	for _, a := range it.args {
-		if !IsConcreteAlias(a) || l.hosts[a] || !self.match(a) {
+		if _, listed := l.hosts[a]; listed || !IsConcreteAlias(a) || !self.match(a) || !guardsMatch(w.guards, a) {
 			continue
 		}
-		ok := true
-		for _, g := range w.guards {
-			if !g.match(a) {
-				ok = false
-				break
-			}
-		}
-		if !ok {
-			continue
-		}
-		l.hosts[a] = true
+		l.hosts[a] = len(l.c.hosts)
 		l.c.hosts = append(l.c.hosts, HostEntry{Alias: a, File: f.path, Line: int(it.line)})
+	}
+}
+
+func guardsMatch(guards []*hostLine, alias string) bool {
+	for _, g := range guards {
+		if !g.match(alias) {
+			return false
+		}
+	}
+	return true
+}
+
+// applyTags gives each listed alias the tags of every tagged Host block
+// that applies to it. A block of literal names visits only those names;
+// a block with wildcards is matched against every listed alias.
+func (l *loader) applyTags() {
+	add := func(b *taggedBlock, i int) {
+		h := &l.c.hosts[i]
+		if b.self.match(h.Alias) && guardsMatch(b.guards, h.Alias) {
+			h.Tags = AddTags(h.Tags, b.tags...)
+		}
+	}
+	for k := range l.tagged {
+		b := &l.tagged[k]
+		if len(b.self.posWild) == 0 {
+			for _, a := range b.args {
+				if i, ok := l.hosts[a]; ok {
+					add(b, i)
+				}
+			}
+			continue
+		}
+		for i := range l.c.hosts {
+			add(b, i)
+		}
 	}
 }
 

@@ -51,6 +51,8 @@ type itemExt struct {
 	crit  []criterion
 	incs  []*include
 	final bool // a Match line with a "final" criterion
+	// tags are a Host header's "# sshdash: tags=" comments' tags.
+	tags []string
 }
 
 func (it *item) x() *itemExt {
@@ -80,6 +82,7 @@ func (p *parser) parseFile(path string, user bool, data string) (*file, []*LineE
 	f.items = make([]item, 0, strings.Count(data, "\n")+1)
 	var errs []*LineError
 	n := 0
+	header := -1 // index in f.items of the current Host or Match header
 	for data != "" {
 		var line string
 		if i := strings.IndexByte(data, '\n'); i >= 0 {
@@ -93,7 +96,13 @@ func (p *parser) parseFile(path string, user bool, data string) (*file, []*LineE
 		}
 		it, msg, skip := p.parseLine(line, user)
 		if skip {
+			if e := f.tagComment(header, line, n); e != nil {
+				errs = append(errs, e)
+			}
 			continue
+		}
+		if it.kw != nil && (it.kw.kind == kHost || it.kw.kind == kMatch) {
+			header = len(f.items)
 		}
 		it.line = int32(n)
 		if msg != "" {
@@ -104,6 +113,27 @@ func (p *parser) parseFile(path string, user bool, data string) (*file, []*LineE
 	}
 	f.index()
 	return f, errs
+}
+
+// tagComment attaches the tags of a "# sshdash: tags=" comment (line
+// number n) to the Host header at index header. Any other skipped line is
+// ignored. The problem it returns is advisory: ssh ignores comments, so it
+// never makes a strict resolution refuse the file.
+func (f *file) tagComment(header int, line string, n int) *LineError {
+	tags, msg, ok := parseTagComment(line)
+	if !ok {
+		return nil
+	}
+	if header < 0 || f.items[header].kw.kind != kHost || f.items[header].bad {
+		msg = "sshdash tags comment outside a Host block is ignored"
+	} else if len(tags) > 0 {
+		x := f.items[header].x()
+		x.tags = AddTags(x.tags, tags...)
+	}
+	if msg == "" {
+		return nil
+	}
+	return &LineError{File: f.path, Line: n, Msg: msg, advisory: true}
 }
 
 // index links Host and Match headers to the end of their block and builds

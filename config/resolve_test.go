@@ -171,11 +171,11 @@ func TestHostsDedupAndOrder(t *testing.T) {
 		"/inc":                 "Host inc1 b\n",
 	})
 	want := []HostEntry{
-		{"b", "/home/me/.ssh/config", 1},
-		{"a", "/home/me/.ssh/config", 1},
-		{"c", "/home/me/.ssh/config", 2},
-		{"inc1", "/inc", 1},
-		{"z", "/home/me/.ssh/config", 5},
+		{Alias: "b", File: "/home/me/.ssh/config", Line: 1},
+		{Alias: "a", File: "/home/me/.ssh/config", Line: 1},
+		{Alias: "c", File: "/home/me/.ssh/config", Line: 2},
+		{Alias: "inc1", File: "/inc", Line: 1},
+		{Alias: "z", File: "/home/me/.ssh/config", Line: 5},
 	}
 	if got := c.Hosts(); !reflect.DeepEqual(got, want) {
 		t.Errorf("hosts = %+v", got)

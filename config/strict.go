@@ -59,7 +59,7 @@ func (r *resolver) scanInclude(it *item, depth int) {
 func (r *resolver) refusal() error {
 	var problems []*LineError
 	for _, e := range r.c.errors {
-		if !e.unknown {
+		if !e.unknown && !e.advisory {
 			problems = append(problems, e)
 		}
 	}
