@@ -9,6 +9,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/sshdash/sshdash/config"
@@ -35,6 +36,10 @@ type listRow struct {
 	ProxyJump string `json:"proxyjump"`
 	File      string `json:"file"`
 	Line      int    `json:"line"`
+	// Tags are the host's sshdash tags: the settings file's [[host]]
+	// tags and the "# sshdash: tags=" comments of its Host blocks.
+	// Always an array ([] when none).
+	Tags []string `json:"tags"`
 	// The effective heartbeat (settings file → ssh_config ServerAlive* →
 	// settings default → built-in) and where each part came from.
 	Heartbeat         string  `json:"heartbeat"` // e.g. "probe 15s×3"
@@ -73,6 +78,7 @@ func listColumns() []listColumn {
 		{"PROXYJUMP", func(r *listRow) string { return dash(r.ProxyJump) }},
 		{"HEARTBEAT", func(r *listRow) string { return dash(r.Heartbeat) }},
 		{"FROM", func(r *listRow) string { return dash(r.HeartbeatSource) }},
+		{"TAGS", func(r *listRow) string { return dash(strings.Join(r.Tags, ",")) }},
 		{"FILE", func(r *listRow) string { return fmt.Sprintf("%s:%d", r.File, r.Line) }},
 	}
 }
@@ -80,7 +86,7 @@ func listColumns() []listColumn {
 // buildListRow resolves one host for the listing. Match exec commands are
 // not run while listing.
 func buildListRow(cfg *config.Config, op *session.Opener, h config.HostEntry) listRow {
-	row := listRow{Alias: h.Alias, File: h.File, Line: h.Line}
+	row := listRow{Alias: h.Alias, File: h.File, Line: h.Line, Tags: hostTags(h, op.Settings)}
 	r, err := cfg.Resolve(h.Alias, config.ResolveOptions{})
 	if err != nil {
 		row.Error = err.Error()
@@ -95,6 +101,13 @@ func buildListRow(cfg *config.Config, op *session.Opener, h config.HostEntry) li
 	row.HeartbeatInterval, row.HeartbeatCount = hb.Interval.Seconds(), hb.Count
 	row.HeartbeatSource = hb.Source()
 	return row
+}
+
+// hostTags is the union of a host's tags from ssh_config comments and
+// from the settings file's [[host]] entries (sf may be nil), never nil.
+func hostTags(h config.HostEntry, sf *settings.File) []string {
+	tags := config.AddTags(make([]string, 0, len(h.Tags)), h.Tags...)
+	return config.AddTags(tags, sf.Tags(h.Alias)...)
 }
 
 // loadConfig loads the ssh configuration for a command: -F FILE or the
