@@ -92,6 +92,10 @@ type Host struct {
 	// Include file it came from ("~/.ssh/config.d/work"). Hosts are shown
 	// grouped by it, in order of first appearance.
 	Group string
+	// Tags are the host's sshdash tags (lower case): from the settings
+	// file and from "# sshdash: tags=" comments in ssh_config. The filter
+	// selects them with "tag:NAME" or "#NAME".
+	Tags []string
 }
 
 // Target renders user@hostname:port, leaving out what is unknown.

@@ -42,13 +42,57 @@ func (m hostsModel) listOrder() []int {
 	return idx
 }
 
-// refilter recomputes the items from the hosts and the filter.
+// parseQuery splits filter text into tag terms ("tag:prod" or "#prod",
+// lower-cased, the "tag:" prefix case-insensitive) and the fuzzy text
+// (the other words, in order). A bare "#" or "tag:" is no term, so the
+// list does not empty while a tag is being typed.
+func parseQuery(q string) (tags []string, text string) {
+	var words []string
+	for _, w := range strings.Fields(q) {
+		var t string
+		switch {
+		case strings.HasPrefix(w, "#"):
+			t = w[1:]
+		case len(w) >= 4 && strings.EqualFold(w[:4], "tag:"):
+			t = w[4:]
+		default:
+			words = append(words, w)
+			continue
+		}
+		if t != "" {
+			tags = append(tags, strings.ToLower(t))
+		}
+	}
+	return tags, strings.Join(words, " ")
+}
+
+// hasTags reports whether h carries every tag in want.
+func hasTags(h Host, want []string) bool {
+	for _, t := range want {
+		found := false
+		for _, ht := range h.Tags {
+			if ht == t {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// refilter recomputes the items from the hosts and the filter: hosts
+// carrying every tag term, fuzzy-matched by the remaining text.
 func (m *hostsModel) refilter() {
-	q := m.query()
+	tags, q := parseQuery(m.query())
 	m.items = m.items[:0]
 	if q == "" {
 		for _, i := range m.listOrder() {
-			m.items = append(m.items, hostItem{idx: i})
+			if hasTags(m.hosts[i], tags) {
+				m.items = append(m.items, hostItem{idx: i})
+			}
 		}
 	} else {
 		type scored struct {
@@ -57,11 +101,14 @@ func (m *hostsModel) refilter() {
 		}
 		var ms []scored
 		for i, h := range m.hosts {
+			if !hasTags(h, tags) {
+				continue
+			}
 			best, bestPos, ok := fuzzyMatch(q, h.Alias)
 			if ok {
 				best += 20 // the alias is what people type
 			}
-			for _, other := range []string{h.Target(), h.Group, h.ProxyJump} {
+			for _, other := range []string{h.Target(), h.Group, h.ProxyJump, strings.Join(h.Tags, " ")} {
 				if s, _, ok2 := fuzzyMatch(q, other); ok2 && (!ok || s > best) {
 					best, bestPos, ok = s, nil, true
 				}

@@ -180,6 +180,9 @@ func hostDetails(h Host) string {
 	if h.Reattach != "" {
 		b.WriteString(" · reattach " + h.Reattach)
 	}
+	if len(h.Tags) > 0 {
+		b.WriteString(" · #" + strings.Join(h.Tags, " #"))
+	}
 	return b.String()
 }
 

@@ -44,7 +44,7 @@ func hostsOf(a *app) []ui.Host {
 	for _, h := range a.cfg.Hosts() {
 		r, err := a.cfg.Resolve(h.Alias, config.ResolveOptions{})
 		if err != nil {
-			out = append(out, ui.Host{Alias: h.Alias, Group: displayPath(h.File)})
+			out = append(out, ui.Host{Alias: h.Alias, Group: displayPath(h.File), Tags: hostTags(h, a.settings)})
 			continue
 		}
 		hb := a.opener.HeartbeatFor(h.Alias, r)
@@ -58,6 +58,7 @@ func hostsOf(a *app) []ui.Host {
 			HeartbeatSource: hb.Source(),
 			Reattach:        a.settings.Reattach(h.Alias).Value,
 			Group:           displayPath(h.File),
+			Tags:            hostTags(h, a.settings),
 		})
 	}
 	return out
