@@ -25,7 +25,7 @@ func hostKeys() [numHostKeys]string {
 // SetHost creates or updates the [[host]] entry whose match is h.Match
 // (compared with whitespace normalized), so that it sets exactly h's
 // non-zero fields (h.Line is ignored). A Host that sets nothing removes the
-// entry. The change is made to the file's text and takes effect in f at
+// entry, unless the entry has tags: then only its values are removed. The change is made to the file's text and takes effect in f at
 // once; Save writes it. An invalid value is an error and changes nothing.
 //
 // Editing is in place: only the lines of the values that changed are
@@ -48,7 +48,7 @@ func (f *File) SetHost(h Host) error {
 	if _, err := hostValues(h); err != nil {
 		return fmt.Errorf("settings: host entry %q: %w", pattern, err)
 	}
-	if h.empty() {
+	if h.empty() && !f.entryHasTags(pattern) {
 		_, err := f.RemoveHost(pattern)
 		return err
 	}
@@ -57,6 +57,18 @@ func (f *File) SetHost(h Host) error {
 	}
 	f.edits = append(f.edits, hostEdit{pattern: pattern, h: &h})
 	return nil
+}
+
+// entryHasTags reports whether the [[host]] entry whose match is pattern
+// sets tags: such an entry is kept (with its tags) when the form clears
+// its other values.
+func (f *File) entryHasTags(pattern string) bool {
+	for i, h := range f.hosts {
+		if h.Match == pattern {
+			return len(f.hostTags[i]) > 0
+		}
+	}
+	return false
 }
 
 // setHost is SetHost's edit of f.text, for a checked, non-empty h.

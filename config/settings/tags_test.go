@@ -88,3 +88,23 @@ func TestSetHostKeepsTags(t *testing.T) {
 		t.Errorf("after SetHost: tags %q; file:\n%s", got, f.Bytes())
 	}
 }
+
+func TestSetHostEmptyKeepsTaggedEntry(t *testing.T) {
+	f := mustParse(t, "[[host]]\nmatch = \"db-*\"\ntags = [\"prod\"]\nmode = \"probe\"\n\n[[host]]\nmatch = \"web\"\nmode = \"tcp\"\n")
+	if err := f.SetHost(Host{Match: "db-*"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Tags("db-1"); !slices.Equal(got, []string{"prod"}) {
+		t.Errorf("clearing the values lost the tags: %q; file:\n%s", got, f.Bytes())
+	}
+	if h, ok := f.Host("db-*"); !ok || h.Mode != "" {
+		t.Errorf("entry after clearing: %+v %v; file:\n%s", h, ok, f.Bytes())
+	}
+	// An entry without tags is still removed when cleared.
+	if err := f.SetHost(Host{Match: "web"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f.Host("web"); ok {
+		t.Errorf("untagged entry kept; file:\n%s", f.Bytes())
+	}
+}
