@@ -48,6 +48,7 @@ type hostsModel struct {
 
 	w, h    int
 	focused bool
+	byTag   bool // group the list by tag instead of by file
 
 	// column widths, from the hosts
 	aliasW, targetW, jumpW, hbW int
@@ -266,6 +267,11 @@ func (m hostsModel) Update(msg tea.Msg) (hostsModel, tea.Cmd) {
 		}
 	case key.Matches(kp, k.SelectAll):
 		m.markShown()
+	case key.Matches(kp, k.GroupBy):
+		cur := m.cursorAlias()
+		m.byTag = !m.byTag
+		m.refilter()
+		m.selectAlias(cur)
 	case key.Matches(kp, k.OpenSelected), key.Matches(kp, k.OpenTunnels):
 		aliases := m.markedOrCurrent()
 		if len(aliases) == 0 {

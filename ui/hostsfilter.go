@@ -10,11 +10,30 @@ import (
 // query is the filter text in force.
 func (m hostsModel) query() string { return strings.TrimSpace(m.filter.Value()) }
 
-// grouped reports whether group headings are shown: several groups and no
-// filter (a filtered list is ordered by match quality instead).
+// untaggedGroup heads the hosts without tags when grouping by tag.
+const untaggedGroup = "untagged"
+
+// groupOf is the group h is listed under: where it is defined, or (when
+// grouping by tag) "#" and its first tag, since a host is listed once.
+func (m hostsModel) groupOf(h Host) string {
+	if !m.byTag {
+		return h.Group
+	}
+	if len(h.Tags) == 0 {
+		return untaggedGroup
+	}
+	return "#" + h.Tags[0]
+}
+
+// grouped reports whether group headings are shown: several groups (or
+// grouping by tag, which the headings make visible) and no filter (a
+// filtered list is ordered by match quality instead).
 func (m hostsModel) grouped() bool {
 	if m.query() != "" || len(m.hosts) == 0 {
 		return false
+	}
+	if m.byTag {
+		return true
 	}
 	first := m.hosts[0].Group
 	for _, h := range m.hosts[1:] {
@@ -29,16 +48,28 @@ func (m hostsModel) grouped() bool {
 // groups by first appearance, config order within.
 func (m hostsModel) listOrder() []int {
 	order := map[string]int{}
-	for _, h := range m.hosts {
-		if _, ok := order[h.Group]; !ok {
-			order[h.Group] = len(order)
+	group := make([]int, len(m.hosts))
+	for i, h := range m.hosts {
+		g := m.groupOf(h)
+		if _, ok := order[g]; !ok {
+			order[g] = len(order)
+		}
+		group[i] = order[g]
+	}
+	if m.byTag { // the untagged hosts last
+		if u, ok := order[untaggedGroup]; ok {
+			for i := range group {
+				if group[i] == u {
+					group[i] = len(order)
+				}
+			}
 		}
 	}
 	idx := make([]int, len(m.hosts))
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return order[m.hosts[idx[a]].Group] < order[m.hosts[idx[b]].Group] })
+	sort.SliceStable(idx, func(a, b int) bool { return group[idx[a]] < group[idx[b]] })
 	return idx
 }
 
@@ -132,7 +163,7 @@ func (m hostsModel) lines() (idx []int, heads []string) {
 	grouped := m.grouped()
 	prev := "\x00"
 	for i, it := range m.items {
-		g := m.hosts[it.idx].Group
+		g := m.groupOf(m.hosts[it.idx])
 		if grouped && g != prev {
 			idx = append(idx, -1)
 			heads = append(heads, g)

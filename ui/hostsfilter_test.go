@@ -95,3 +95,30 @@ func TestHostsFilterByTag(t *testing.T) {
 	// The details line names the tags of the host under the cursor.
 	d.mustSee("#staging #web")
 }
+
+func TestHostsGroupByTagToggle(t *testing.T) {
+	d := newDriver(t, taggedBackend(), 100, 30)
+	d.mustSee("── ~/.ssh/config ", "── ~/.ssh/config.d/work")
+	d.keys("j", "j") // cursor on db-primary
+	d.keys("#")
+	d.mustSee("── #prod ", "── #staging ", "── #ci ", "── untagged ")
+	d.mustNotSee("── ~/.ssh/config")
+	// Tag groups in order of first appearance, each host once (under its
+	// first tag), the untagged last.
+	want := []string{"web1", "db-primary", "web2", "build-box", "bastion", "pi"}
+	if got := shown(d); !slices.Equal(got, want) {
+		t.Fatalf("grouped by tag: %v, want %v", got, want)
+	}
+	if h, _ := d.m.hosts.current(); h.Alias != "db-primary" {
+		t.Errorf("toggling lost the cursor: on %q", h.Alias)
+	}
+	// A filter still applies, and shows no headings.
+	d.keys("/", "#web", "enter")
+	if got := shown(d); !slices.Equal(got, []string{"web1", "web2"}) {
+		t.Fatalf("#web while grouped by tag: %v", got)
+	}
+	d.mustNotSee("── #prod")
+	d.keys("esc", "#")
+	d.mustSee("── ~/.ssh/config ", "── ~/.ssh/config.d/work")
+	d.mustNotSee("── #prod")
+}

@@ -26,6 +26,7 @@ type KeyMap struct {
 	OpenSelected key.Binding // open every marked host in the background
 	OpenTunnels  key.Binding // open the marked (or current) hosts for their tunnels only
 	Filter       key.Binding // start fuzzy filtering
+	GroupBy      key.Binding // group the list by tag or by file
 	ClearFilter  key.Binding // leave / clear the filter
 
 	// Sessions pane
@@ -64,7 +65,8 @@ type KeyMap struct {
 //	tab shift+tab  switch pane (Hosts | Sessions)
 //	Hosts:    enter connect and attach · space mark and move down · * mark (or
 //	          unmark) every host shown · o open marked in list order in the
-//	          background · / filter (esc clears) · e heartbeat settings
+//	          background · / filter (esc clears; tag:x or #x: hosts tagged x)
+//	          · # group by tag or by file · e heartbeat settings
 //	Sessions: enter attach · r reconnect now (asks without reattach) · x or .
 //	          close (asks) · l event log · [ scroll the preview (pgup/pgdown,
 //	          ↑/↓, g/G; the mouse wheel over it too) · e heartbeat settings
@@ -88,6 +90,7 @@ func DefaultKeyMap() KeyMap {
 		OpenSelected: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open marked")),
 		OpenTunnels:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tunnels only")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		GroupBy:      key.NewBinding(key.WithKeys("#"), key.WithHelp("#", "group by tag/file")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
 		Attach:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach")),
@@ -122,7 +125,7 @@ func (k KeyMap) ShortHelp() []key.Binding { return k.hostsHints() }
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
-		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter},
+		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter, k.GroupBy},
 		{k.Attach, k.Reconnect, k.Close, k.Log, k.Scrollback},
 		{k.Edit, k.Errors, k.Help, k.Quit, k.Back},
 	}
