@@ -169,7 +169,7 @@ func (d *decoder) hosts(path string, v any) {
 func (d *decoder) entry(path string, m map[string]any, h *Host, isHost bool) bool {
 	known := "mode, interval, count, reattach"
 	if isHost {
-		known = "match, " + known
+		known = "match, " + known + ", record, record-input"
 	}
 	usable := !isHost
 	for _, k := range sortedKeys(m) {
@@ -209,6 +209,12 @@ func (d *decoder) entry(path string, m map[string]any, h *Host, isHost bool) boo
 				continue
 			}
 			d.reattach(p, v, h)
+		case "record", "record-input":
+			if !isHost {
+				d.unknown(p, k, known)
+				continue
+			}
+			d.record(p, k, v, h)
 		default:
 			d.unknown(p, k, known)
 		}
