@@ -16,7 +16,8 @@ func (d *decoder) record(path, key string, v any, h *Host) {
 
 // Record reports whether sessions to alias are recorded (record = true in
 // the first matching [[host]] entry that sets it) and whether their input
-// is recorded too (record-input, likewise). Off by default; f may be nil.
+// is, when they are recorded (here or by connect --record): record-input,
+// likewise. Both off by default; f may be nil.
 func (f *File) Record(alias string) (record, input bool) {
 	if h, ok := first(f.Hosts(), alias, func(h Host) bool { return h.Record != nil }); ok {
 		record = *h.Record
@@ -24,5 +25,5 @@ func (f *File) Record(alias string) (record, input bool) {
 	if h, ok := first(f.Hosts(), alias, func(h Host) bool { return h.RecordInput != nil }); ok {
 		input = *h.RecordInput
 	}
-	return record, record && input
+	return record, input
 }

@@ -23,9 +23,9 @@ record-input = true
 `)
 	for alias, want := range map[string][2]bool{
 		"db-1":       {true, true},
-		"db-legacy":  {false, false}, // first match wins; input needs record
-		"web":        {true, false},  // input is not recorded unless asked
-		"only-input": {false, false},
+		"db-legacy":  {false, true}, // first match wins, per key
+		"web":        {true, false}, // input is not recorded unless asked
+		"only-input": {false, true}, // used only with connect --record
 		"other":      {false, false},
 	} {
 		if r, in := f.Record(alias); r != want[0] || in != want[1] {

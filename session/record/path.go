@@ -9,14 +9,23 @@ import (
 )
 
 // DefaultDir returns where recordings go by default:
-// $XDG_STATE_HOME/sshdash/recordings, else ~/.local/state/sshdash/recordings.
-func DefaultDir() (string, error) {
-	if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+// $XDG_STATE_HOME/sshdash/recordings, else
+// $HOME/.local/state/sshdash/recordings. getenv reads the environment
+// (nil: os.Getenv).
+func DefaultDir(getenv func(string) string) (string, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if d := getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
 		return filepath.Join(d, "sshdash", "recordings"), nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("recording directory: %w", err)
+	home := getenv("HOME")
+	if !filepath.IsAbs(home) {
+		h, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("recording directory: %w", err)
+		}
+		home = h
 	}
 	return filepath.Join(home, ".local", "state", "sshdash", "recordings"), nil
 }

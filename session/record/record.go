@@ -50,7 +50,7 @@ type Recorder struct {
 	opts Options
 	now  func() time.Time
 	log  *slog.Logger
-	kick chan struct{} // buffered 1: events queued
+	kick chan struct{} // buffered 1: events queued; sent to and closed under mu
 	done chan struct{} // closed when the writer goroutine has ended
 
 	// mu guards the fields below.
@@ -166,11 +166,12 @@ func (r *Recorder) add(e event) {
 	}
 	r.queue = append(r.queue, e)
 	r.queued += len(e.data)
-	r.mu.Unlock()
+	// Under mu: Close closes kick under mu too.
 	select {
 	case r.kick <- struct{}{}:
 	default:
 	}
+	r.mu.Unlock()
 }
 
 // failLocked stops recording with err (the first failure only) and logs

@@ -293,12 +293,39 @@ func TestRecorderOpenFails(t *testing.T) {
 
 func TestDefaultDir(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", "/st")
-	if d, _ := DefaultDir(); d != "/st/sshdash/recordings" {
+	if d, _ := DefaultDir(nil); d != "/st/sshdash/recordings" {
 		t.Fatalf("DefaultDir %q", d)
 	}
 	t.Setenv("XDG_STATE_HOME", "relative")
 	t.Setenv("HOME", "/h")
-	if d, _ := DefaultDir(); d != "/h/.local/state/sshdash/recordings" {
+	if d, _ := DefaultDir(nil); d != "/h/.local/state/sshdash/recordings" {
 		t.Fatalf("DefaultDir %q", d)
+	}
+	env := map[string]string{"HOME": "/u"}
+	if d, _ := DefaultDir(func(k string) string { return env[k] }); d != "/u/.local/state/sshdash/recordings" {
+		t.Fatalf("DefaultDir(getenv) %q", d)
+	}
+}
+
+// Events racing Close are written or dropped, never a panic or a race.
+func TestRecorderConcurrentClose(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		r, err := Open(Options{Path: filepath.Join(t.TempDir(), "c.cast"), Width: 80, Height: 24})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for j := 0; j < 200; j++ {
+				r.Output([]byte("x€"))
+				r.Marker("m")
+				r.Resize(80+j%3, 24)
+			}
+		}()
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		<-done
 	}
 }
