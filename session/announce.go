@@ -79,9 +79,9 @@ func (s *Session) announceUp(method, prev string, first bool, downSince, upAt ti
 	down := upAt.Sub(downSince)
 	if method == methodPending {
 		if first {
-			s.logf("connected; the shell has not yet said how it was started (a slow login?)")
+			s.logMark("connected; the shell has not yet said how it was started (a slow login?)")
 		} else {
-			s.logf("reconnected after %s down; the shell has not yet said whether it is the same one (a slow login?)", down.Round(100*time.Millisecond))
+			s.logMark("reconnected after %s down; the shell has not yet said whether it is the same one (a slow login?)", down.Round(100*time.Millisecond))
 		}
 		return
 	}
@@ -94,18 +94,18 @@ func (s *Session) announceMethod(method, prev string, first bool, down time.Dura
 	down = down.Round(100 * time.Millisecond)
 	switch {
 	case first && s.opts.ResumeName != "" && sameShell(method):
-		s.logf("resumed the detached session %s (%s)", s.remoteName, describeMethod(method))
+		s.logMark("resumed the detached session %s (%s)", s.remoteName, describeMethod(method))
 	case first && s.opts.ResumeName != "":
-		s.logf("the detached session %s no longer exists on the host; connected to a new shell (%s)", s.remoteName, describeMethod(method))
+		s.logMark("the detached session %s no longer exists on the host; connected to a new shell (%s)", s.remoteName, describeMethod(method))
 		s.localLine("the detached session " + s.remoteName + " no longer exists; this is a new shell")
 	case first:
-		s.logf("connected (%s)", describeMethod(method))
+		s.logMark("connected (%s)", describeMethod(method))
 	case sameShell(method):
-		s.logf("reattached to the same shell after %s down", down)
+		s.logMark("reattached to the same shell after %s down", down)
 	case method == "tunnel":
-		s.logf("reconnected after %s down", down)
+		s.logMark("reconnected after %s down", down)
 	default:
-		s.logf("reconnected after %s down; the previous shell was lost (%s)", down, describeMethod(method))
+		s.logMark("reconnected after %s down; the previous shell was lost (%s)", down, describeMethod(method))
 		if prev != "" {
 			// Set here too for a marker that came late (announceUp could
 			// not know then), so the attach keeps showing it.
@@ -196,10 +196,10 @@ func (s *Session) applyHeartbeat(st keepalive.Stats) {
 	switch {
 	case st.Liveness == keepalive.Stale && cur == Up:
 		s.setState(Stale, "", errors.New("a heartbeat reply is late"), nil)
-		s.logf("stale: no reply to a heartbeat within %s", st.Settings.Interval)
+		s.logMark("stale: no reply to a heartbeat within %s", st.Settings.Interval)
 	case st.Liveness == keepalive.Up && cur == Stale:
 		s.setState(Up, "", nil, nil)
-		s.logf("link healthy again")
+		s.logMark("link healthy again")
 	}
 	s.pub.publish(HeartbeatUpdate{ID: s.id, Stats: st})
 }

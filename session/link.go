@@ -184,9 +184,11 @@ func (s *Session) output(p []byte) {
 	if s.plainOut {
 		// Without a remote terminal nothing turns LF into CR LF but the
 		// local terminal's own ONLCR; the emulator does it likewise.
-		_, _ = s.screen.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n")))
-	} else {
-		_, _ = s.screen.Write(p)
+		p = bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))
+	}
+	_, _ = s.screen.Write(p)
+	if s.opts.Recorder != nil {
+		s.opts.Recorder.Output(p)
 	}
 	s.outMu.Unlock()
 	select {

@@ -93,7 +93,7 @@ func (s *Session) serverAnswers(l *link) bool {
 func (s *Session) fail(cause error) {
 	s.opts.Secrets.Forget()
 	s.setState(Failed, "", cause, func(st *Status) { st.NextAttempt = time.Time{} })
-	s.logf("failed: %v", cause)
+	s.logMark("failed: %v", cause)
 }
 
 // restart starts a Failed session again, once its goroutines have ended;

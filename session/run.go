@@ -110,7 +110,7 @@ func (s *Session) run() {
 			s.setState(Dropped, "", res.cause, func(st *Status) {
 				st.DownSince, st.Attempt, st.NextAttempt = downSince, 0, downSince
 			})
-			s.logf("dropped: %v", res.cause)
+			s.logMark("dropped: %v", res.cause)
 		} else if downSince.IsZero() {
 			downSince = s.clock.Now()
 		}
@@ -189,10 +189,10 @@ func (s *Session) finish(cause error, exited bool) {
 	s.mu.Unlock()
 	s.opts.Secrets.Forget()
 	if exited {
-		s.logf("the remote shell exited with status %d", status)
+		s.logMark("the remote shell exited with status %d", status)
 	} else {
 		s.leaveRemoteForLater(errors.Is(context.Cause(s.ctx), errClosedByUser))
-		s.logf("closed")
+		s.logMark("closed")
 	}
 	s.setState(Closed, "", cause, func(st *Status) { st.ExitStatus = status; st.NextAttempt = time.Time{} })
 }

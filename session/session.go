@@ -85,6 +85,11 @@ type Options struct {
 	// reconnects (the Opener's Dial uses it); it is forgotten when the
 	// session closes or fails. nil: none.
 	Secrets *Secrets
+	// Recorder, when set, receives the session's output, resizes and the
+	// link's life as markers (connect --record, record = true).
+	Recorder Recorder
+	// RecordInput also sends the keystrokes of Write to Recorder.
+	RecordInput bool
 
 	// markerWait, when positive, replaces how long a new shell's marker is
 	// waited for before the session is shown Up without it (tests).
@@ -256,6 +261,9 @@ func (s *Session) Write(p []byte) (int, error) {
 	}
 	n, err := l.stdin.Write(p)
 	s.bytesOut.Add(uint64(n))
+	if s.opts.RecordInput && s.opts.Recorder != nil && n > 0 {
+		s.opts.Recorder.Input(p[:n])
+	}
 	if err != nil {
 		return n, fmt.Errorf("%s: %w", s.opts.Alias, ErrLinkDown)
 	}
@@ -277,6 +285,9 @@ func (s *Session) Resize(cols, rows int) {
 	}
 	s.outMu.Lock()
 	s.screen.Resize(cols, rows)
+	if s.opts.Recorder != nil {
+		s.opts.Recorder.Resize(cols, rows)
+	}
 	s.outMu.Unlock()
 	if l != nil && l.shell != nil {
 		_ = l.shell.Resize(cols, rows)

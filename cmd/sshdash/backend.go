@@ -92,7 +92,11 @@ func (b *backend) open(alias string, background, tunnelOnly bool) tea.Cmd {
 			return ui.OpenFailed{Alias: alias, Err: err}
 		}
 		cols, rows := b.size()
-		s := b.a.mgr.Open(b.a.opener.Options(p, tunnelOnly, cols, rows))
+		opts := b.a.opener.Options(p, tunnelOnly, cols, rows)
+		if err := b.a.startRecording(&opts, alias, ""); err != nil {
+			b.a.log.Warn(err.Error()) // the session opens unrecorded
+		}
+		s := b.a.mgr.Open(opts)
 		return ui.SessionOpened{ID: s.ID(), Alias: alias, Background: background}
 	}
 }

@@ -94,10 +94,11 @@ func TestCompleteCandidates(t *testing.T) {
 		{[]string{"-F", cfg, "probe", "-c", "3", "d"}, []string{"db-primary"}, ":4"},
 		{[]string{"resolve", "-F" + cfg, "web1", ""}, nil, ":4"}, // one host only
 		{[]string{"connect", "-F", ""}, nil, ":0"},               // file names, by the shell
+		{[]string{"connect", "--record", ""}, nil, ":0"},         // file names, by the shell
 		{[]string{"--theme", ""}, themes.Names(), ":4"},
 		{[]string{"demo", "--theme", "l"}, []string{"light"}, ":4"},
 		{[]string{"--theme=d"}, []string{"--theme=dark", "--theme=dracula"}, ":4"},
-		{[]string{"connect", "--"}, []string{"--config-file", "--no-shell", "--retry", "--status-bar", "--resume", "--help"}, ":4"},
+		{[]string{"connect", "--"}, []string{"--config-file", "--no-shell", "--retry", "--status-bar", "--resume", "--record", "--help"}, ":4"},
 		{[]string{"probe", "-"}, []string{"--config-file", "--count", "--interval", "--help", "-F", "-c", "-i"}, ":4"},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish"}, ":4"},
 		{[]string{"list", ""}, nil, ":4"},

@@ -12,7 +12,7 @@ import (
 	"github.com/sshdash/sshdash/ui/attach"
 )
 
-const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--retry] [--status-bar] [--resume[=NAME]] HOST
+const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--retry] [--status-bar] [--resume[=NAME]] [--record FILE] HOST
 
 Opens a session to HOST (an alias from your ssh config, or [user@]host[:port])
 and attaches your terminal to it. Press ctrl+^ then ? for sshdash's keys;
@@ -36,6 +36,7 @@ func runConnect(args []string, e *env) int {
 	statusBar := fs.Bool("status-bar", false, "reserve the bottom line for sshdash's status bar")
 	resume := fs.String("resume", "", "attach to a detached session on HOST (`NAME`, or the latest) instead of a new shell")
 	fs.Lookup("resume").NoOptDefVal = resumeLatest
+	recordTo := fs.String("record", "", "record the session to `FILE` (asciicast v2, as record = true in the settings)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), connectUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -50,6 +51,7 @@ func runConnect(args []string, e *env) int {
 	if a == nil {
 		return code
 	}
+	defer a.closeRecordings() // after the sessions have closed
 	defer a.closer().onExit()
 	in, out := ttyFiles(e)
 	cols, rows := 80, 24
@@ -75,6 +77,10 @@ func runConnect(args []string, e *env) int {
 	if !*tunnelOnly && *resume == "" {
 		others = make(chan []session.RemoteSession, 1)
 		opts.OnRemoteSessions = func(l []session.RemoteSession) { others <- l } // called once
+	}
+	if err := a.startRecording(&opts, p.Alias, *recordTo); err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 255
 	}
 	stopBanners := bannersUntilUp(&opts, e.stderr)
 	s := a.mgr.Open(opts)

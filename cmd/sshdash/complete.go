@@ -185,7 +185,7 @@ func (c completer) complete(prior []string, cur string) ([]candidate, cobra.Shel
 // ("--theme=" when the value is in the same word).
 func (c completer) values(fs *flagSet, f *pflag.Flag, prefix, cur string) ([]candidate, cobra.ShellCompDirective) {
 	switch f.Name {
-	case "config-file":
+	case "config-file", "record":
 		if prefix != "" {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

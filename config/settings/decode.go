@@ -174,7 +174,7 @@ func (d *decoder) entry(path string, m map[string]any, h *Host, tags *[]string) 
 	isHost := tags != nil
 	known := "mode, interval, count, reattach"
 	if isHost {
-		known = "match, " + known + ", tags"
+		known = "match, " + known + ", tags, record, record-input"
 	}
 	usable := !isHost
 	for _, k := range sortedKeys(m) {
@@ -220,6 +220,12 @@ func (d *decoder) entry(path string, m map[string]any, h *Host, tags *[]string) 
 				continue
 			}
 			*tags = d.tags(p, v)
+		case "record", "record-input":
+			if !isHost {
+				d.unknown(p, k, known)
+				continue
+			}
+			d.record(p, k, v, h)
 		default:
 			d.unknown(p, k, known)
 		}

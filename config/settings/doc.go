@@ -21,6 +21,8 @@
 //	interval = "5s"
 //	count = 4
 //	reattach = "tmux"
+//	record = true               # record sessions (asciicast v2; see session/record)
+//	record-input = false        # when recorded: the keystrokes too
 //
 // The global reattach may also be written inside [heartbeat] (but not in
 // both places).

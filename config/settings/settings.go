@@ -65,6 +65,9 @@ type Host struct {
 	Interval time.Duration
 	Count    int
 	Reattach string // ReattachAuto, ...
+	// Record and RecordInput (nil: not set) ask for a session recording
+	// of the matching hosts, with the keystrokes too (record.go).
+	Record, RecordInput *bool
 	// Line is where the entry's [[host]] header is (0 for the global
 	// defaults). Ignored by SetHost.
 	Line int
@@ -72,7 +75,7 @@ type Host struct {
 
 // empty reports whether h sets nothing.
 func (h Host) empty() bool {
-	return h.Mode == "" && h.Interval == 0 && h.Count == 0 && h.Reattach == ""
+	return h.Mode == "" && h.Interval == 0 && h.Count == 0 && h.Reattach == "" && h.Record == nil && h.RecordInput == nil
 }
 
 // matches reports whether the entry applies to alias.
