@@ -16,7 +16,18 @@ func cfgTestEnv(vars map[string]string) (*env, *bytes.Buffer, *bytes.Buffer) {
 		stdin:  strings.NewReader(""),
 		stdout: &out,
 		stderr: &errb,
-		getenv: func(k string) string { return vars[k] },
+		getenv: func(k string) string {
+			if v, ok := vars[k]; ok {
+				return v
+			}
+			_, home := vars["HOME"]
+			if k == "XDG_CONFIG_HOME" && !home {
+				// Never the real user's settings file (HOME would fall
+				// back to the user's home directory).
+				return "/nonexistent/sshdash-test-config"
+			}
+			return ""
+		},
 	}
 	return e, &out, &errb
 }
