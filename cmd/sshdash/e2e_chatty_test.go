@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
-
-	"github.com/sshdash/sshdash/internal/sshdtest"
 )
 
 // chattyHost starts a real sshd and writes an ssh_config with one host,
@@ -21,12 +19,7 @@ import (
 func chattyHost(t *testing.T) (cfgPath string, env []string) {
 	t.Helper()
 	dir := t.TempDir()
-	key := filepath.Join(dir, "id")
-	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}})
+	srv, key := keyedSSHD(t)
 	known := filepath.Join(dir, "known_hosts")
 	line := fmt.Sprintf("[127.0.0.1]:%d %s", srv.Port(), ssh.MarshalAuthorizedKey(srv.HostKey()))
 	if err := os.WriteFile(known, []byte(line), 0o600); err != nil {

@@ -2,13 +2,8 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"golang.org/x/crypto/ssh"
-
-	"github.com/sshdash/sshdash/internal/sshdtest"
 )
 
 // RequestTTY no behaves as ssh -T on the local side too: the terminal
@@ -17,13 +12,7 @@ import (
 // reaches it as end of file, and sshdash exits with its status.
 func TestEndToEndConnectRequestTTYNo(t *testing.T) {
 	needTmuxE2E(t)
-	dir := t.TempDir()
-	key := filepath.Join(dir, "id_ed25519")
-	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}})
+	srv, key := keyedSSHD(t)
 	cfg := sshdConfig(t, srv, key)
 	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {

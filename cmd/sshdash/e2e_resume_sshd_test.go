@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
-
-	"github.com/sshdash/sshdash/internal/sshdtest"
 )
 
 // The same as TestEndToEndResumeAfterKill against a real OpenSSH sshd and
@@ -37,12 +35,7 @@ func TestEndToEndResumeRealSSHD(t *testing.T) {
 			_ = exec.Command("tmux", "-S", s, "kill-server").Run()
 		}
 	})
-	key := filepath.Join(dir, "id_ed25519")
-	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}, Extra: []string{"SetEnv TMUX_TMPDIR=" + tmuxDir}})
+	srv, key := keyedSSHD(t, "SetEnv TMUX_TMPDIR="+tmuxDir)
 	me, err := user.Current()
 	if err != nil {
 		t.Fatal(err)

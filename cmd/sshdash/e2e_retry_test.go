@@ -116,6 +116,19 @@ func TestEndToEndConnectTunnelsKeepTrying(t *testing.T) {
 	// The pane's tmux server is killed at cleanup, and sshdash with it.
 }
 
+// keyedSSHD starts a real sshd that lets the current user in with a fresh
+// ed25519 key, with extra sshd_config lines; it returns the server and the
+// private key's path.
+func keyedSSHD(t *testing.T, extra ...string) (*sshdtest.Server, string) {
+	t.Helper()
+	key := filepath.Join(t.TempDir(), "id_ed25519")
+	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}, Extra: extra}), key
+}
+
 // sshdConfig writes an ssh_config for sshdash with host "h" on srv, as
 // root with key, and returns its path.
 func sshdConfig(t *testing.T, srv *sshdtest.Server, key string) string {
@@ -146,13 +159,7 @@ func sshdConfig(t *testing.T, srv *sshdtest.Server, key string) string {
 // up after 5 logins, never looping.
 func TestEndToEndConnectMaxSessionsZero(t *testing.T) {
 	needTmuxE2E(t)
-	dir := t.TempDir()
-	key := filepath.Join(dir, "id_ed25519")
-	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}, Extra: []string{"MaxSessions 0"}})
+	srv, key := keyedSSHD(t, "MaxSessions 0")
 	cfg := sshdConfig(t, srv, key)
 	bin := buildBinary(t)
 	logins := func() int { return strings.Count(srv.Logs(), "Accepted publickey for root") }
@@ -191,13 +198,7 @@ func TestEndToEndConnectMaxSessionsZero(t *testing.T) {
 // the server allows sessions the session comes up.
 func TestEndToEndDashboardRetriesFailedHost(t *testing.T) {
 	needTmuxE2E(t)
-	dir := t.TempDir()
-	key := filepath.Join(dir, "id_ed25519")
-	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}, Extra: []string{"MaxSessions 0"}})
+	srv, key := keyedSSHD(t, "MaxSessions 0")
 	cfg := sshdConfig(t, srv, key)
 	bin := buildBinary(t)
 	logins := func() int { return strings.Count(srv.Logs(), "Accepted publickey for root") }

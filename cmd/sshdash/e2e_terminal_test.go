@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
-
-	"github.com/sshdash/sshdash/internal/sshdtest"
 )
 
 // display reads tmux's view of the pane's terminal (its format variables).
@@ -51,12 +49,7 @@ func (tm *tmuxTerm) waitDisplay(what, format, want string) {
 func sshdTerm(t *testing.T) (cfgPath string, env []string) {
 	t.Helper()
 	dir := t.TempDir()
-	key := filepath.Join(dir, "id_ed25519")
-	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}})
+	srv, key := keyedSSHD(t)
 	me, err := user.Current()
 	if err != nil {
 		t.Fatal(err)
