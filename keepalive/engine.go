@@ -34,6 +34,15 @@ type engine struct {
 	sendq   chan bool     // Run → the sender goroutine (want a reply); nil until the first send
 	replies chan result   // the sender goroutine → Run
 	done    chan struct{} // closed when Run returns, releasing senders
+
+	// An immediate probe (probe.go): pending while probeOn, started at
+	// probeAt for reason probeReason, judged when probeT fires after
+	// probeFor.
+	probeOn     bool
+	probeAt     time.Time
+	probeReason string
+	probeFor    time.Duration
+	probeT      Timer // nil until the first immediate probe
 }
 
 func newEngine(m *Monitor) *engine {
@@ -99,6 +108,7 @@ func (e *engine) stop() {
 		e.timer.Stop()
 	}
 	e.disarmLate()
+	e.endProbe()
 }
 
 // Late-reply grace: a probe unanswered for 4 smoothed round trips, clamped
@@ -192,9 +202,11 @@ func (e *engine) tick() {
 // heard handles traffic that arrived while the link was Stale.
 func (e *engine) heard() {
 	e.disarmLate()
-	if l := e.m.act.Last(); l.After(e.mark) {
+	l := e.m.act.Last()
+	if l.After(e.mark) {
 		e.mark = l
 	}
+	e.probeAnswered(l)
 	e.setLive(Up, 0)
 }
 
@@ -211,6 +223,7 @@ func (e *engine) reply(r result) {
 	if !r.want {
 		return
 	}
+	e.probeAnswered(r.end)
 	rtt := r.arrived.Sub(r.start)
 	if r.end.After(e.mark) {
 		e.mark = r.end

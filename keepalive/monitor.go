@@ -39,11 +39,20 @@ type DeadError struct {
 	Misses   int           // consecutive missed heartbeats
 	Silence  time.Duration // time since anything was last received
 	Settings Settings      // the settings in force
+	// Probe is set when an immediate probe (Monitor.Probe) found the link
+	// dead: what asked for it, e.g. "network changed". ProbeWait is how
+	// long that probe waited.
+	Probe     string
+	ProbeWait time.Duration
 }
 
 // Error describes the dead link, e.g. "heartbeat: 3 keepalives unanswered,
 // nothing received for 1m0s".
 func (e *DeadError) Error() string {
+	if e.Probe != "" {
+		return fmt.Sprintf("heartbeat: no reply within %s to a probe sent because the %s, nothing received for %s",
+			e.ProbeWait.Round(time.Millisecond), e.Probe, e.Silence.Round(time.Millisecond))
+	}
 	return fmt.Sprintf("heartbeat: %d keepalives unanswered, nothing received for %s", e.Misses, e.Silence.Round(time.Millisecond))
 }
 
@@ -61,6 +70,7 @@ type Monitor struct {
 
 	updates  chan Stats    // buffered 1: holds only the latest Stats
 	changed  chan struct{} // buffered 1: SetSettings stored new pending settings
+	probes   chan probeReq // buffered 1: the latest pending Probe
 	running  atomic.Bool   // Run has been called
 	finished chan struct{} // closed when Run returns
 	notify   func(Stats)   // set by Notify before Run: replaces publishing on updates
@@ -91,6 +101,7 @@ func NewMonitor(conn Requester, act *Activity, kill func(error), s Settings, clk
 		clk:      clk,
 		updates:  make(chan Stats, 1),
 		changed:  make(chan struct{}, 1),
+		probes:   make(chan probeReq, 1),
 		finished: make(chan struct{}),
 		stats:    Stats{Settings: s, Liveness: Up, Started: clk.Now()},
 		pending:  s,
@@ -186,6 +197,10 @@ func (m *Monitor) Run(ctx context.Context) error {
 			e.heard()
 		case <-m.changed:
 			e.apply()
+		case r := <-m.probes:
+			e.probe(r)
+		case <-e.probeC():
+			e.probeTick()
 		}
 		if e.dead != nil {
 			m.update(func(st *Stats) { st.Liveness = Dead })
