@@ -92,7 +92,7 @@ func (s *Session) serverAnswers(l *link) bool {
 // and it stays so until Reconnect asks for a new attempt.
 func (s *Session) fail(cause error) {
 	s.opts.Secrets.Forget()
-	s.setState(Failed, "", cause, func(st *Status) { st.NextAttempt = time.Time{} })
+	s.setState(Failed, "", cause, func(st *Status) { st.NextAttempt, st.DropCause = time.Time{}, ClassifyDrop(cause) })
 	s.logMark("failed: %v", cause)
 }
 

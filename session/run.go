@@ -56,6 +56,9 @@ func (s *Session) run() {
 	s.mu.Unlock()
 	for {
 		attempt++
+		if s.tookNetKick() {
+			f.backoff = 0 // the network the earlier attempts failed on has changed
+		}
 		reconnecting := !downSince.IsZero()
 		l, err := s.connect(reconnecting, attempt)
 		if err != nil {
@@ -86,6 +89,7 @@ func (s *Session) run() {
 			continue
 		}
 
+		s.clearNetKick()
 		upAt := s.clock.Now()
 		res := s.serve(l, downSince, upAt)
 		if res.exited {
@@ -107,10 +111,12 @@ func (s *Session) run() {
 		if res.up {
 			attempt = 0
 			downSince = s.clock.Now()
+			dc := ClassifyDrop(res.cause)
 			s.setState(Dropped, "", res.cause, func(st *Status) {
 				st.DownSince, st.Attempt, st.NextAttempt = downSince, 0, downSince
+				st.DropCause = dc
 			})
-			s.logMark("dropped: %v", res.cause)
+			s.logMark("dropped: %v%s", res.cause, dc.logSuffix())
 		} else if downSince.IsZero() {
 			downSince = s.clock.Now()
 		}
@@ -172,6 +178,8 @@ func (s *Session) wait(d time.Duration) bool {
 	case <-t.C():
 		return true
 	case <-s.retryNow:
+		return true
+	case <-s.netKick:
 		return true
 	case <-s.ctx.Done():
 		return false
@@ -407,7 +415,7 @@ func linkCause(l *link, err error) error {
 		return c
 	}
 	if err == nil {
-		return errors.New("connection closed by the server")
+		return errClosedByServer
 	}
-	return fmt.Errorf("connection lost: %w", err)
+	return lostWith(l, err)
 }

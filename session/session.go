@@ -117,6 +117,8 @@ type Session struct {
 	remoteName string        // the private tmux/screen session name; fixed for the session's life
 	plainOut   bool          // no remote terminal (RequestTTY no): output has bare LFs
 	retryNow   chan struct{} // buffered 1: "reconnect now" requests
+	netKick    chan struct{} // buffered 1: ProbeAll's "try now" to a session waiting to reconnect (probe.go)
+	netKicked  atomic.Bool   // set with netKick; the run loop resets its backoff
 	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
 	dials      *dialSlots    // the Manager's pacing of first connections; nil: none
 
