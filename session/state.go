@@ -83,10 +83,6 @@ type Status struct {
 	State       State
 	Stage       Stage     // while Connecting/Reconnecting
 	Cause       error     // why the last drop or failure happened; nil otherwise
-	// DropCause is the kind of the last drop or failure (silent link,
-	// reset, closed by the server, network changed …), kept while the
-	// session is down; CauseNone before any.
-	DropCause DropCause
 	Since       time.Time // when State was entered
 	Attempt     int       // reconnect attempt number while Reconnecting
 	NextAttempt time.Time // when the next reconnect attempt starts; zero if none is scheduled
@@ -105,6 +101,10 @@ type Status struct {
 	// screen); NoticeAt tells one notice from the next.
 	Notice   string
 	NoticeAt time.Time
+	// DropCause is the kind of the last drop or failure (silent link,
+	// reset, closed by the server, network changed …), kept while the
+	// session is down; CauseNone before any.
+	DropCause DropCause
 }
 
 // TunnelStatus is the state of one forward of a session.
