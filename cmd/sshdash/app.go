@@ -10,6 +10,7 @@ import (
 	"github.com/sshdash/sshdash/config"
 	"github.com/sshdash/sshdash/config/settings"
 	"github.com/sshdash/sshdash/keepalive"
+	"github.com/sshdash/sshdash/netwatch"
 	"github.com/sshdash/sshdash/session"
 	"github.com/sshdash/sshdash/ui/attach"
 )
@@ -35,6 +36,10 @@ type app struct {
 	closerOnce sync.Once  // creates allCloser
 	allCloser  *allCloser // closes every session once, on quit or exit (see closer)
 	recs       recordings // session recordings, closed on exit (record.go)
+
+	netWatcher  *netwatch.Watcher // network and suspend watcher (netwatch.go); nil: the OS's
+	netMu       sync.Mutex        // guards netWatching
+	netWatching bool              // watchNetwork has started the watcher
 }
 
 // newApp loads the ssh configuration and sshdash's settings. Problems in

@@ -53,6 +53,7 @@ func runConnect(args []string, e *env) int {
 	}
 	defer a.closeRecordings() // after the sessions have closed
 	defer a.closer().onExit()
+	defer a.watchNetwork()()
 	in, out := ttyFiles(e)
 	cols, rows := 80, 24
 	if in != nil {
