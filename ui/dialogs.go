@@ -130,6 +130,7 @@ func (m helpModel) body(w, h int) (body []string, rows int) {
 		body = append(body, strings.Split(b, "\n")...)
 	}
 	body = append(body, "")
+	body = append(body, wrap(st.Muted.Render(netHeaderHelp), max(min(avail, maxLineWidth(strings.Join(body, "\n"))), 10))...)
 	body = append(body, wrap(st.Muted.Render("Mouse: click a row to select it, click a tab to switch. esc closes."), max(avail, 10))...)
 	rows = max(h-6, 3)
 	if len(body) > rows {

@@ -20,6 +20,9 @@ func failureText(s session.Status) (headline string, detail []string, ok bool) {
 		return "", nil, false
 	}
 	head := stateIcon(s.State) + " " + s.State.String() + ": "
+	if c := dropCauseText(s); c != "" {
+		head = stateIcon(s.State) + " " + s.State.String() + " (" + c + "): "
+	}
 	var hk *session.HostKeyChangedError
 	if errors.As(s.Cause, &hk) {
 		return head + shortCause(hk), hostKeyChangedText(hk), true

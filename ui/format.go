@@ -72,7 +72,10 @@ func stateText(s session.Status, now time.Time, spin string) string {
 			spin = ""
 		}
 	case session.Dropped, session.Failed:
-		if s.Cause != nil {
+		if c := dropCauseText(s); c != "" && s.State == session.Dropped {
+			b.WriteString(": ")
+			b.WriteString(c)
+		} else if s.Cause != nil {
 			b.WriteString(": ")
 			b.WriteString(shortCause(s.Cause))
 		}

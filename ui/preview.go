@@ -71,6 +71,9 @@ func (m previewModel) View() []string {
 	if s.Reattach != "" {
 		extra = append(extra, "reattach "+s.Reattach)
 	}
+	if c := dropCauseText(s); c != "" && s.State == session.Reconnecting {
+		extra = append(extra, "dropped: "+c)
+	}
 	if s.TunnelOnly {
 		extra = append(extra, "tunnels only")
 	}

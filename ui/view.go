@@ -135,9 +135,10 @@ func (m Model) tabBar() string {
 		}
 		return strings.Join(parts, "  ")
 	}
-	right := summary(true)
+	net := netHeader(st, m.snapshot) // "3 of 3 hosts silent since …" (netheader.go)
+	right := net + summary(true)
 	if ansiWidth(right) > space {
-		right = summary(false) // icons and counts only; the table has the words
+		right = net + summary(false) // icons and counts only; the table has the words
 	}
 	if right == "" || ansiWidth(right) > space {
 		return fit(left, m.w)
