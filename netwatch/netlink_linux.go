@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"sync"
 
@@ -105,8 +104,8 @@ func (s *netlinkSource) read() {
 			s.send(Event{}) // unreadable, but a notification all the same
 		}
 		for _, m := range msgs {
-			if what, ok := describe(m); ok {
-				s.send(Event{What: what})
+			if what, index, ok := describe(m); ok {
+				s.send(Event{What: what, Interface: index})
 			}
 		}
 	}
@@ -128,10 +127,11 @@ func (s *netlinkSource) stop(err error) {
 	}
 }
 
-// describe names a notification, e.g. "address added on eth0"; ok is
-// false for messages that are not link, address or route changes.
-func describe(m message) (string, bool) {
-	var what string
+// describe names a notification, e.g. "address added", with the index of
+// the interface it is about (0: none or unknown); ok is false for
+// messages that are not link, address or route changes. The interface's
+// name is looked up later, once per burst (a lookup is a netlink dump).
+func describe(m message) (what string, index int, ok bool) {
 	switch m.typ {
 	case unix.RTM_NEWLINK:
 		what = "link changed"
@@ -146,35 +146,20 @@ func describe(m message) (string, bool) {
 	case unix.RTM_DELROUTE:
 		what = "route removed"
 	default:
-		return "", false
+		return "", 0, false
 	}
-	if name := ifName(m); name != "" {
-		what += " on " + name
-	}
-	return what, true
-}
-
-// ifName is the interface a link or address message is about, if known.
-func ifName(m message) string {
-	var idx int
+	// ifinfomsg and ifaddrmsg both hold the interface index at bytes 4–7.
 	switch m.typ {
 	case unix.RTM_NEWLINK, unix.RTM_DELLINK:
-		if len(m.data) < unix.SizeofIfInfomsg {
-			return ""
+		if len(m.data) >= unix.SizeofIfInfomsg {
+			index = int(int32(binary.NativeEndian.Uint32(m.data[4:8])))
 		}
-		idx = int(int32(binary.NativeEndian.Uint32(m.data[4:8])))
 	case unix.RTM_NEWADDR, unix.RTM_DELADDR:
-		if len(m.data) < unix.SizeofIfAddrmsg {
-			return ""
+		if len(m.data) >= unix.SizeofIfAddrmsg {
+			index = int(binary.NativeEndian.Uint32(m.data[4:8]))
 		}
-		idx = int(binary.NativeEndian.Uint32(m.data[4:8]))
-	default:
-		return ""
 	}
-	if ifi, err := net.InterfaceByIndex(idx); err == nil {
-		return ifi.Name
-	}
-	return fmt.Sprintf("interface %d", idx)
+	return what, index, true
 }
 
 // message is one netlink message: its type and payload.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,6 +86,9 @@ func TestNetlinkSeesAddressChange(t *testing.T) {
 	ip(t, "-n", ns, "link", "add", "sdnw0", "type", "veth", "peer", "name", "sdnw1")
 	ip(t, "-n", ns, "link", "set", "sdnw0", "up")
 
+	idx := ifIndex(t, ns, "sdnw0")
+	raw := openIn(t, ns)
+	defer raw.Close()
 	src := openIn(t, ns)
 	w := netwatch.New(netwatch.Options{Source: src})
 	changes := make(chan netwatch.Change, 16)
@@ -107,6 +111,20 @@ func TestNetlinkSeesAddressChange(t *testing.T) {
 	case <-time.After(300 * time.Millisecond):
 	}
 	ip(t, "-n", ns, "addr", "add", "198.18.99.1/24", "dev", "sdnw0")
+	// The raw source names the message and the interface by its index in
+	// the namespace (the watcher looks the name up in its own, which for
+	// this test is another one).
+	for found := false; !found; {
+		select {
+		case ev, ok := <-raw.Events():
+			if !ok {
+				t.Fatalf("the raw source stopped: %v", raw.Err())
+			}
+			found = ev.What == "address added" && ev.Interface == idx
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no \"address added\" event for interface %d", idx)
+		}
+	}
 	select {
 	case c := <-changes:
 		if c.Kind != netwatch.NetworkChanged || !strings.Contains(c.First, "added") {
@@ -123,4 +141,18 @@ func TestNetlinkSeesAddressChange(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("removing the interface was not reported")
 	}
+}
+
+// ifIndex is the index of interface name in namespace ns.
+func ifIndex(t *testing.T, ns, name string) int {
+	t.Helper()
+	out, err := exec.Command("ip", "-n", ns, "-o", "link", "show", name).Output()
+	if err != nil {
+		t.Fatalf("ip -n %s link show %s: %v", ns, name, err)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(out), ":", 2)[0]))
+	if err != nil {
+		t.Fatalf("index of %s in %q: %v", name, out, err)
+	}
+	return n
 }

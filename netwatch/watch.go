@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/sshdash/sshdash/keepalive"
@@ -55,7 +56,24 @@ func (c Change) String() string {
 
 // Event is one raw network event of a Source.
 type Event struct {
-	What string // e.g. "address added on eth0"; "" when unknown
+	What      string // e.g. "address added"; "" when unknown
+	Interface int    // the index of the interface it is about; 0: none or unknown
+}
+
+// String is ev in words, e.g. "address added on eth0".
+func (ev Event) String() string {
+	what := ev.What
+	if what == "" {
+		what = "link, address or route changed"
+	}
+	if ev.Interface > 0 {
+		if ifi, err := net.InterfaceByIndex(ev.Interface); err == nil {
+			what += " on " + ifi.Name
+		} else {
+			what += fmt.Sprintf(" on interface %d", ev.Interface)
+		}
+	}
+	return what
 }
 
 // Source delivers raw network events.
@@ -204,10 +222,7 @@ func (w *Watcher) Run(ctx context.Context, notify func(Change)) error {
 			}
 			now := clk.Now()
 			if !inBurst {
-				inBurst, burstAt, count, first = true, now, 0, ev.What
-				if first == "" {
-					first = "link, address or route"
-				}
+				inBurst, burstAt, count, first = true, now, 0, ev.String()
 			}
 			count++
 			d := min(w.o.Quiet, burstAt.Add(w.o.MaxDelay).Sub(now))
