@@ -92,6 +92,14 @@ func TestHeaderSaysNetworkAndCause(t *testing.T) {
 	if !strings.Contains(screen, "dropped: network changed") {
 		t.Errorf("the table does not say why the sessions dropped:\n%s", screen)
 	}
+	if !strings.Contains(screen, "dropped (network changed): heartbeat: no reply") {
+		t.Errorf("the preview does not give the cause with the error:\n%s", screen)
+	}
+	// Reconnecting, the preview still says what it dropped from.
+	d.send(f.setState(1, session.Reconnecting, errors.New("dial tcp: i/o timeout")))
+	if screen := ansi.Strip(d.m.render()); !strings.Contains(screen, "· dropped: network changed") {
+		t.Errorf("the preview of a reconnecting session does not say why it dropped:\n%s", screen)
+	}
 	for i := 1; i <= 3; i++ {
 		ev := f.setState(i, session.Up, nil)
 		d.send(ev)
