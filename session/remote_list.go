@@ -186,3 +186,7 @@ func remoteNameFor(opts Options) string {
 	}
 	return newRemoteName()
 }
+
+// RemoteName is the name of the session's private tmux or screen session
+// on the server (what RemoteSession.Name lists); fixed for its life.
+func (s *Session) RemoteName() string { return s.remoteName }

@@ -14,6 +14,9 @@ import (
 
 // handleAction acts on the messages screens and the backend send.
 func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.detachedAction(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	// From the hosts pane.
 	case connectMsg:
