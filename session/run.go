@@ -111,6 +111,10 @@ func (s *Session) run() {
 				st.DownSince, st.Attempt, st.NextAttempt = downSince, 0, downSince
 			})
 			s.logMark("dropped: %v", res.cause)
+			if s.endsOnDrop(res.cause) {
+				s.fail(&NoTTYDropError{Alias: s.opts.Alias, Err: res.cause})
+				return
+			}
 		} else if downSince.IsZero() {
 			downSince = s.clock.Now()
 		}
