@@ -21,7 +21,7 @@ func TestParseRemoteList(t *testing.T) {
 		"T|not-ours|1|0||||||sh",
 		"S|sshdash-sd-dddddddddddd|Detached",
 		"S|something-else|Attached",
-		"S|sshdash-foo|Detached|",             // a user's own screen session
+		"S|sshdash-foo|Detached|",              // a user's own screen session
 		"S|sshdash-sd-0123456789ab|Detached|n", // named like sshdash's, not its wrapper
 		"S|sshdash-sd-ABCDEFABCDEF|Detached|",  // not sshdash's name format
 		"garbage\x1b[31m",
