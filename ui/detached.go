@@ -101,7 +101,7 @@ type detachedUI struct {
 	alias  string // the dialog's host
 	cursor int
 	note   string // the dialog's last result line (a failed close …)
-	rested string // the host the cursor last rested on (a fetch was considered)
+	rested string // the host under the cursor when last looked (its rest timer is set)
 }
 
 func newDetachedUI(b Backend) detachedUI {
@@ -194,18 +194,14 @@ func (m Model) waitDetachedNews() tea.Cmd {
 // syncDetachedMarks gives the hosts pane the current counts.
 func (m *Model) syncDetachedMarks() { m.hosts.detached = m.det.counts() }
 
-// watchDetachedCursor schedules a fetch for the host the cursor is on once
-// it rests there (only when the user moved it: nothing is fetched at
-// start).
+// watchDetachedCursor schedules a fetch for the host under the cursor
+// once it rests there: one host at a time, never every host at start nor
+// each host the cursor passes.
 func (m *Model) watchDetachedCursor() tea.Cmd {
 	if m.det.be == nil {
 		return nil
 	}
 	alias := m.hosts.cursorAlias()
-	if m.det.rested == "" {
-		m.det.rested = alias // the start position: not a choice of the user
-		return nil
-	}
 	if alias == "" || alias == m.det.rested {
 		return nil
 	}

@@ -193,30 +193,35 @@ func TestDetachedCloseFails(t *testing.T) {
 	}
 }
 
-// Nothing is fetched at start: only once the cursor rests on a host (not
-// on the way past it), or from a session's own first connection (news),
-// and a known host is not fetched again.
+// Only the host under the cursor is fetched, once the cursor rests there
+// (not the hosts it passes, not every host at start), or a host is known
+// from a session's own first connection (news); a known host is not
+// fetched again.
 func TestDetachedFetchedLazily(t *testing.T) {
 	f := newDetachedFake()
 	f.lists["web2"] = []session.RemoteSession{remote("sd-aaaaaaaaaaaa", "tmux", "vim", time.Minute)}
 	d := newDetachedDriver(t, f)
 	timers := d.timers
 	if got := f.calledList(); len(got) != 0 {
-		t.Fatalf("fetched at start: %v", got)
+		t.Fatalf("fetched before the cursor rested: %v", got)
+	}
+	d.send(detachedRestMsg{alias: "web1"}) // the start position rested
+	if got := f.calledList(); len(got) != 1 || got[0] != "web1" {
+		t.Fatalf("ListDetached calls %v, want [web1]", got)
 	}
 	d.keys("down", "down") // web2, then db-primary
 	if d.timers != timers+2 {
 		t.Fatalf("%d rest timers for 2 moves", d.timers-timers)
 	}
 	d.send(detachedRestMsg{alias: "web2"}) // the cursor has moved on
-	if got := f.calledList(); len(got) != 0 {
+	if got := f.calledList(); len(got) != 1 {
 		t.Fatalf("fetched a host the cursor only passed: %v", got)
 	}
 	d.keys("up")
 	d.send(detachedRestMsg{alias: "web2"})
 	d.send(detachedRestMsg{alias: "web2"})
-	if got := f.calledList(); len(got) != 1 || got[0] != "web2" {
-		t.Fatalf("ListDetached calls %v, want [web2]", got)
+	if got := f.calledList(); len(got) != 2 || got[1] != "web2" {
+		t.Fatalf("ListDetached calls %v, want [web1 web2]", got)
 	}
 	d.mustSee("1 detached")
 	// News from a session's first connection marks its host.
@@ -226,7 +231,7 @@ func TestDetachedFetchedLazily(t *testing.T) {
 	f.dmu.Unlock()
 	d.send(detachedNewsMsg{})
 	d.mustSee("2 detached")
-	if got := f.calledList(); len(got) != 1 {
+	if got := f.calledList(); len(got) != 2 {
 		t.Fatalf("news made a fetch: %v", got)
 	}
 }
