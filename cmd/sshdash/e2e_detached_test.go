@@ -191,4 +191,3 @@ func processAlive(pid string) bool {
 	f := strings.Fields(string(st))
 	return len(f) < 3 || f[2] != "Z"
 }
-
