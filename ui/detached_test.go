@@ -115,10 +115,17 @@ func TestDetachedListResumeClose(t *testing.T) {
 		remote("sd-bbbbbbbbbbbb", "screen", "", 3*time.Hour),
 		attached,
 	}
+	f.lists["web1"][0].Client, f.lists["web1"][0].Mine = "me@laptop", true
+	f.lists["web1"][1].Client = "ops@desk\x1b[31m" // another machine's; a hostile name is shown inert
 	d := newDetachedDriver(t, f)
 	d.mustNotSee("detached")
 	d.keys("R")
-	d.mustSee("Detached sessions on web1", "sd-aaaaaaaaaaaa", "vim", "5m00s ago", "sd-bbbbbbbbbbbb", "screen", "3h00m ago", "1h00m")
+	d.mustSee("Detached sessions on web1", "sd-aaaaaaaaaaaa", "vim", "5m00s ago", "sd-bbbbbbbbbbbb", "screen", "3h00m ago", "1h00m", "from ops@desk")
+	d.mustNotSee("me@laptop")
+	if strings.Contains(d.m.View().Content, "\x1b[31m") {
+		t.Fatal("a name from the server reached the terminal as an escape sequence")
+	}
+	d.mustSee(`ops@desk\033[31m`)
 	d.mustNotSee("sd-cccccccccccc")
 	if got := f.calledList(); len(got) != 1 || got[0] != "web1" {
 		t.Fatalf("ListDetached calls %v, want [web1]", got)

@@ -65,8 +65,8 @@ func (m Model) detachedView() []string {
 	return modalBox(st, "Detached sessions on "+d.alias, body, w)
 }
 
-// detachedRow is one session of the list: name, kind, age, last used and
-// the program in it.
+// detachedRow is one session of the list: name, kind, age, last used, the
+// program in it and, when another machine opened it, which.
 func detachedRow(r session.RemoteSession, now time.Time) string {
 	age, last := "-", "-"
 	if !r.Created.IsZero() {
@@ -82,5 +82,16 @@ func detachedRow(r session.RemoteSession, now time.Time) string {
 	if cmd == "" {
 		cmd = "-"
 	}
-	return strings.TrimRight(fmt.Sprintf("%-15s %-6s %-9s %-11s %s", r.Name, r.Kind, age, last, oneLine(cmd)), " ")
+	cmd = inert(cmd)
+	if !r.Mine && r.Client != "" {
+		cmd += " · from " + inert(r.Client)
+	}
+	return strings.TrimRight(fmt.Sprintf("%-15s %-6s %-9s %-11s %s", inert(r.Name), inert(r.Kind), age, last, cmd), " ")
+}
+
+// inert makes text the server reported (names, commands, user@machine)
+// safe to draw: one line, control characters shown as octal escapes
+// (session.VisBanner), so it cannot move the cursor or change colours.
+func inert(s string) string {
+	return oneLine(session.VisBanner(s))
 }
