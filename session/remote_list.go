@@ -38,15 +38,39 @@ func (r RemoteSession) Resumable() bool { return !r.Attached && !r.Ended }
 // fields separated by "|" (tmux prints a tab in -F as "_"; the command,
 // which may hold a "|", is last):
 // tmux sessions of the private server with their user options (see the
-// wrapper), and screen sessions named sshdash-*. A missing tmux, a server
-// not running and a missing screen print nothing.
+// wrapper), and screen sessions named sshdash-sd-*, each with whether its
+// SCREEN process runs sshdash's wrapper (y or n; "" where /proc cannot
+// tell), so that a user's own screen session of such a name is not taken
+// for one of sshdash's (see ownScreen). A missing tmux, a server not
+// running and a missing screen print nothing.
 func listScript() string {
 	f := strings.Join([]string{"T", "#{session_name}", "#{session_created}", "#{session_attached}",
 		"#{@sdalias}", "#{@sdclient}", "#{@sdcreated}", "#{@sdlast}", "#{@sdexit}", "#{pane_current_command}"}, "|")
 	return "mode=auto\nset -f\n" + findBody + "\n" +
 		"printf 'N|%s\\n' \"$(date +%s 2>/dev/null)\"\n" +
 		`if [ -n "$t" ]; then "$t" -L sshdash -f /dev/null ls -F ` + shellQuote(f) + " </dev/null 2>/dev/null; fi\n" +
-		`if [ -n "$sc" ]; then "$sc" -ls </dev/null 2>/dev/null | sed -n 's/^[[:space:]]*[0-9]*\.\(sshdash-[^[:space:]]*\).*(\([A-Za-z]*\)).*/S|\1|\2/p'; fi` + "\ntrue\n"
+		`if [ -n "$sc" ]; then "$sc" -ls </dev/null 2>/dev/null | sed -n 's/^[[:space:]]*\([0-9][0-9]*\)\.\(sshdash-sd-[^[:space:]]*\).*(\([A-Za-z]*\)).*/\1 \2 \3/p' | while read -r p s a; do ` +
+		`w=; if [ -r "/proc/$p/cmdline" ]; then if tr '\000' ' ' <"/proc/$p/cmdline" | grep -q ` + shellQuote(screenMark) + `; then w=y; else w=n; fi; fi; ` +
+		`printf 'S|%s|%s|%s\n' "$s" "$a" "$w"; done; fi` + "\ntrue\n"
+}
+
+// screenMark is a piece of the wrapper's screen window command (see
+// screenInner) found in the command line of a SCREEN process that
+// sshdash's wrapper started, and in no other's.
+const screenMark = `title "sdexit`
+
+// ownScreen reports whether a screen session (its name and, when the list
+// could tell, whether its process runs the wrapper) is one of sshdash's:
+// its name is sshdash-sd-<12 hex digits>, as sshdash names them at
+// random, and its SCREEN process, where /proc shows it, runs the wrapper.
+// A user's "screen -S sshdash-foo", or one given a name of that form by
+// hand, is not.
+func ownScreen(name string, wrapper []string) bool {
+	h, ok := strings.CutPrefix(name, "sshdash-sd-")
+	if !ok || len(h) != 12 || strings.Trim(h, "0123456789abcdef") != "" {
+		return false
+	}
+	return len(wrapper) == 0 || wrapper[0] != "n"
 }
 
 // listRemote runs listScript over client (one exec channel, no terminal)
@@ -107,7 +131,7 @@ func parseRemoteList(out string, now time.Time, mine string) []RemoteSession {
 				last = created
 			}
 			list = append(list, withTimes(r, created, last))
-		case f[0] == "S" && len(f) == 3 && strings.HasPrefix(f[1], "sshdash-sd-"):
+		case f[0] == "S" && len(f) >= 3 && ownScreen(f[1], f[3:]):
 			list = append(list, RemoteSession{Name: strings.TrimPrefix(f[1], "sshdash-"), Kind: "screen",
 				Attached: strings.EqualFold(f[2], "Attached")})
 		}
@@ -186,3 +210,7 @@ func remoteNameFor(opts Options) string {
 	}
 	return newRemoteName()
 }
+
+// RemoteName is the name of the session's private tmux or screen session
+// on the server (what RemoteSession.Name lists); fixed for its life.
+func (s *Session) RemoteName() string { return s.remoteName }

@@ -21,6 +21,9 @@ func TestParseRemoteList(t *testing.T) {
 		"T|not-ours|1|0||||||sh",
 		"S|sshdash-sd-dddddddddddd|Detached",
 		"S|something-else|Attached",
+		"S|sshdash-foo|Detached|",              // a user's own screen session
+		"S|sshdash-sd-0123456789ab|Detached|n", // named like sshdash's, not its wrapper
+		"S|sshdash-sd-ABCDEFABCDEF|Detached|",  // not sshdash's name format
 		"garbage\x1b[31m",
 		"",
 	}, "\n")
@@ -53,3 +56,27 @@ func TestParseRemoteList(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// ownScreen: sshdash's name format, and the wrapper in the SCREEN
+// process's command line where the list could read it (the real screen
+// case is TestSSHDListSkipsStrayScreen).
+func TestOwnScreen(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		w    []string
+		want bool
+	}{
+		{"sshdash-sd-0123456789ab", []string{"y"}, true},
+		{"sshdash-sd-0123456789ab", []string{""}, true}, // no /proc: the name decides
+		{"sshdash-sd-0123456789ab", nil, true},
+		{"sshdash-sd-0123456789ab", []string{"n"}, false},
+		{"sshdash-foo", []string{"y"}, false},
+		{"sshdash-sd-0123456789a", []string{"y"}, false},
+		{"sshdash-sd-0123456789abc", []string{"y"}, false},
+		{"sshdash-sd-0123456789aG", nil, false},
+	} {
+		if got := ownScreen(c.name, c.w); got != c.want {
+			t.Errorf("ownScreen(%q, %q) = %v, want %v", c.name, c.w, got, c.want)
+		}
+	}
+}

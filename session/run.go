@@ -117,6 +117,10 @@ func (s *Session) run() {
 				st.DropCause = dc
 			})
 			s.logMark("dropped: %v%s", res.cause, dc.logSuffix())
+			if s.endsOnDrop(res.cause) {
+				s.fail(&NoTTYDropError{Alias: s.opts.Alias, Err: res.cause})
+				return
+			}
 		} else if downSince.IsZero() {
 			downSince = s.clock.Now()
 		}

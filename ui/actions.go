@@ -14,6 +14,9 @@ import (
 
 // handleAction acts on the messages screens and the backend send.
 func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.detachedAction(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	// From the hosts pane.
 	case connectMsg:
@@ -224,7 +227,7 @@ func (m *Model) requestQuit() tea.Cmd {
 	if n > 1 {
 		q = fmt.Sprintf("Close %d open sessions and quit?", n)
 	}
-	m.openConfirm(q, "y: their remote shells are ended. l: quit and leave them running on the servers, to resume later (sshdash connect --resume HOST).", quitMsg{})
+	m.openConfirm(q, "y: their remote shells are ended. l: quit and leave them running on the servers, to resume later (R on the host in the dashboard, or sshdash connect --resume HOST).", quitMsg{})
 	m.confirm.alt, m.confirm.altLabel = quitLeaveMsg{}, "Leave running"
 	return nil
 }

@@ -45,6 +45,9 @@ type hostsModel struct {
 	offset int        // first visible line of the list
 	marked map[string]bool
 	live   map[string]session.State // alias → state of its newest session
+	// detached is how many detached sessions each host's server is
+	// known to have (the row's marker); hosts with none are missing.
+	detached map[string]int
 
 	w, h    int
 	focused bool
@@ -286,6 +289,10 @@ func (m hostsModel) Update(msg tea.Msg) (hostsModel, tea.Cmd) {
 	case key.Matches(kp, k.Edit):
 		if h, ok := m.current(); ok {
 			return m, emit(editHostMsg{alias: h.Alias})
+		}
+	case key.Matches(kp, k.Detached):
+		if h, ok := m.current(); ok {
+			return m, emit(detachedOpenMsg{alias: h.Alias})
 		}
 	}
 	return m, nil

@@ -72,7 +72,7 @@ func (m hostsModel) content() []string {
 // and proxy columns, then shrinking the target and alias, as needed.
 func (m hostsModel) columns(inner int) (aw, tw, jw, hw int) {
 	aw, tw, jw, hw = m.aliasW, m.targetW, m.jumpW, m.hbW
-	const prefix = 5
+	prefix := 5 + m.detachedW()
 	total := func() int {
 		t := prefix + aw + 2 + tw
 		if jw > 0 {
@@ -160,10 +160,27 @@ func (m hostsModel) row(i, inner, aw, tw, jw, hw int) string {
 			b.WriteString(st.Muted.Render(fit(hb, hw)))
 		}
 	}
+	if mark := detachedMark(m.detached[h.Alias]); mark != "" {
+		b.WriteString("  ")
+		if selected {
+			b.WriteString(mark)
+		} else {
+			b.WriteString(st.StateNeedsYou.Render(mark))
+		}
+	}
 	if selected {
 		return st.Selected.Render(fit(b.String(), inner))
 	}
 	return b.String()
+}
+
+// detachedW is the width the rows' detached markers take: none until a
+// host is known to have detached sessions.
+func (m hostsModel) detachedW() int {
+	if len(m.detached) == 0 {
+		return 0
+	}
+	return len("  99 detached")
 }
 
 // hostDetails is the one-line description of a host under the list.

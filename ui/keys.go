@@ -27,6 +27,7 @@ type KeyMap struct {
 	OpenTunnels  key.Binding // open the marked (or current) hosts for their tunnels only
 	Filter       key.Binding // start fuzzy filtering
 	GroupBy      key.Binding // group the list by tag or by file
+	Detached     key.Binding // list the host's detached sessions (resume, close)
 	ClearFilter  key.Binding // leave / clear the filter
 
 	// Sessions pane
@@ -66,7 +67,8 @@ type KeyMap struct {
 //	Hosts:    enter connect and attach · space mark and move down · * mark (or
 //	          unmark) every host shown · o open marked in list order in the
 //	          background · / filter (esc clears; tag:x or #x: hosts tagged x)
-//	          · # group by tag or by file · e heartbeat settings
+//	          · # group by tag or by file · R detached sessions on the server
+//	          (enter resume, x close) · e heartbeat settings
 //	Sessions: enter attach · r reconnect now (asks without reattach) · x or .
 //	          close (asks) · l event log · [ scroll the preview (pgup/pgdown,
 //	          ↑/↓, g/G; the mouse wheel over it too) · e heartbeat settings
@@ -91,6 +93,7 @@ func DefaultKeyMap() KeyMap {
 		OpenTunnels:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tunnels only")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		GroupBy:      key.NewBinding(key.WithKeys("#"), key.WithHelp("#", "group by tag/file")),
+		Detached:     key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "detached sessions")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 
 		Attach:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "attach")),
@@ -125,7 +128,7 @@ func (k KeyMap) ShortHelp() []key.Binding { return k.hostsHints() }
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
-		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter, k.GroupBy},
+		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter, k.GroupBy, k.Detached},
 		{k.Attach, k.Reconnect, k.Close, k.Log, k.Scrollback},
 		{k.Edit, k.Errors, k.Help, k.Quit, k.Back},
 	}

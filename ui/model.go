@@ -92,6 +92,7 @@ type Model struct {
 	prompts  promptModel
 	confirm  confirmModel
 	helpv    helpModel
+	det      detachedUI // sessions left running on the servers (R)
 
 	logOpen      bool
 	settingsOpen bool
@@ -167,6 +168,7 @@ func New(opts Options) Model {
 	m.logv = newLogModel(sh)
 	m.prompts = newPromptModel(sh)
 	m.helpv = newHelpModel(sh)
+	m.det = newDetachedUI(opts.Backend)
 	m.snapshot = opts.Backend.Sessions()
 	m.sessions.setRows(m.snapshot)
 	m.hosts.setLive(m.snapshot)
@@ -189,7 +191,7 @@ func Run(ctx context.Context, opts Options) error {
 // Init asks the terminal for its background colour (for adaptive themes)
 // and starts listening for session events.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent(), m.waitDetachedNews()}
 	cmds = append(cmds, m.initTimers...)
 	return tea.Batch(cmds...)
 }
@@ -216,6 +218,9 @@ type (
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	nm, cmd, changed := m.update(msg)
+	if c := nm.watchDetachedCursor(); c != nil {
+		cmd = tea.Batch(cmd, c)
+	}
 	if changed {
 		nm.cache.seq++
 		nm.rev = nm.cache.seq

@@ -13,6 +13,8 @@ func (m Model) activeModal() string {
 	switch {
 	case m.confirmOpen:
 		return "confirm"
+	case m.det.open:
+		return "detached"
 	case m.settingsOpen:
 		return "settings"
 	case m.prompts.active():
@@ -50,6 +52,8 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.settings, cmd = m.settings.Update(kp)
 		return cmd
+	case "detached":
+		return m.detachedKey(kp)
 	case "prompt":
 		var cmd tea.Cmd
 		m.prompts, cmd = m.prompts.Update(kp)

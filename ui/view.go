@@ -71,6 +71,8 @@ func (m Model) render() string {
 		modal = m.confirm.View()
 	case "settings":
 		modal = m.settings.View()
+	case "detached":
+		modal = m.detachedView()
 	case "prompt":
 		modal = m.prompts.View()
 	case "help":
@@ -185,6 +187,8 @@ func (m Model) hintBar() string {
 		bs = []key.Binding{k.Save, k.Cancel, withHelp(k.Submit, "next field"), k.Left, k.Right}
 	case "prompt":
 		bs = m.prompts.hints()
+	case "detached":
+		bs = m.detachedHints()
 	case "help":
 		bs = []key.Binding{withHelp(k.Back, "close")}
 		if body, rows := m.helpv.body(m.w, m.h); len(body) > rows {

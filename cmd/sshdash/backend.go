@@ -28,10 +28,11 @@ type backend struct {
 	tty      *os.File   // the terminal attach takes over; nil without one
 	prefix   byte
 	statusOn bool
+	news     *detachedNews // host lists found by sessions' first connections
 }
 
 func newBackend(a *app) *backend {
-	b := &backend{a: a, warnings: a.warnings, prefix: a.prefix(), statusOn: a.settings.StatusBar()}
+	b := &backend{a: a, warnings: a.warnings, prefix: a.prefix(), statusOn: a.settings.StatusBar(), news: newDetachedNews()}
 	b.tty, _ = ttyFiles(a.e)
 	b.hosts = hostsOf(a)
 	return b
@@ -86,6 +87,12 @@ func (b *backend) Open(alias string, background bool) tea.Cmd {
 func (b *backend) OpenTunnels(alias string) tea.Cmd { return b.open(alias, true, true) }
 
 func (b *backend) open(alias string, background, tunnelOnly bool) tea.Cmd {
+	return b.openSession(alias, background, tunnelOnly, "")
+}
+
+// openSession opens a session to alias; resume, when set, is the detached
+// remote session it attaches to instead of a new shell.
+func (b *backend) openSession(alias string, background, tunnelOnly bool, resume string) tea.Cmd {
 	return func() tea.Msg {
 		p, err := b.a.opener.Plan(alias)
 		if err != nil {
@@ -93,6 +100,10 @@ func (b *backend) open(alias string, background, tunnelOnly bool) tea.Cmd {
 		}
 		cols, rows := b.size()
 		opts := b.a.opener.Options(p, tunnelOnly, cols, rows)
+		opts.ResumeName = resume
+		if !tunnelOnly {
+			opts.OnRemoteSessions = b.onRemoteSessions(alias)
+		}
 		if err := b.a.startRecording(&opts, alias, ""); err != nil {
 			b.a.log.Warn(err.Error()) // the session opens unrecorded
 		}
