@@ -14,6 +14,9 @@ import (
 
 // handleAction acts on the messages screens and the backend send.
 func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.handleWatchMsg(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	// From the hosts pane.
 	case connectMsg:
@@ -111,6 +114,7 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		}
 		m.logv.open(s.ID, s.Alias, m.backend.Log(s.ID))
 		m.logOpen = true
+		m.seen(s.ID)
 		m.resize()
 		return nil
 

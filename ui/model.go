@@ -92,6 +92,7 @@ type Model struct {
 	prompts  promptModel
 	confirm  confirmModel
 	helpv    helpModel
+	watch    watchState // watcher alerts and the watch form (watch.go)
 
 	logOpen      bool
 	settingsOpen bool
@@ -167,6 +168,8 @@ func New(opts Options) Model {
 	m.logv = newLogModel(sh)
 	m.prompts = newPromptModel(sh)
 	m.helpv = newHelpModel(sh)
+	m.watch = newWatchState(opts.Backend)
+	m.sessions.marks = m.watch.marks
 	m.snapshot = opts.Backend.Sessions()
 	m.sessions.setRows(m.snapshot)
 	m.hosts.setLive(m.snapshot)
@@ -189,7 +192,7 @@ func Run(ctx context.Context, opts Options) error {
 // Init asks the terminal for its background colour (for adaptive themes)
 // and starts listening for session events.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent(), m.waitAlert()}
 	cmds = append(cmds, m.initTimers...)
 	return tea.Batch(cmds...)
 }

@@ -73,6 +73,8 @@ func (m Model) render() string {
 		modal = m.settings.View()
 	case "prompt":
 		modal = m.prompts.View()
+	case "watch":
+		modal = m.watchFormView()
 	case "help":
 		modal = m.helpv.View(m.w, m.h)
 	case "errors":
@@ -184,6 +186,8 @@ func (m Model) hintBar() string {
 		bs = []key.Binding{k.Save, k.Cancel, withHelp(k.Submit, "next field"), k.Left, k.Right}
 	case "prompt":
 		bs = m.prompts.hints()
+	case "watch":
+		bs = []key.Binding{withHelp(k.Submit, "save"), k.Cancel, withHelp(k.NextField, "next"), withHelp(k.Right, "toggle")}
 	case "help":
 		bs = []key.Binding{withHelp(k.Back, "close")}
 		if body, rows := m.helpv.body(m.w, m.h); len(body) > rows {

@@ -35,6 +35,7 @@ type app struct {
 	closerOnce sync.Once  // creates allCloser
 	allCloser  *allCloser // closes every session once, on quit or exit (see closer)
 	recs       recordings // session recordings, closed on exit (record.go)
+	watches    watchers   // per-session watchers and their alerts (watch.go)
 }
 
 // newApp loads the ssh configuration and sshdash's settings. Problems in
