@@ -63,7 +63,22 @@ func (s *lineSplitter) text(c byte) {
 // feed splits p, calling emit for each complete line (the slice is valid
 // only during the call).
 func (s *lineSplitter) feed(p []byte, emit func(line []byte)) {
-	for _, c := range p {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if s.state == stGround && c >= 0x20 && c != 0x7f {
+			// A run of text is taken at once.
+			j := i + 1
+			for j < len(p) && p[j] >= 0x20 && p[j] != 0x7f {
+				j++
+			}
+			if !s.skip {
+				if room := maxLine - len(s.line); room > 0 {
+					s.line = append(s.line, p[i:min(j, i+room)]...)
+				}
+			}
+			i = j - 1
+			continue
+		}
 		switch s.state {
 		case stGround:
 			switch {

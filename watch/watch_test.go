@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -335,4 +336,43 @@ func TestCloseIsIdempotentAndStopsTheGoroutine(t *testing.T) {
 	w.Output([]byte("x\n")) // after Close: no goroutine, never blocks
 	w.Up()
 	w.Exited(1)
+}
+
+// The prefilter never changes the regexp's verdict: the literals it
+// requires are right, and patterns it cannot read are left to the regexp.
+func TestMatcherPrefilter(t *testing.T) {
+	for _, tc := range []struct {
+		re   string
+		need string // the literals, joined by |; "" none
+		yes  []string
+		no   []string
+	}{
+		{"ERROR|panic", "ERROR|panic", []string{"an ERROR here", "panic: x"}, []string{"error", "Panic"}},
+		{"^DEPLOY-42$", "DEPLOY-42", []string{"DEPLOY-42"}, []string{"xDEPLOY-42", "DEPLOY-4"}},
+		{"DEPLOY-(DONE|FAIL)ED", "DEPLOY-", []string{"DEPLOY-DONEED"}, []string{"DEPLOY-DONE"}},
+		{"(?i)error", "", []string{"ErRoR"}, []string{"err"}},
+		{"a*", "", []string{"", "b"}, nil},
+		{"x[0-9]+y", "x", []string{"x12y"}, []string{"xy", "x1"}},
+		{"(ab)+c|d{2,}", "ab|d", []string{"ababc", "ddd"}, []string{"ab", "d"}},
+		{`\d+ errors?`, " error", []string{"3 errors"}, []string{"errors"}},
+	} {
+		m := newMatcher(regexp.MustCompile(tc.re))
+		var got []string
+		for _, l := range m.need {
+			got = append(got, string(l))
+		}
+		if strings.Join(got, "|") != tc.need {
+			t.Errorf("%s: literals %q, want %q", tc.re, got, tc.need)
+		}
+		for _, s := range tc.yes {
+			if !m.match([]byte(s)) {
+				t.Errorf("%s does not match %q", tc.re, s)
+			}
+		}
+		for _, s := range tc.no {
+			if m.match([]byte(s)) {
+				t.Errorf("%s matches %q", tc.re, s)
+			}
+		}
+	}
 }

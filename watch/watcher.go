@@ -239,6 +239,7 @@ type loop struct {
 	split lineSplitter
 	buf   []byte
 	spec  Spec
+	match *matcher // for spec.Match
 
 	silence      keepalive.Timer
 	silenceArmed bool
@@ -299,6 +300,9 @@ func (l *loop) read() {
 	w.lost, w.activity, w.changed = false, false, false
 	l.spec = w.spec
 	w.mu.Unlock()
+	if l.match == nil || l.match.re != l.spec.Match {
+		l.match = newMatcher(l.spec.Match)
+	}
 
 	if changed && l.spec.Silence <= 0 && l.silenceArmed {
 		l.silence.Stop()
@@ -334,8 +338,7 @@ func (l *loop) silent() {
 
 // line evaluates one complete line against the match watcher.
 func (l *loop) line(b []byte) {
-	re := l.spec.Match
-	if re == nil || !re.Match(b) {
+	if !l.match.match(b) {
 		return
 	}
 	text := strings.TrimRight(string(b), " ")
