@@ -9,6 +9,17 @@ import "github.com/sshdash/sshdash/watch"
 // when the attached output is between escape sequences.
 const maxAlertSeqs = 8
 
+// cookedAlert puts an alert on a cooked terminal: its bell and
+// notification, and its sentence as a line of its own (as cookedNews).
+func cookedAlert(o Options, al watch.Alert) {
+	var b []byte
+	if o.AlertBytes != nil {
+		b = o.AlertBytes(al)
+	}
+	b = append(b, "\nsshdash: ⚑ "+al.Message()+"\n"...)
+	_, _ = o.Out.Write(b)
+}
+
 // takeAlert queues al's terminal notification (bell, OSC 9/777) and its
 // sentence for the bottom line, and puts them out if it can now.
 func (a *attached) takeAlert(al watch.Alert) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sshdash/sshdash/session"
 	"github.com/sshdash/sshdash/watch"
 )
 
@@ -42,5 +43,36 @@ func TestAlertWhileAttached(t *testing.T) {
 	case <-res:
 	case <-time.After(5 * time.Second):
 		t.Fatal("detach did not end Run")
+	}
+}
+
+// A cooked attach (RequestTTY no) says an alert as a line of its own,
+// after its bell and notification.
+func TestAlertWhileAttachedCooked(t *testing.T) {
+	tm := newTerminal(t)
+	f := &plainFake{done: make(chan struct{}), st: session.Status{State: session.Up}}
+	alerts := make(chan watch.Alert, 1)
+	o := Options{Alias: "web1", In: tm.tty, Out: tm.tty, Alerts: alerts,
+		AlertBytes: func(a watch.Alert) []byte { return watch.Sequence(watch.ModeOSC777, a) }}
+	res := make(chan Result, 1)
+	go func() {
+		r, err := RunCooked(t.Context(), f, o)
+		if err != nil {
+			t.Errorf("RunCooked: %v", err)
+		}
+		res <- r
+	}()
+	eventually(t, "the earlier output", func() bool { return strings.Contains(tm.output(), "EARLIER-OUTPUT") })
+	alerts <- watch.Alert{Alias: "db1", Text: "silent for 30s"}
+	want := "\a\x1b]777;notify;sshdash;db1: silent for 30s\a\r\nsshdash: ⚑ db1: silent for 30s\r\n"
+	eventually(t, "the alert line", func() bool { return strings.Contains(tm.output(), want) })
+	close(f.done)
+	select {
+	case r := <-res:
+		if r.Action != Ended {
+			t.Fatalf("action %v", r.Action)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunCooked did not end with the session")
 	}
 }
