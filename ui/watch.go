@@ -87,7 +87,7 @@ func (m *Model) handleWatchMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 // unless an attach already did, rings the terminal.
 func (m *Model) alert(a watch.Alert) tea.Cmd {
 	m.watch.marks[a.ID]++
-	m.status = statusLine{"⚑ " + a.Message(), statusError}
+	m.status = statusLine{"⚑ " + a.Message(), statusInfo}
 	m.sh.log.Debug("watch alert", "session", a.ID, "kind", a.Kind.String())
 	if a.Delivered || m.watch.be == nil {
 		return nil
