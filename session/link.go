@@ -190,6 +190,9 @@ func (s *Session) output(p []byte) {
 	if s.opts.Recorder != nil {
 		s.opts.Recorder.Output(p)
 	}
+	if s.opts.Observer != nil {
+		s.opts.Observer.Output(p)
+	}
 	s.outMu.Unlock()
 	select {
 	case s.outKick <- struct{}{}:

@@ -202,6 +202,9 @@ func (s *Session) finish(cause error, exited bool) {
 	s.opts.Secrets.Forget()
 	if exited {
 		s.logMark("the remote shell exited with status %d", status)
+		if s.opts.Observer != nil {
+			s.opts.Observer.Exited(status)
+		}
 	} else {
 		s.leaveRemoteForLater(errors.Is(context.Cause(s.ctx), errClosedByUser))
 		s.logMark("closed")

@@ -90,6 +90,9 @@ type Options struct {
 	Recorder Recorder
 	// RecordInput also sends the keystrokes of Write to Recorder.
 	RecordInput bool
+	// Observer, when set, sees the session's output, transitions and exit
+	// status (watchers; see observe.go).
+	Observer Observer
 
 	// markerWait, when positive, replaces how long a new shell's marker is
 	// waited for before the session is shown Up without it (tests).
@@ -442,5 +445,9 @@ func (s *Session) setState(to State, stage Stage, cause error, mutate func(*Stat
 	if from == to && (to != Connecting && to != Reconnecting || stage == fromStage && cause == fromCause) {
 		return // nothing a watcher could see changed
 	}
-	s.pub.publish(StateChanged{ID: s.id, From: from, To: to, Stage: stage, Cause: cause, At: now})
+	e := StateChanged{ID: s.id, From: from, To: to, Stage: stage, Cause: cause, At: now}
+	s.pub.publish(e)
+	if s.opts.Observer != nil {
+		s.opts.Observer.State(e)
+	}
 }

@@ -17,6 +17,9 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 	if cmd, ok := m.detachedAction(msg); ok {
 		return cmd
 	}
+	if cmd, ok := m.handleWatchMsg(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	// From the hosts pane.
 	case connectMsg:
@@ -114,6 +117,7 @@ func (m *Model) handleAction(msg tea.Msg) tea.Cmd {
 		}
 		m.logv.open(s.ID, s.Alias, m.backend.Log(s.ID))
 		m.logOpen = true
+		m.seen(s.ID)
 		m.resize()
 		return nil
 

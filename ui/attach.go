@@ -32,6 +32,7 @@ func (m *Model) attach(id int) tea.Cmd {
 	switch {
 	case attachable(s.State):
 		m.hasPendingAttach = false
+		m.seen(id)
 		m.status = statusLine{fmt.Sprintf("attached to %s", s.Alias), statusInfo}
 		return m.backend.Attach(id)
 	case s.State.Terminal():

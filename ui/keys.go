@@ -35,6 +35,9 @@ type KeyMap struct {
 	Reconnect key.Binding
 	Close     key.Binding
 	Log       key.Binding
+	// Watch opens the session's watchers (notify on drop, back, fail,
+	// exit, silence, a matching line).
+	Watch key.Binding
 	// Scrollback focuses the preview to scroll through the session's
 	// history (esc or [ again: back to the table).
 	Scrollback key.Binding
@@ -70,7 +73,7 @@ type KeyMap struct {
 //	          · # group by tag or by file · R detached sessions on the server
 //	          (enter resume, x close) · e heartbeat settings
 //	Sessions: enter attach · r reconnect now (asks without reattach) · x or .
-//	          close (asks) · l event log · [ scroll the preview (pgup/pgdown,
+//	          close (asks) · l event log · w watchers · [ scroll the preview (pgup/pgdown,
 //	          ↑/↓, g/G; the mouse wheel over it too) · e heartbeat settings
 //	!  configuration errors · ?  help · q or ctrl+c quit (asks while sessions are open)
 //	Dialogs:  y/n, enter/esc; forms: enter, tab/shift+tab (j/k outside text)
@@ -100,6 +103,7 @@ func DefaultKeyMap() KeyMap {
 		Reconnect:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reconnect")),
 		Close:      key.NewBinding(key.WithKeys("x", "."), key.WithHelp("x", "close")),
 		Log:        key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
+		Watch:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watchers")),
 		Scrollback: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll preview")),
 
 		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings")),
@@ -129,7 +133,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
 		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter, k.GroupBy, k.Detached},
-		{k.Attach, k.Reconnect, k.Close, k.Log, k.Scrollback},
+		{k.Attach, k.Reconnect, k.Close, k.Log, k.Watch, k.Scrollback},
 		{k.Edit, k.Errors, k.Help, k.Quit, k.Back},
 	}
 }

@@ -93,6 +93,7 @@ type Model struct {
 	confirm  confirmModel
 	helpv    helpModel
 	det      detachedUI // sessions left running on the servers (R)
+	watch    watchState // watcher alerts and the watch form (watch.go)
 
 	logOpen      bool
 	settingsOpen bool
@@ -169,6 +170,8 @@ func New(opts Options) Model {
 	m.prompts = newPromptModel(sh)
 	m.helpv = newHelpModel(sh)
 	m.det = newDetachedUI(opts.Backend)
+	m.watch = newWatchState(opts.Backend)
+	m.sessions.marks = m.watch.marks
 	m.snapshot = opts.Backend.Sessions()
 	m.sessions.setRows(m.snapshot)
 	m.hosts.setLive(m.snapshot)
@@ -191,7 +194,7 @@ func Run(ctx context.Context, opts Options) error {
 // Init asks the terminal for its background colour (for adaptive themes)
 // and starts listening for session events.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent(), m.waitDetachedNews()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent(), m.waitDetachedNews(), m.waitAlert()}
 	cmds = append(cmds, m.initTimers...)
 	return tea.Batch(cmds...)
 }

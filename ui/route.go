@@ -17,6 +17,8 @@ func (m Model) activeModal() string {
 		return "detached"
 	case m.settingsOpen:
 		return "settings"
+	case m.watch.form.open:
+		return "watch"
 	case m.prompts.active():
 		return "prompt"
 	case m.helpOpen:
@@ -58,6 +60,8 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.prompts, cmd = m.prompts.Update(kp)
 		return cmd
+	case "watch":
+		return m.watchFormKey(kp)
 	case "help":
 		page := max(m.h-8, 1)
 		switch {
@@ -144,6 +148,8 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 		m.settings, cmd = m.settings.Update(msg)
 	case "prompt":
 		m.prompts, cmd = m.prompts.Update(msg)
+	case "watch":
+		cmd = m.watchFormPaste(msg)
 	case "":
 		if m.focus == paneHosts && m.hosts.filtering {
 			m.hosts, cmd = m.hosts.Update(msg)

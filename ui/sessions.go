@@ -154,6 +154,9 @@ type sessionsModel struct {
 	w, h    int
 	focused bool
 	spin    string // spinner frame for sessions in progress
+	// marks counts unseen watcher alerts per session ID (the root
+	// model's watchState.marks); their rows carry alertMark.
+	marks map[int]int
 }
 
 func newSessionsModel(sh *shared) sessionsModel {
@@ -254,6 +257,8 @@ func (m sessionsModel) Update(msg tea.Msg) (sessionsModel, tea.Cmd) {
 		return m, emit(closeRequestMsg{s.ID})
 	case key.Matches(kp, k.Log):
 		return m, emit(showLogMsg{s.ID})
+	case key.Matches(kp, k.Watch):
+		return m, emit(watchFormMsg{s.ID})
 	case key.Matches(kp, k.Edit):
 		return m, emit(editHostMsg{s.Alias})
 	}
@@ -367,6 +372,9 @@ func (m sessionsModel) cell(c, i int, s session.Status, now time.Time, w int) (s
 		style := stateStyle(st, s.State)
 		return stateText(s, now, m.spin), &style
 	case colHost:
+		if mark := alertMark(m.marks[s.ID]); mark != "" {
+			return mark + s.Alias, &st.StateStale
+		}
 		return s.Alias, nil
 	case colRTT:
 		if !live || hb.LastRTT <= 0 {

@@ -75,6 +75,8 @@ func (m Model) render() string {
 		modal = m.detachedView()
 	case "prompt":
 		modal = m.prompts.View()
+	case "watch":
+		modal = m.watchFormView()
 	case "help":
 		modal = m.helpv.View(m.w, m.h)
 	case "errors":
@@ -189,6 +191,8 @@ func (m Model) hintBar() string {
 		bs = m.prompts.hints()
 	case "detached":
 		bs = m.detachedHints()
+	case "watch":
+		bs = []key.Binding{withHelp(k.Submit, "save"), k.Cancel, withHelp(k.NextField, "next"), withHelp(k.Right, "toggle")}
 	case "help":
 		bs = []key.Binding{withHelp(k.Back, "close")}
 		if body, rows := m.helpv.body(m.w, m.h); len(body) > rows {

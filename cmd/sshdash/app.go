@@ -36,6 +36,7 @@ type app struct {
 	closerOnce sync.Once  // creates allCloser
 	allCloser  *allCloser // closes every session once, on quit or exit (see closer)
 	recs       recordings // session recordings, closed on exit (record.go)
+	watches    watchers   // per-session watchers and their alerts (watch.go)
 
 	netWatcher  *netwatch.Watcher // network and suspend watcher (netwatch.go); nil: the OS's
 	netMu       sync.Mutex        // guards netWatching

@@ -107,7 +107,9 @@ func (b *backend) openSession(alias string, background, tunnelOnly bool, resume 
 		if err := b.a.startRecording(&opts, alias, ""); err != nil {
 			b.a.log.Warn(err.Error()) // the session opens unrecorded
 		}
+		sw, _ := b.a.startWatching(&opts, alias, nil)
 		s := b.a.mgr.Open(opts)
+		b.a.watching(sw, s)
 		return ui.SessionOpened{ID: s.ID(), Alias: alias, Background: background}
 	}
 }
@@ -154,7 +156,10 @@ func (b *backend) Reconnect(id int) {
 	}
 }
 
-func (b *backend) Close(id int) { b.a.mgr.Remove(id) }
+func (b *backend) Close(id int) {
+	b.a.mgr.Remove(id)
+	b.a.stopWatching(id)
+}
 
 // CloseAll closes every session in parallel (Manager.CloseAll), giving up
 // waiting when ctx is done.
@@ -169,7 +174,7 @@ func (b *backend) Attach(id int) tea.Cmd {
 			return ui.AttachResult{ID: id, Err: fmt.Errorf("cannot attach session %d: no terminal", id)}
 		}
 	}
-	x := &attachExec{s: s, tty: b.tty, getenv: b.a.e.getenv, guard: b.a.e.guard, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
+	x := &attachExec{s: s, tty: b.tty, getenv: b.a.e.getenv, guard: b.a.e.guard, alerts: b.a.alertsWhileAttached, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
 	return tea.Exec(x, func(err error) tea.Msg {
 		if err != nil {
 			return ui.AttachResult{ID: id, Err: err}
@@ -242,6 +247,8 @@ type attachExec struct {
 	tty    *os.File
 	getenv func(string) string
 	guard  *guardLink // told that the main screen is in use meanwhile
+	// alerts routes watcher alerts to the attach until release.
+	alerts func(*attach.Options) (release func())
 	opts   attach.Options
 	res    attach.Result
 }
@@ -256,6 +263,9 @@ func (x *attachExec) SetStderr(io.Writer) {}
 func (x *attachExec) Run() error {
 	o := x.opts
 	o.In, o.Out = x.tty, x.tty
+	if x.alerts != nil {
+		defer x.alerts(&o)()
+	}
 	x.guard.report(guardMain)
 	var res attach.Result
 	var err error

@@ -98,7 +98,7 @@ func TestCompleteCandidates(t *testing.T) {
 		{[]string{"--theme", ""}, themes.Names(), ":4"},
 		{[]string{"demo", "--theme", "l"}, []string{"light"}, ":4"},
 		{[]string{"--theme=d"}, []string{"--theme=dark", "--theme=dracula"}, ":4"},
-		{[]string{"connect", "--"}, []string{"--config-file", "--no-shell", "--retry", "--status-bar", "--resume", "--record", "--help"}, ":4"},
+		{[]string{"connect", "--"}, []string{"--config-file", "--no-shell", "--retry", "--status-bar", "--resume", "--record", "--watch", "--help"}, ":4"},
 		{[]string{"probe", "-"}, []string{"--config-file", "--count", "--interval", "--help", "-F", "-c", "-i"}, ":4"},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish"}, ":4"},
 		{[]string{"list", ""}, nil, ":4"},

@@ -12,7 +12,7 @@ import (
 	"github.com/sshdash/sshdash/ui/attach"
 )
 
-const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--retry] [--status-bar] [--resume[=NAME]] [--record FILE] HOST
+const connectUsage = `usage: sshdash connect [-F FILE] [-N] [--retry] [--status-bar] [--resume[=NAME]] [--record FILE] [--watch ITEM]... HOST
 
 Opens a session to HOST (an alias from your ssh config, or [user@]host[:port])
 and attaches your terminal to it. Press ctrl+^ then ? for sshdash's keys;
@@ -37,6 +37,7 @@ func runConnect(args []string, e *env) int {
 	resume := fs.String("resume", "", "attach to a detached session on HOST (`NAME`, or the latest) instead of a new shell")
 	fs.Lookup("resume").NoOptDefVal = resumeLatest
 	recordTo := fs.String("record", "", "record the session to `FILE` (asciicast v2, as record = true in the settings)")
+	watchItems := fs.StringArray("watch", nil, "watch the session: `ITEM` is drop, back, fail, exit, silence=30s or match=REGEXP (repeatable; replaces the settings' watch list)")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), connectUsage); fs.PrintDefaults() }
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -52,6 +53,7 @@ func runConnect(args []string, e *env) int {
 		return code
 	}
 	defer a.closeRecordings() // after the sessions have closed
+	defer a.closeWatchers()
 	defer a.closer().onExit()
 	defer a.watchNetwork()()
 	in, out := ttyFiles(e)
@@ -83,8 +85,14 @@ func runConnect(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 		return 255
 	}
+	sw, err := a.startWatching(&opts, p.Alias, *watchItems)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 2
+	}
 	stopBanners := bannersUntilUp(&opts, e.stderr)
 	s := a.mgr.Open(opts)
+	a.watching(sw, s)
 	if *tunnelOnly {
 		return waitTunnels(a, s, e)
 	}
@@ -103,6 +111,7 @@ func runConnect(args []string, e *env) int {
 	}
 	for {
 		ao := attach.Options{In: in, Out: out, StatusBar: *statusBar, Alias: p.Alias, Prefix: a.prefix(), PrefixSet: true, Notice: notice, NoticeLater: noticeLater}
+		release := a.alertsWhileAttached(&ao)
 		var res attach.Result
 		var err error
 		if s.NoTerminal() {
@@ -111,6 +120,7 @@ func runConnect(args []string, e *env) int {
 		} else {
 			res, err = runAttach(context.Background(), e.getenv, s, ao)
 		}
+		release()
 		if err != nil {
 			fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 			return 255

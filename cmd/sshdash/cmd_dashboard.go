@@ -45,6 +45,7 @@ func runDashboard(args []string, e *env) int {
 // already open (connect's detach). Quitting closes every session.
 func runDashboardWith(a *app, e *env, _ int) int {
 	defer a.closeRecordings() // after the sessions have closed
+	defer a.closeWatchers()
 	defer a.closer().onExit()
 	defer a.watchNetwork()()
 	in, out := ttyFiles(e)

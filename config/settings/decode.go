@@ -127,8 +127,10 @@ func (d *decoder) top(raw map[string]any) {
 			}
 		case "host":
 			d.hosts(k, v)
+		case "notify":
+			d.notify(k, v)
 		default:
-			d.unknown(k, k, "theme, prefix, statusbar, scrollback, reattach, detached-ttl, [heartbeat], [[host]]")
+			d.unknown(k, k, "theme, prefix, statusbar, scrollback, reattach, detached-ttl, notify, [heartbeat], [[host]]")
 		}
 	}
 	if hb != nil { // after the top-level reattach, to spot it set twice
@@ -174,7 +176,7 @@ func (d *decoder) entry(path string, m map[string]any, h *Host, tags *[]string) 
 	isHost := tags != nil
 	known := "mode, interval, count, reattach"
 	if isHost {
-		known = "match, " + known + ", tags, record, record-input"
+		known = "match, " + known + ", tags, record, record-input, watch"
 	}
 	usable := !isHost
 	for _, k := range sortedKeys(m) {
@@ -226,6 +228,12 @@ func (d *decoder) entry(path string, m map[string]any, h *Host, tags *[]string) 
 				continue
 			}
 			d.record(p, k, v, h)
+		case "watch":
+			if !isHost {
+				d.unknown(p, k, known)
+				continue
+			}
+			d.watchItems(p, v, h)
 		default:
 			d.unknown(p, k, known)
 		}

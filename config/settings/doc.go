@@ -9,6 +9,7 @@
 //	scrollback = 10000     # lines of history per session (0: none)
 //	reattach = "auto"       # auto | tmux | screen | none (global default)
 //	detached-ttl = "7d"     # close detached remote sessions unused this long ("off": never)
+//	notify = "auto"         # watcher alerts on the terminal: auto | bell | osc9 | osc777 | none
 //
 //	[heartbeat]             # global default
 //	mode = "probe"          # probe | noop | tcp | off
@@ -23,6 +24,7 @@
 //	reattach = "tmux"
 //	record = true               # record sessions (asciicast v2; see session/record)
 //	record-input = false        # when recorded: the keystrokes too
+//	watch = ["drop", "back", "fail", "exit", "silence=30s", "match=ERROR|panic"]  # watchers (package watch)
 //
 // The global reattach may also be written inside [heartbeat] (but not in
 // both places).

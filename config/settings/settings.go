@@ -11,6 +11,7 @@ import (
 
 	"github.com/sshdash/sshdash/config"
 	"github.com/sshdash/sshdash/keepalive"
+	"github.com/sshdash/sshdash/watch"
 )
 
 // Built-in values of the settings that are not heartbeat settings (those
@@ -68,6 +69,9 @@ type Host struct {
 	// Record and RecordInput (nil: not set) ask for a session recording
 	// of the matching hosts, with the keystrokes too (record.go).
 	Record, RecordInput *bool
+	// Watch (nil: not set) are the watchers of the matching hosts'
+	// sessions (watch.go).
+	Watch *watch.Spec
 	// Line is where the entry's [[host]] header is (0 for the global
 	// defaults). Ignored by SetHost.
 	Line int
@@ -75,7 +79,7 @@ type Host struct {
 
 // empty reports whether h sets nothing.
 func (h Host) empty() bool {
-	return h.Mode == "" && h.Interval == 0 && h.Count == 0 && h.Reattach == "" && h.Record == nil && h.RecordInput == nil
+	return h.Mode == "" && h.Interval == 0 && h.Count == 0 && h.Reattach == "" && h.Record == nil && h.RecordInput == nil && h.Watch == nil
 }
 
 // matches reports whether the entry applies to alias.
@@ -96,6 +100,7 @@ type File struct {
 	scrollback *int
 	// detachedTTL is detached-ttl: nil unset, 0 off.
 	detachedTTL *time.Duration
+	notify      watch.Mode // notify: "" unset
 	global      Host
 	hosts       []Host
 	hostPaths   []string   // layout path ("host[3]") of each of hosts

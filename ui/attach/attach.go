@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sshdash/sshdash/session"
+	"github.com/sshdash/sshdash/watch"
 )
 
 // Session is what attaching needs from a session. *session.Session
@@ -83,6 +84,11 @@ type Options struct {
 	// NoticeLater, when set, may deliver a Notice after attaching (one
 	// that was not known yet); "" means none. It is read once.
 	NoticeLater <-chan string
+	// Alerts, when set, delivers watcher alerts (of any session) to put
+	// on the terminal while attached: AlertBytes's bytes (bell, desktop
+	// notification) and the sentence on the bottom line (alerts.go).
+	Alerts     <-chan watch.Alert
+	AlertBytes func(watch.Alert) []byte
 	// Raw puts the terminal into raw mode and returns the restore func;
 	// nil means golang.org/x/term on In (tests pass a no-op).
 	Raw func() (restore func(), err error)
@@ -239,6 +245,10 @@ type attached struct {
 	noticeWait  bool
 	noticeBytes uint64
 	noticeFrom  time.Time
+	// alertSeqs are alert notifications not yet written; alertText the
+	// latest alert's sentence not yet shown (alerts.go).
+	alertSeqs [][]byte
+	alertText string
 }
 
 // noticeFor is how long Options.Notice stays on the bottom line.
@@ -330,7 +340,10 @@ func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error)
 			} else {
 				a.redraw()
 			}
+		case al := <-a.o.Alerts:
+			a.takeAlert(al)
 		case <-tick.C:
+			a.flushAlerts()
 			a.takeNoticeLater()
 			if a.view == nil {
 				a.drawChrome()

@@ -92,6 +92,8 @@ func RunCooked(ctx context.Context, s PlainSession, o Options) (Result, error) {
 		select {
 		case <-tick.C:
 			said.check(s.Status(), o.Out)
+		case al := <-o.Alerts:
+			cookedAlert(o, al)
 		case <-ctx.Done():
 			return Result{Action: Detached}, nil
 		case <-s.Done():
