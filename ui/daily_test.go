@@ -200,7 +200,7 @@ func TestHelpScrollsOnSmallScreen(t *testing.T) {
 	for range 60 {
 		d.keys("j")
 	}
-	d.mustSee("closes.", "lines 37–41 of 41")
+	d.mustSee("closes.", "lines 42–46 of 46")
 	d.mustNotSee("d detach")
 	d.keys("g")
 	d.mustSee("d detach")

@@ -92,6 +92,7 @@ type Model struct {
 	prompts  promptModel
 	confirm  confirmModel
 	helpv    helpModel
+	bc       broadcastModel
 
 	logOpen      bool
 	settingsOpen bool
@@ -167,6 +168,7 @@ func New(opts Options) Model {
 	m.logv = newLogModel(sh)
 	m.prompts = newPromptModel(sh)
 	m.helpv = newHelpModel(sh)
+	m.bc = newBroadcastModel(sh)
 	m.snapshot = opts.Backend.Sessions()
 	m.sessions.setRows(m.snapshot)
 	m.hosts.setLive(m.snapshot)
@@ -312,6 +314,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, m.requestQuit(), true
 	}
 
+	if cmd, ok := m.broadcastAction(msg); ok {
+		return m, cmd, true
+	}
 	cmd := m.handleAction(msg)
 	return m, cmd, true
 }
