@@ -82,6 +82,7 @@ type bcItem struct {
 func newBroadcastModel(sh *shared) broadcastModel {
 	ti := textinput.New()
 	ti.Placeholder = "a line for every marked session that is up · enter sends · ↑/↓ earlier lines · esc leaves"
+	ti.Prompt = "› "
 	ti.CharLimit = 4096
 	ti.SetStyles(inputStyles(&sh.st))
 	return broadcastModel{input: ti, writes: &pendingWrites{ids: map[int]bool{}}, liveNoted: map[int]bool{}}

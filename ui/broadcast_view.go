@@ -70,7 +70,7 @@ func (m Model) editorLine() string {
 	st := &m.sh.st
 	label := st.Banner.Render(fmt.Sprintf(" ⇶ to %s ", m.reach())) + " "
 	in := m.bc.input
-	in.SetWidth(max(m.w-ansiWidth(label)-2, 4))
+	in.SetWidth(max(m.w-ansiWidth(label)-len([]rune(in.Prompt))-2, 4))
 	return fit(label+in.View(), m.w)
 }
 
