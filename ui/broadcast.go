@@ -65,7 +65,8 @@ type broadcastModel struct {
 	liveNoted  map[int]bool // live mode: sessions whose skip is in their log already
 	lastSkip   string       // live mode: the skip summary last shown
 	writes     *pendingWrites
-	outliersOf int // the send whose comparison marked the outliers
+	outliersOf int        // the send whose comparison marked the outliers
+	result     statusLine // the last outcome, kept in the status line while broadcasting
 }
 
 // bcItem is one send: bytes for the marked sessions.

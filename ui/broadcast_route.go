@@ -80,11 +80,12 @@ func (m *Model) startBroadcast(mode bcMode) tea.Cmd {
 		return nil
 	}
 	m.bc.mode = mode
+	m.bc.result = statusLine{}
 	m.bc.lastSkip = "\x00" // the first live send says who receives
 	m.bc.liveNoted = map[int]bool{}
 	m.bc.liveLine = nil
 	if mode == bcLive {
-		m.status = statusLine{fmt.Sprintf("live broadcast: every key goes to the marked sessions that are up; %s ends it", helpKey(k.BroadcastEnd)), statusInfo}
+		m.bcStatus(fmt.Sprintf("live broadcast: every key goes to the marked sessions that are up; %s ends it", helpKey(k.BroadcastEnd)), statusInfo)
 		return nil
 	}
 	m.bc.input.Reset()
@@ -98,6 +99,7 @@ func (m *Model) startBroadcast(mode bcMode) tea.Cmd {
 func (m *Model) stopBroadcast() {
 	was := m.bc.mode
 	m.bc.mode = bcOff
+	m.bc.result = statusLine{}
 	m.bc.input.Blur()
 	if was == bcLive {
 		m.status = statusLine{"live broadcast ended", statusInfo}
@@ -114,7 +116,7 @@ func (m *Model) broadcastKey(kp tea.KeyPressMsg) tea.Cmd {
 		}
 		data := keyBytes(kp)
 		if data == nil {
-			m.status = statusLine{fmt.Sprintf("%s was not sent: no terminal encoding for it", kp.String()), statusError}
+			m.bcStatus(fmt.Sprintf("%s was not sent: no terminal encoding for it", kp.String()), statusError)
 			return nil
 		}
 		it := bcItem{data: data, live: true}

@@ -207,19 +207,19 @@ func (m *Model) reportSend(msg bcSentMsg, got int, skipped []string) {
 		}
 		m.bc.lastSkip = list
 		if list == "" {
-			m.status = statusLine{fmt.Sprintf("live broadcast: keys reach all %d marked sessions", total), statusOK}
+			m.bcStatus(fmt.Sprintf("live broadcast: keys reach all %d marked sessions", total), statusOK)
 		} else {
-			m.status = statusLine{fmt.Sprintf("live broadcast: keys reach %d of %d; skipped: %s", got, total, list), statusError}
+			m.bcStatus(fmt.Sprintf("live broadcast: keys reach %d of %d; skipped: %s", got, total, list), statusError)
 		}
 		return
 	}
 	switch {
 	case len(skipped) == 0:
-		m.status = statusLine{fmt.Sprintf("sent to %d session(s)", total), statusOK}
+		m.bcStatus(fmt.Sprintf("sent to %d session(s)", total), statusOK)
 	case got == 0:
-		m.status = statusLine{"not sent; skipped: " + list, statusError}
+		m.bcStatus("not sent; skipped: "+list, statusError)
 	default:
-		m.status = statusLine{fmt.Sprintf("sent to %d of %d; skipped: %s", got, total, list), statusError}
+		m.bcStatus(fmt.Sprintf("sent to %d of %d; skipped: %s", got, total, list), statusError)
 	}
 }
 
@@ -242,7 +242,7 @@ func (m *Model) compared(msg bcCompareMsg) {
 	m.bc.outliersOf = msg.seq
 	if len(odd) == 0 {
 		if !majority && len(outs) > 1 {
-			m.status = statusLine{"the outputs differ and no majority agrees", statusError}
+			m.bcStatus("the outputs differ and no majority agrees", statusError)
 		}
 		return
 	}
@@ -255,5 +255,5 @@ func (m *Model) compared(msg bcCompareMsg) {
 		}
 	}
 	sort.Strings(names)
-	m.status = statusLine{fmt.Sprintf("output differs from the others' on %s (marked %s)", strings.Join(names, ", "), outlierMark), statusError}
+	m.bcStatus(fmt.Sprintf("output differs from the others' on %s (marked %s)", strings.Join(names, ", "), outlierMark), statusError)
 }

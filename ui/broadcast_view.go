@@ -92,3 +92,19 @@ func (m sessionsModel) hostCell(s session.Status) (string, *lipgloss.Style) {
 	}
 	return s.Alias, nil
 }
+
+// bcStatus puts a broadcast outcome in the status line. While broadcast
+// has the keyboard it stays there (sessions' news would replace it; the
+// table and the tab bar still show their states).
+func (m *Model) bcStatus(text string, kind statusKind) {
+	m.status = statusLine{text, kind}
+	m.bc.result = m.status
+}
+
+// bcStatusBar is the status line while broadcasting: the last outcome.
+func (m Model) bcStatusBar() string {
+	if m.bc.result.text != "" {
+		m.status = m.bc.result
+	}
+	return m.statusBar()
+}

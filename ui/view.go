@@ -69,9 +69,9 @@ func (m Model) render() string {
 	lines = append(lines, body[:g.body.h]...)
 	switch {
 	case m.bc.mode == bcLine && m.activeModal() == "":
-		lines = append(lines, m.statusBar(), m.editorLine())
+		lines = append(lines, m.bcStatusBar(), m.editorLine())
 	case m.bc.mode == bcLive && m.activeModal() == "":
-		lines = append(lines, m.statusBar(), m.liveHints())
+		lines = append(lines, m.bcStatusBar(), m.liveHints())
 	default:
 		lines = append(lines, m.statusBar(), m.hintBar())
 	}
