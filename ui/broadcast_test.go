@@ -360,3 +360,100 @@ func TestBroadcastUnavailable(t *testing.T) {
 	d.mustSee("broadcast is not available")
 	d.mustNotSee("⇶")
 }
+
+// One send at a time: a line typed while one is in flight waits in the
+// dashboard and goes out after it, in order, to the sessions up when it
+// goes out (web2 dropped meanwhile: it never gets the second line).
+func TestBroadcastQueuesBehindSendInFlight(t *testing.T) {
+	d, b, _ := newBroadcastFixture(t)
+	markAll(d, "")
+	d.keys("b")
+	update := func(msg tea.Msg) tea.Cmd {
+		nm, cmd := d.m.Update(msg)
+		d.m = nm.(Model)
+		return cmd
+	}
+	for _, kp := range keyMsgs("one") {
+		update(kp)
+	}
+	first := update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if first == nil {
+		t.Fatal("enter started no send")
+	}
+	for _, kp := range keyMsgs("two") {
+		update(kp)
+	}
+	if cmd := update(tea.KeyPressMsg{Code: tea.KeyEnter}); cmd != nil {
+		if msgs := runCmd(cmd); len(msgs) > 0 {
+			t.Fatalf("a second send started while the first was in flight: %v", msgs)
+		}
+	}
+	if got := b.received(1); got != "" {
+		t.Fatalf("web1 received %q before the first send ran", got)
+	}
+	sent := runCmd(first)                    // the first line goes out
+	b.setState(2, session.Reconnecting, nil) // web2 drops; the model has not seen it
+	d.send(sent...)
+	if got := b.received(1); got != "one\rtwo\r" {
+		t.Fatalf("web1 received %q, want both lines in order", got)
+	}
+	if got := b.received(2); got != "one\r" {
+		t.Fatalf("web2 received %q, want only the line sent while it was up", got)
+	}
+	d.mustSee("sent to 2 of 4; skipped: web2 (reconnecting), web3 (stale)")
+}
+
+// blockingBroadcaster's SendIfUp to session 1 blocks until release.
+type blockingBroadcaster struct {
+	release chan struct{}
+	mu      sync.Mutex // guards got
+	got     []int
+}
+
+func (b *blockingBroadcaster) SendIfUp(id int, p []byte) error {
+	if id == 1 {
+		<-b.release
+	}
+	b.mu.Lock()
+	b.got = append(b.got, id)
+	b.mu.Unlock()
+	return nil
+}
+func (b *blockingBroadcaster) ScreenText(int) []string { return nil }
+func (b *blockingBroadcaster) Note(int, string)        {}
+
+// A write that blocks (a transport that takes no bytes) does not hold the
+// send past sendWait, and its session is skipped as busy until it returns,
+// so that no later input overtakes it.
+func TestSendAllDoesNotWaitForABlockedWrite(t *testing.T) {
+	b := &blockingBroadcaster{release: make(chan struct{})}
+	pw := &pendingWrites{ids: map[int]bool{}}
+	targets := []bcTarget{{1, "stuck"}, {2, "fine"}}
+	done := make(chan []bcResult, 1)
+	go func() { done <- sendAll(b, pw, targets, []byte("x")) }()
+	var res []bcResult
+	select {
+	case res = <-done:
+	case <-time.After(sendWait + 10*time.Second):
+		t.Fatal("sendAll waited for the blocked write")
+	}
+	if res[0].err != errWriteSlow || res[1].err != nil {
+		t.Fatalf("results %+v, want stuck slow and fine sent", res)
+	}
+	res = sendAll(b, pw, targets, []byte("y"))
+	if res[0].err != errWritePending || skipReason(res[0].err) != "busy" {
+		t.Fatalf("second send to the stuck session: %v, want busy", res[0].err)
+	}
+	close(b.release)
+	deadline := time.Now().Add(10 * time.Second)
+	for !pw.start(1) {
+		if time.Now().After(deadline) {
+			t.Fatal("the released write never ended")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	pw.end(1)
+	if res = sendAll(b, pw, targets, []byte("z")); res[0].err != nil {
+		t.Fatalf("after the write returned: %v", res[0].err)
+	}
+}
