@@ -55,18 +55,17 @@ type broadcastModel struct {
 
 	// One send at a time, so that input reaches each session in the
 	// order it was typed; what is typed meanwhile waits here (in the
-	// dashboard, for milliseconds, never for a session that is down: a
-	// send checks each session when it goes out).
+	// dashboard, at most as long as a send waits, sendWait; never for a
+	// session that is down: a send checks each session as it goes out).
 	queue    []bcItem
 	inflight bool
 
-	seq        int // the latest send that compares outputs
-	liveLine   []rune
-	liveNoted  map[int]bool // live mode: sessions whose skip is in their log already
-	lastSkip   string       // live mode: the skip summary last shown
-	writes     *pendingWrites
-	outliersOf int        // the send whose comparison marked the outliers
-	result     statusLine // the last outcome, kept in the status line while broadcasting
+	seq       int            // the latest send that compares outputs
+	liveLine  []rune         // live mode: what was typed since the last enter, to find its output
+	liveNoted map[int]bool   // live mode: sessions whose skip is in their log already
+	lastSkip  string         // live mode: the skip summary last shown
+	writes    *pendingWrites // shared by the model's copies and the send commands
+	result    statusLine     // the last outcome, kept in the status line while broadcasting
 }
 
 // bcItem is one send: bytes for the marked sessions.

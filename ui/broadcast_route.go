@@ -94,8 +94,9 @@ func (m *Model) startBroadcast(mode bcMode) tea.Cmd {
 	return m.bc.input.Focus()
 }
 
-// stopBroadcast leaves the editor or the live mode. Sends under way
-// finish; nothing waits to be sent for later.
+// stopBroadcast leaves the editor or the live mode. The send under way,
+// and what was typed before this behind it, still go out (each checking
+// its sessions as it does); nothing else is kept.
 func (m *Model) stopBroadcast() {
 	was := m.bc.mode
 	m.bc.mode = bcOff

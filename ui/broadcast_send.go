@@ -239,7 +239,6 @@ func (m *Model) compared(msg bcCompareMsg) {
 	}
 	odd, majority := outliers(outs)
 	m.sessions.outliers = nil
-	m.bc.outliersOf = msg.seq
 	if len(odd) == 0 {
 		if !majority && len(outs) > 1 {
 			m.bcStatus("the outputs differ and no majority agrees", statusError)
