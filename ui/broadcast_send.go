@@ -89,8 +89,12 @@ func (m *Model) enqueue(it bcItem) tea.Cmd {
 // sendNow starts a send of it to the marked sessions.
 func (m *Model) sendNow(it bcItem) tea.Cmd {
 	b, ok := m.backend.(Broadcaster)
+	if !ok {
+		return nil
+	}
 	targets := m.targets()
-	if !ok || len(targets) == 0 {
+	if len(targets) == 0 {
+		m.bcStatus("not sent: none of the marked sessions is open any more", statusError)
 		return nil
 	}
 	m.bc.inflight = true
@@ -188,10 +192,10 @@ func (m *Model) sent(msg bcSentMsg) tea.Cmd {
 			return bcCompareMsg{seq: seq, line: line, ids: got}
 		}))
 	}
-	if len(m.bc.queue) > 0 {
+	for len(m.bc.queue) > 0 && !m.bc.inflight {
 		next := m.bc.queue[0]
 		m.bc.queue = m.bc.queue[1:]
-		cmds = append(cmds, m.sendNow(next))
+		cmds = append(cmds, m.sendNow(next)) // nil, and not in flight, when it has nobody to go to
 	}
 	return tea.Batch(cmds...)
 }

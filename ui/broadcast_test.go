@@ -457,3 +457,18 @@ func TestSendAllDoesNotWaitForABlockedWrite(t *testing.T) {
 		t.Fatalf("after the write returned: %v", res[0].err)
 	}
 }
+
+// Marked sessions closed meanwhile: the line goes nowhere, and says so.
+func TestBroadcastMarkedSessionsGone(t *testing.T) {
+	d, b, _ := newBroadcastFixture(t)
+	d.keys("tab", "space", "b")
+	b.fakeBackend.mu.Lock()
+	b.sessions = b.sessions[1:] // web1 closed
+	b.fakeBackend.mu.Unlock()
+	d.m.refreshSessions()
+	d.keys("uptime", "enter")
+	d.mustSee("not sent: none of the marked sessions is open any more")
+	if got := b.received(1); got != "" {
+		t.Fatalf("the closed session received %q", got)
+	}
+}
