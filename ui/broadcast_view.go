@@ -23,7 +23,12 @@ const (
 // sessions: 1 skipped (stale)". The send itself checks each session
 // again as it goes out.
 func (m Model) reach() string {
-	total, up := 0, 0
+	t, _, _ := m.reachCounts()
+	return t
+}
+
+// reachCounts is reach's sentence and its two figures.
+func (m Model) reachCounts() (text string, up, total int) {
 	skipped := map[string]int{}
 	for _, s := range m.snapshot {
 		if !m.sessions.marked[s.ID] {
@@ -38,7 +43,7 @@ func (m Model) reach() string {
 	}
 	t := fmt.Sprintf("%d of %d session(s)", up, total)
 	if len(skipped) == 0 {
-		return t
+		return t, up, total
 	}
 	words := make([]string, 0, len(skipped))
 	for w := range skipped {
@@ -55,7 +60,7 @@ func (m Model) reach() string {
 			parts = append(parts, fmt.Sprintf("%d %s", skipped[w], w))
 		}
 	}
-	return fmt.Sprintf("%s: %d skipped (%s)", t, n, strings.Join(parts, ", "))
+	return fmt.Sprintf("%s: %d skipped (%s)", t, n, strings.Join(parts, ", ")), up, total
 }
 
 // liveBanner is the top line in live mode: who receives the keys.
@@ -68,7 +73,12 @@ func (m Model) liveBanner() string {
 // editorLine is the bottom line while the line editor is open.
 func (m Model) editorLine() string {
 	st := &m.sh.st
-	label := st.Banner.Render(fmt.Sprintf(" ⇶ to %s ", m.reach())) + " "
+	text, up, total := m.reachCounts()
+	label := fmt.Sprintf(" ⇶ to %s ", text)
+	if ansiWidth(label) > m.w/2 { // a narrow screen: the figures only
+		label = fmt.Sprintf(" ⇶ %d/%d ", up, total)
+	}
+	label = st.Banner.Render(label) + " "
 	in := m.bc.input
 	in.SetWidth(max(m.w-ansiWidth(label)-len([]rune(in.Prompt))-2, 4))
 	return fit(label+in.View(), m.w)
