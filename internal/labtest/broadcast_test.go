@@ -24,7 +24,8 @@ var bcPorts = []int{2201, 2202, 2203}
 // the third one's path blackholed. A broadcast line runs on the two that
 // are up; the third is reported skipped in the status line and its event
 // log, and after the path is back and it has reconnected, the line still
-// never ran there, while the next line runs on all three.
+// never ran there, while the next line runs on all three, and so do keys
+// typed in live mode.
 func TestLabBroadcastSkipsBlackholedSession(t *testing.T) {
 	lab := netlab.Enter(t, netlab.Options{NATTimeout: 60 * time.Second})
 	if lab == nil {
@@ -120,8 +121,19 @@ func TestLabBroadcastSkipsBlackholedSession(t *testing.T) {
 		t.Fatal("the skipped line ran on bc3 after all")
 	}
 
-	// bc3's event log says what it missed.
+	// Live mode: the keys as typed, to all three, until ctrl+^.
 	tm.keys("Escape")
+	tm.keys("B")
+	tm.waitFor("the live banner", 10*time.Second, "broadcasting to 3 of 3 session(s)")
+	tm.text("touch " + file(3, "$BCHOST"))
+	tm.keys("Enter")
+	for _, h := range []string{"bc1", "bc2", "bc3"} {
+		tm.waitCreated(file(3, h), 10*time.Second)
+	}
+	tm.keys("C-^")
+	tm.waitFor("the end of live mode", 10*time.Second, "live broadcast ended", "Hosts 3")
+
+	// bc3's event log says what it missed.
 	tm.keys("G") // the last row: bc3
 	tm.keys("l")
 	tm.waitFor("bc3's event log", 10*time.Second, "broadcast line not sent: the session was")
