@@ -110,6 +110,9 @@ func (m *Model) stopBroadcast() {
 // broadcastKey handles a key while broadcast has the keyboard.
 func (m *Model) broadcastKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
+	// As every key in the dashboard does: a session opened just before
+	// stays in the background, and never takes the terminal mid-line.
+	m.cancelPendingAttach()
 	if m.bc.mode == bcLive {
 		if key.Matches(kp, k.BroadcastEnd) {
 			m.stopBroadcast()
@@ -198,6 +201,14 @@ func (m *Model) broadcastPaste(msg tea.PasteMsg) tea.Cmd {
 // broadcastAction handles the broadcast's messages; ok is false for others.
 func (m *Model) broadcastAction(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	switch msg := msg.(type) {
+	case SessionOpened:
+		if m.bc.mode == bcOff || msg.Background {
+			return nil, false
+		}
+		// Opened (enter on a host) just before broadcasting began: it
+		// stays in the background rather than take the terminal.
+		msg.Background = true
+		return m.handleAction(msg), true
 	case markSessionMsg:
 		m.markSession(msg.id)
 		return nil, true

@@ -472,3 +472,16 @@ func TestBroadcastMarkedSessionsGone(t *testing.T) {
 		t.Fatalf("the closed session received %q", got)
 	}
 }
+
+// A session whose opening was asked for (enter) before broadcasting began
+// opens in the background: it never takes the terminal mid-broadcast.
+func TestBroadcastKeepsNewSessionInBackground(t *testing.T) {
+	d, _, _ := newBroadcastFixture(t)
+	markAll(d, "")
+	d.keys("b")
+	d.send(SessionOpened{ID: 1, Alias: "web1", Background: false})
+	if d.m.hasPendingAttach {
+		t.Fatal("a session opened while broadcasting waits to attach")
+	}
+	d.mustSee("⇶ to")
+}
