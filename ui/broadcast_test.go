@@ -476,12 +476,12 @@ func TestBroadcastMarkedSessionsGone(t *testing.T) {
 // A session whose opening was asked for (enter) before broadcasting began
 // opens in the background: it never takes the terminal mid-broadcast.
 func TestBroadcastKeepsNewSessionInBackground(t *testing.T) {
-	d, _, _ := newBroadcastFixture(t)
+	d, b, _ := newBroadcastFixture(t)
 	markAll(d, "")
 	d.keys("b")
-	d.send(SessionOpened{ID: 1, Alias: "web1", Background: false})
-	if d.m.hasPendingAttach {
-		t.Fatal("a session opened while broadcasting waits to attach")
+	d.send(SessionOpened{ID: 1, Alias: "web1", Background: false}) // web1 is up
+	if _, _, _, attached, _ := b.calls(); len(attached) > 0 || d.m.hasPendingAttach {
+		t.Fatalf("a session opened while broadcasting attached (%v) or waits to", attached)
 	}
 	d.mustSee("⇶ to")
 }
