@@ -79,6 +79,9 @@ type Styles struct {
 	ButtonFocus lipgloss.Style
 	Error       lipgloss.Style // validation errors in forms
 	Fingerprint lipgloss.Style // host key fingerprints
+
+	Outlier lipgloss.Style // a session whose output differs from the others' after a broadcast
+	Banner  lipgloss.Style // the broadcast banner and editor label
 }
 
 // Theme is a named palette and the styles built from it.
@@ -246,5 +249,7 @@ func build(p Palette, strong, noColor bool) Styles {
 	s.ButtonFocus = s.Selected
 	s.Error = fg(p.Bad).Bold(true)
 	s.Fingerprint = fg(p.Attention).Bold(true)
+	s.Outlier = fg(p.Attention).Bold(true).Underline(true)
+	s.Banner = fg(p.Attention).Bold(true).Reverse(true)
 	return s
 }

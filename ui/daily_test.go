@@ -200,7 +200,7 @@ func TestHelpScrollsOnSmallScreen(t *testing.T) {
 	for range 60 {
 		d.keys("j")
 	}
-	d.mustSee("closes.", "lines 44–48 of 48")
+	d.mustSee("closes.", "lines 49–53 of 53")
 	d.mustNotSee("d detach")
 	d.keys("g")
 	d.mustSee("d detach")

@@ -41,6 +41,12 @@ type KeyMap struct {
 	// Scrollback focuses the preview to scroll through the session's
 	// history (esc or [ again: back to the table).
 	Scrollback key.Binding
+	// Broadcast opens a line editor whose lines go to every marked
+	// session that is up; BroadcastLive sends every key as typed, until
+	// BroadcastEnd (see broadcast.go).
+	Broadcast     key.Binding
+	BroadcastLive key.Binding
+	BroadcastEnd  key.Binding
 
 	// Both panes
 	Edit key.Binding // heartbeat / reattach settings of the host
@@ -75,6 +81,9 @@ type KeyMap struct {
 //	Sessions: enter attach · r reconnect now (asks without reattach) · x or .
 //	          close (asks) · l event log · w watchers · [ scroll the preview (pgup/pgdown,
 //	          ↑/↓, g/G; the mouse wheel over it too) · e heartbeat settings
+//	          · space mark, * mark all shown (with a #tag host filter: the
+//	          tagged) · b broadcast lines to the marked sessions that are up
+//	          · B live broadcast of every key (ctrl+^ ends it)
 //	!  configuration errors · ?  help · q or ctrl+c quit (asks while sessions are open)
 //	Dialogs:  y/n, enter/esc; forms: enter, tab/shift+tab (j/k outside text)
 //	          fields, ←/→ choices, ctrl+s save, esc cancel
@@ -106,6 +115,10 @@ func DefaultKeyMap() KeyMap {
 		Watch:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "watchers")),
 		Scrollback: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll preview")),
 
+		Broadcast:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "broadcast lines")),
+		BroadcastLive: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "broadcast keys")),
+		BroadcastEnd:  key.NewBinding(key.WithKeys("ctrl+^", "ctrl+6"), key.WithHelp("ctrl+^", "end broadcast")),
+
 		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings")),
 
 		Errors: key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "config errors")),
@@ -133,7 +146,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextPane},
 		{k.Connect, k.Select, k.SelectAll, k.OpenSelected, k.OpenTunnels, k.Filter, k.ClearFilter, k.GroupBy, k.Detached},
-		{k.Attach, k.Reconnect, k.Close, k.Log, k.Watch, k.Scrollback},
+		{k.Attach, k.Reconnect, k.Close, k.Log, k.Watch, k.Scrollback,
+			withHelp(k.Select, "mark"), withHelp(k.SelectAll, "mark all or #tag"), k.Broadcast, k.BroadcastLive, k.BroadcastEnd},
 		{k.Edit, k.Errors, k.Help, k.Quit, k.Back},
 	}
 }

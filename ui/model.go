@@ -94,6 +94,7 @@ type Model struct {
 	helpv    helpModel
 	det      detachedUI // sessions left running on the servers (R)
 	watch    watchState // watcher alerts and the watch form (watch.go)
+	bc       broadcastModel
 
 	logOpen      bool
 	settingsOpen bool
@@ -172,6 +173,7 @@ func New(opts Options) Model {
 	m.det = newDetachedUI(opts.Backend)
 	m.watch = newWatchState(opts.Backend)
 	m.sessions.marks = m.watch.marks
+	m.bc = newBroadcastModel(sh)
 	m.snapshot = opts.Backend.Sessions()
 	m.sessions.setRows(m.snapshot)
 	m.hosts.setLive(m.snapshot)
@@ -320,6 +322,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, m.requestQuit(), true
 	}
 
+	if cmd, ok := m.broadcastAction(msg); ok {
+		return m, cmd, true
+	}
 	cmd := m.handleAction(msg)
 	return m, cmd, true
 }

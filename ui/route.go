@@ -31,6 +31,9 @@ func (m Model) activeModal() string {
 
 func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 	k := m.sh.keys
+	if m.broadcasting() {
+		return m.broadcastKey(kp) // ctrl+c too: in live mode it is the remote's
+	}
 	if kp.String() == "ctrl+c" && !m.confirmOpen {
 		return m.requestQuit()
 	}
@@ -122,6 +125,10 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case m.focus == paneSessions && key.Matches(kp, k.Scrollback):
 		return m.focusPreview()
+	case m.focus != panePreview && key.Matches(kp, k.Broadcast):
+		return m.startBroadcast(bcLine)
+	case m.focus != panePreview && key.Matches(kp, k.BroadcastLive):
+		return m.startBroadcast(bcLive)
 	}
 	var cmd tea.Cmd
 	if m.focus == panePreview {
@@ -142,6 +149,9 @@ func (m *Model) handleKey(kp tea.KeyPressMsg) tea.Cmd {
 // handlePaste gives pasted text (bracketed paste) to the text input that
 // has the keyboard: a prompt's answer, a settings field or the filter.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
+	if m.broadcasting() {
+		return m.broadcastPaste(msg)
+	}
 	var cmd tea.Cmd
 	switch m.activeModal() {
 	case "settings":

@@ -157,10 +157,14 @@ type sessionsModel struct {
 	// marks counts unseen watcher alerts per session ID (the root
 	// model's watchState.marks); their rows carry alertMark.
 	marks map[int]int
+	// marked are the sessions marked for broadcast; outliers those whose
+	// output differed from the majority's after the last broadcast.
+	marked   map[int]bool
+	outliers map[int]bool
 }
 
 func newSessionsModel(sh *shared) sessionsModel {
-	return sessionsModel{sh: sh, spin: "⠋"}
+	return sessionsModel{sh: sh, spin: "⠋", marked: map[int]bool{}}
 }
 
 // setRows replaces the rows, keeping the cursor on the same session.
@@ -261,6 +265,11 @@ func (m sessionsModel) Update(msg tea.Msg) (sessionsModel, tea.Cmd) {
 		return m, emit(watchFormMsg{s.ID})
 	case key.Matches(kp, k.Edit):
 		return m, emit(editHostMsg{s.Alias})
+	case key.Matches(kp, k.Select):
+		m.move(1)
+		return m, emit(markSessionMsg{s.ID})
+	case key.Matches(kp, k.SelectAll):
+		return m, emit(markShownMsg{})
 	}
 	return m, nil
 }
@@ -372,10 +381,7 @@ func (m sessionsModel) cell(c, i int, s session.Status, now time.Time, w int) (s
 		style := stateStyle(st, s.State)
 		return stateText(s, now, m.spin), &style
 	case colHost:
-		if mark := alertMark(m.marks[s.ID]); mark != "" {
-			return mark + s.Alias, &st.StateStale
-		}
-		return s.Alias, nil
+		return m.hostCell(s)
 	case colRTT:
 		if !live || hb.LastRTT <= 0 {
 			return "—", &st.Muted

@@ -65,4 +65,5 @@ func (m *Model) applyTheme(t themes.Theme) {
 	m.hosts.applyTheme()
 	m.settings.applyTheme()
 	m.prompts.applyTheme()
+	m.bc.input.SetStyles(inputStyles(&m.sh.st))
 }

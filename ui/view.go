@@ -37,7 +37,11 @@ func (m Model) render() string {
 	}
 	g := layout(m.w, m.h, m.focus, len(m.snapshot))
 	lines := make([]string, 0, m.h)
-	lines = append(lines, m.tabBar())
+	if m.bc.mode == bcLive {
+		lines = append(lines, m.liveBanner())
+	} else {
+		lines = append(lines, m.tabBar())
+	}
 	var body []string
 	switch {
 	case m.logOpen:
@@ -63,7 +67,14 @@ func (m Model) render() string {
 		body = append(body, fit("", m.w))
 	}
 	lines = append(lines, body[:g.body.h]...)
-	lines = append(lines, m.statusBar(), m.hintBar())
+	switch {
+	case m.bc.mode == bcLine && m.activeModal() == "":
+		lines = append(lines, m.bcStatusBar(), m.editorLine())
+	case m.bc.mode == bcLive && m.activeModal() == "":
+		lines = append(lines, m.bcStatusBar(), m.liveHints())
+	default:
+		lines = append(lines, m.statusBar(), m.hintBar())
+	}
 
 	var modal []string
 	switch m.activeModal() {

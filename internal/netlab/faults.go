@@ -140,3 +140,27 @@ func (l *Lab) Counters(t testing.TB) (packets, bytes uint64) {
 	}
 	return packets, bytes
 }
+
+// ForwardPort makes the server accept SSH on port too (redirected to
+// SSHPort in the server namespace): another way to the same sshd whose
+// packets BlackholePort can drop alone.
+func (l *Lab) ForwardPort(t testing.TB, port int) {
+	t.Helper()
+	l.ServerRun(t, "iptables", "-t", "nat", "-A", "PREROUTING", "-p", "tcp", "--dport", strconv.Itoa(port),
+		"-j", "REDIRECT", "--to-ports", strconv.Itoa(SSHPort))
+}
+
+// BlackholePort silently drops, at the router, every packet to or from the
+// server's port: a dead path for the connections made to that port only.
+func (l *Lab) BlackholePort(t testing.TB, port int) {
+	p := strconv.Itoa(port)
+	l.router(t, "iptables", "-I", "FORWARD", "1", "-p", "tcp", "--dport", p, "-j", "DROP")
+	l.router(t, "iptables", "-I", "FORWARD", "1", "-p", "tcp", "--sport", p, "-j", "DROP")
+}
+
+// UnblackholePort ends BlackholePort.
+func (l *Lab) UnblackholePort(t testing.TB, port int) {
+	p := strconv.Itoa(port)
+	l.router(t, "iptables", "-D", "FORWARD", "-p", "tcp", "--dport", p, "-j", "DROP")
+	l.router(t, "iptables", "-D", "FORWARD", "-p", "tcp", "--sport", p, "-j", "DROP")
+}
