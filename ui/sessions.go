@@ -367,7 +367,7 @@ func (m sessionsModel) cell(c, i int, s session.Status, now time.Time, w int) (s
 		style := stateStyle(st, s.State)
 		return stateText(s, now, m.spin), &style
 	case colHost:
-		return s.Alias, nil
+		return hostCell(s, w), nil
 	case colRTT:
 		if !live || hb.LastRTT <= 0 {
 			return "—", &st.Muted
