@@ -64,6 +64,7 @@ func TestReattachMatrix(t *testing.T) {
 			force: `if [ -n "$SSH_ORIGINAL_COMMAND" ]; then echo "sdrt: exec refused" >&2; exit 127; fi; exec "$SHELL" -l`},
 		{name: "rbash", shell: "/bin/rbash", tmux: "system", want: "none"},
 		{name: "fast", shell: "/bin/bash", tmux: "system", want: "tmux", command: "echo FAST; exit 3"},
+		{name: "fastscreen", shell: "/bin/bash", want: "screen", command: "echo FAST; exit 3"},
 		{name: "notty", shell: "/bin/bash", tmux: "system", want: "none", requestTTY: "no"},
 		{name: "dropbear", shell: "/bin/bash", tmux: "system", want: "tmux", dropbear: true},
 		{name: "rotmpdir", shell: "/bin/bash", tmux: "system", want: "tmux", roTmpdir: true},
