@@ -200,7 +200,7 @@ if [ -n "$sc" ]; then
   fi
   x=$("$sc" -S "$S" -Q title 2>/dev/null)
   case "$x" in
-  sdexit*) scdump; "$sc" -S "$S" -X quit >/dev/null 2>&1; exit "${x#sdexit}";;
+  sdexit*) scdump; ` + screenQuit + `; exit "${x#sdexit}";;
   esac
   exit 0
 fi
