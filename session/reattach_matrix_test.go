@@ -348,6 +348,13 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 		return
 	}
 	ev.waitState(t, Up)
+	if row.requestTTY != "no" {
+		// Keys typed the moment the session is up, while tmux or screen
+		// is still attaching, reach the shell (held until it is ready).
+		if _, err := s.Write([]byte("echo EARLY-$((40+2))\r")); err != nil {
+			t.Fatalf("early keys: %v", err)
+		}
+	}
 	t.Logf("%s: up %s after Open (%s)", row.name, time.Since(opened).Round(time.Millisecond), s.Status().Reattach)
 	if got := s.Status().Reattach; got != row.want {
 		t.Fatalf("reattach %q, want %q; screen:\n%s\nlog:\n%s", got, row.want, strings.Join(s.ScreenText(), "\n"), logText(s))
@@ -370,6 +377,9 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	}
 	if row.want == "none" {
 		screenFlatHas(t, s, "starting a plain shell (it will not survive a drop)")
+	}
+	if row.requestTTY != "no" {
+		screenHas(t, s, "EARLY-42")
 	}
 	if row.force != "" {
 		screenHas(t, s, "sdrt: exec refused") // the server's stderr is shown
