@@ -29,7 +29,9 @@ func (c *stepClock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func (c *stepClock) NewTimer(time.Duration) keepalive.Timer { return keepalive.RealClock{}.NewTimer(time.Hour) }
+func (c *stepClock) NewTimer(time.Duration) keepalive.Timer {
+	return keepalive.RealClock{}.NewTimer(time.Hour)
+}
 
 // recordingStdin is a shell's stdin that keeps what was sent.
 type recordingStdin struct {

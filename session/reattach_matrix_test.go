@@ -351,7 +351,8 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	if row.requestTTY != "no" {
 		// Keys typed the moment the session is up, while tmux or screen
 		// is still attaching, reach the shell (held until it is ready).
-		if _, err := s.Write([]byte("echo EARLY-$((40+2))\r")); err != nil {
+		// (Quotes, not arithmetic: csh and fish run it too.)
+		if _, err := s.Write([]byte(`echo EARLY-"4""2"` + "\r")); err != nil {
 			t.Fatalf("early keys: %v", err)
 		}
 	}

@@ -99,7 +99,7 @@ func DefaultKeyMap() KeyMap {
 		Log:        key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
 		Scrollback: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "scroll preview")),
 
-		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings")),
+		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings, tags")),
 
 		Errors: key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "config errors")),
 		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
