@@ -11,7 +11,7 @@ import (
 	"github.com/sshdash/sshdash/keepalive"
 )
 
-// stepClock is a clock whose time the test sets; timers never fire.
+// stepClock is a clock whose time the test sets.
 type stepClock struct {
 	mu  sync.Mutex // guards now
 	now time.Time
@@ -29,8 +29,9 @@ func (c *stepClock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// NewTimer is not used by earlyInput, which looks at Now only.
 func (c *stepClock) NewTimer(time.Duration) keepalive.Timer {
-	return keepalive.RealClock{}.NewTimer(time.Hour)
+	panic("stepClock: earlyInput uses no timers")
 }
 
 // recordingStdin is a shell's stdin that keeps what was sent.
