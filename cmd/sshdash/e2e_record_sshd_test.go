@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -100,6 +101,13 @@ func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 		}
 	})
 	srv, key := keyedSSHD(t, "SetEnv TMUX_TMPDIR="+tmuxDir)
+	// A used world: the server's private tmux already runs, with a
+	// session of someone else's.
+	byHand := exec.Command("tmux", "-L", "sshdash", "-f", "/dev/null", "new-session", "-d", "-s", "byhand")
+	byHand.Env = append(os.Environ(), "TMUX_TMPDIR="+tmuxDir)
+	if out, err := byHand.CombinedOutput(); err != nil {
+		t.Fatalf("a private tmux server by hand: %v\n%s", err, out)
+	}
 	me, err := user.Current()
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +117,7 @@ func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "ssh_config")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("Host rec\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  ServerAliveInterval 1\n",
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("Host rec plain\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  ServerAliveInterval 1\n",
 		srv.Host(), srv.Port(), me.Username, key, known)), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -120,36 +128,59 @@ func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(state, "sshdash", "config.toml"), []byte("[[host]]\nmatch = \"rec\"\nrecord = true\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A recording left by an earlier run, with the same host's prefix.
+	recDir := filepath.Join(state, "sshdash", "recordings")
+	if err := os.MkdirAll(recDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(recDir, "rec-19990101-000000.cast")
+	if err := os.WriteFile(old, []byte("not a recording\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
 	tm := startTerm(t, env, bin+" -F "+cfg)
-	tm.waitFor("the host list", "rec")
-	tm.keys("Enter")
+	tm.waitFor("the host list", "rec", "plain")
+	// An unrecorded session to the other host, open in the background.
+	tm.keys("j", "o")
+	tm.waitFor("the unrecorded session", "Sessions 1", "plain")
+	tm.keys("k", "Enter")
 	waitAttached(t, tm)
 	tm.text("echo before-$((6*7))")
 	tm.keys("Enter")
 	tm.waitFor("the output", "before-42")
 	tm.keys("C-^", "d")
-	tm.waitFor("the recording marker in the session's row", "● REC rec")
+	s := tm.waitFor("the recording marker in the session's row", "● REC rec", "Sessions 2")
+	if strings.Contains(s, "● REC plain") {
+		t.Errorf("the unrecorded session shows REC:\n%s", s)
+	}
 
 	var cast string
 	readCast := func() string {
 		if cast == "" {
-			files, _ := filepath.Glob(filepath.Join(state, "sshdash", "recordings", "rec-*.cast"))
-			if len(files) > 1 {
-				t.Fatalf("several recordings: %q", files)
+			files, _ := filepath.Glob(filepath.Join(recDir, "*.cast"))
+			var fresh []string
+			for _, f := range files {
+				if f != old {
+					fresh = append(fresh, f)
+				}
 			}
-			if len(files) == 0 {
+			if len(fresh) > 1 || len(fresh) == 1 && !strings.HasPrefix(filepath.Base(fresh[0]), "rec-") {
+				t.Fatalf("recordings besides the one of rec: %q", fresh)
+			}
+			if len(fresh) == 0 {
 				return ""
 			}
-			cast = files[0]
+			cast = fresh[0]
 		}
 		data, _ := os.ReadFile(cast)
 		return string(data)
 	}
-	if out, err := exec.Command("ss", "-K", "dst", srv.Host(), "dport", "=", ":"+strconv.Itoa(srv.Port())).CombinedOutput(); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "ss", "-K", "dst", srv.Host(), "dport", "=", ":"+strconv.Itoa(srv.Port())).CombinedOutput(); err != nil {
 		t.Fatalf("ss -K: %v\n%s", err, out)
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // generous: the machine may be loaded
 	for {
 		data := readCast() // written as it goes
 		if strings.Contains(data, `"m", "dropped: `) && strings.Contains(data, `"m", "reattached to the same shell after`) {
@@ -161,6 +192,7 @@ func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	tm.keys("Tab")
+	tm.keys("g") // the first row: rec
 	tm.keys("Enter")
 	waitAttached(t, tm)
 	tm.text("echo after-$((7*7))")
@@ -170,7 +202,7 @@ func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 	tm.keys("Enter")
 
 	// The dashboard is still running: the recording must be complete now.
-	deadline = time.Now().Add(20 * time.Second)
+	deadline = time.Now().Add(60 * time.Second)
 	for !strings.Contains(readCast(), "exited with status 0") {
 		if time.Now().After(deadline) {
 			t.Fatalf("no exit marker while the dashboard runs:\n%s\nthe screen:\n%s", readCast(), tm.screen())
@@ -179,6 +211,13 @@ func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 	}
 	if s := tm.screen(); strings.Contains(s, "SSHDASH-EXITED") {
 		t.Fatalf("sshdash exited with its session:\n%s", s)
+	}
+	// The file is closed, not only flushed: no sshdash process has it open.
+	guard := childOf(t, tm.display("#{pane_pid}"))
+	for _, pid := range []string{guard, childOf(t, guard)} {
+		if fd := openFD(pid, cast); fd != "" {
+			t.Errorf("process %s still has the recording open (fd %s) after its session ended", pid, fd)
+		}
 	}
 	evs := castStrict(t, cast)
 	var out strings.Builder
@@ -208,24 +247,25 @@ func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 	if fi, err := os.Stat(cast); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("recording mode %v (%v)", fi.Mode(), err)
 	}
-	s := tm.waitFor("the ended session's row", "closed")
+	s = tm.waitFor("the ended session's row", "closed")
 	if strings.Contains(s, "● REC") {
 		t.Errorf("the ended session still shows REC:\n%s", s)
 	}
 	if _, err := exec.LookPath("asciinema"); err == nil {
 		if _, err := exec.LookPath("script"); err == nil {
 			// asciinema cat wants a terminal: script gives it one.
-			played, err := exec.Command("script", "-qec", "asciinema cat "+cast, "/dev/null").CombinedOutput()
+			played, err := exec.CommandContext(ctx, "script", "-qec", "asciinema cat "+cast, "/dev/null").CombinedOutput()
 			if err != nil || !strings.Contains(string(played), "after-49") {
 				t.Errorf("asciinema cat: %v\n%s", err, played)
 			}
 		}
 	}
-	tm.keys("q")
-	time.Sleep(300 * time.Millisecond)
-	if !strings.Contains(tm.screen(), "SSHDASH-EXITED") {
-		tm.keys("y")
+	if data, err := os.ReadFile(old); err != nil || string(data) != "not a recording\n" {
+		t.Errorf("the earlier run's recording was touched: %q %v", data, err)
 	}
+	tm.keys("q")
+	tm.waitFor("the quit question (plain is still open)", "uit")
+	tm.keys("y")
 	tm.waitFor("sshdash to exit", "SSHDASH-EXITED=0")
 }
 
@@ -233,12 +273,23 @@ func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 // session (its header is gone), so typed keys reach the remote shell.
 func waitAttached(t *testing.T, tm *tmuxTerm) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for strings.Contains(tm.screen(), "Sessions 1") {
+	deadline := time.Now().Add(60 * time.Second) // generous: the machine may be loaded
+	for strings.Contains(tm.screen(), "sshdash  Hosts ") {
 		if time.Now().After(deadline) {
 			t.Fatalf("not attached; the screen shows:\n%s", tm.screen())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	time.Sleep(300 * time.Millisecond) // the remote redraw
+}
+
+// openFD returns the descriptor by which process pid has path open, or "".
+func openFD(pid, path string) string {
+	fds, _ := os.ReadDir("/proc/" + pid + "/fd")
+	for _, fd := range fds {
+		if l, err := os.Readlink("/proc/" + pid + "/fd/" + fd.Name()); err == nil && l == path {
+			return fd.Name()
+		}
+	}
+	return ""
 }
