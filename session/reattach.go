@@ -89,11 +89,12 @@ const killBody = `if [ -n "$t" ]; then "$t" -L sshdash -f /dev/null kill-session
 if [ -n "$sc" ]; then S="sshdash-$n"; ` + screenQuit + `; fi
 true`
 
-// screenQuit ends the screen session $S and waits (at most 3 s) until it
-// is gone: screen -X returns before the session has quit. The check is a
+// screenQuit ends the screen session $S, if there is one, and waits (at
+// most 3 s) until it is gone: screen -X returns before the session has
+// quit. Where there is none (the session used tmux) it costs one run. The check is a
 // harmless -X command (setenv for new windows), not a -Q query: a query
 // whose session dies while it waits leaves a "-queryA" socket behind.
-const screenQuit = `"$sc" -S "$S" -X quit </dev/null >/dev/null 2>&1; i=0; while [ $i -lt 30 ] && "$sc" -S "$S" -X setenv sdquit 1 </dev/null >/dev/null 2>&1; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done`
+const screenQuit = `if "$sc" -S "$S" -X quit </dev/null >/dev/null 2>&1; then i=0; while [ $i -lt 30 ] && "$sc" -S "$S" -X setenv sdquit 1 </dev/null >/dev/null 2>&1; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi`
 
 // sameShell reports whether a method means the shell from before the drop
 // was found again.
