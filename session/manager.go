@@ -96,7 +96,8 @@ func (m *Manager) Open(opts Options) *Session {
 		rows:       opts.Rows,
 	}
 	s.cleanupCtx, s.cleanupCancel = context.WithCancelCause(context.Background())
-	s.status = Status{ID: id, Alias: opts.Alias, Target: opts.Target, State: Resolving, Since: s.clock.Now(), TunnelOnly: opts.TunnelOnly}
+	s.status = Status{ID: id, Alias: opts.Alias, Target: opts.Target, State: Resolving, Since: s.clock.Now(), TunnelOnly: opts.TunnelOnly,
+		Recording: opts.Recorder != nil}
 	m.mu.Lock()
 	m.sessions = append(m.sessions, s)
 	m.mu.Unlock()

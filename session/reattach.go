@@ -82,9 +82,19 @@ func killScript(name string) string {
 }
 
 // killBody ends the tmux session $n and the screen session sshdash-$n.
+// screen -X only sends the command: the session is waited for (at most
+// 3 s) until it no longer answers, so that when the close is reported
+// done nothing of it is left.
 const killBody = `if [ -n "$t" ]; then "$t" -L sshdash -f /dev/null kill-session -t "=$n" </dev/null >/dev/null 2>&1; fi
-if [ -n "$sc" ]; then "$sc" -S "sshdash-$n" -X quit </dev/null >/dev/null 2>&1; fi
+if [ -n "$sc" ]; then S="sshdash-$n"; ` + screenQuit + `; fi
 true`
+
+// screenQuit ends the screen session $S, if there is one, and waits (at
+// most 3 s) until it is gone: screen -X returns before the session has
+// quit. Where there is none (the session used tmux) it costs one run. The check is a
+// harmless -X command (setenv for new windows), not a -Q query: a query
+// whose session dies while it waits leaves a "-queryA" socket behind.
+const screenQuit = `if "$sc" -S "$S" -X quit </dev/null >/dev/null 2>&1; then i=0; while [ $i -lt 30 ] && "$sc" -S "$S" -X setenv sdquit 1 </dev/null >/dev/null 2>&1; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi`
 
 // sameShell reports whether a method means the shell from before the drop
 // was found again.

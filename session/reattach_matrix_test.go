@@ -64,6 +64,7 @@ func TestReattachMatrix(t *testing.T) {
 			force: `if [ -n "$SSH_ORIGINAL_COMMAND" ]; then echo "sdrt: exec refused" >&2; exit 127; fi; exec "$SHELL" -l`},
 		{name: "rbash", shell: "/bin/rbash", tmux: "system", want: "none"},
 		{name: "fast", shell: "/bin/bash", tmux: "system", want: "tmux", command: "echo FAST; exit 3"},
+		{name: "fastscreen", shell: "/bin/bash", want: "screen", command: "echo FAST; exit 3"},
 		{name: "notty", shell: "/bin/bash", tmux: "system", want: "none", requestTTY: "no"},
 		{name: "dropbear", shell: "/bin/bash", tmux: "system", want: "tmux", dropbear: true},
 		{name: "rotmpdir", shell: "/bin/bash", tmux: "system", want: "tmux", roTmpdir: true},
@@ -347,6 +348,14 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 		return
 	}
 	ev.waitState(t, Up)
+	if row.requestTTY != "no" {
+		// Keys typed the moment the session is up, while tmux or screen
+		// is still attaching, reach the shell (held until it is ready).
+		// (Quotes, not arithmetic: csh and fish run it too.)
+		if _, err := s.Write([]byte(`echo EARLY-"4""2"` + "\r")); err != nil {
+			t.Fatalf("early keys: %v", err)
+		}
+	}
 	t.Logf("%s: up %s after Open (%s)", row.name, time.Since(opened).Round(time.Millisecond), s.Status().Reattach)
 	if got := s.Status().Reattach; got != row.want {
 		t.Fatalf("reattach %q, want %q; screen:\n%s\nlog:\n%s", got, row.want, strings.Join(s.ScreenText(), "\n"), logText(s))
@@ -369,6 +378,9 @@ func runMatrixRow(t *testing.T, row matrixRow) {
 	}
 	if row.want == "none" {
 		screenFlatHas(t, s, "starting a plain shell (it will not survive a drop)")
+	}
+	if row.requestTTY != "no" {
+		screenHas(t, s, "EARLY-42")
 	}
 	if row.force != "" {
 		screenHas(t, s, "sdrt: exec refused") // the server's stderr is shown

@@ -14,7 +14,10 @@ import (
 // and, for a plain shell, why the shell will not survive a drop. Nothing
 // it does leaves a file on the server: the inner shell's exit status is
 // kept in the tmux session's user option @sdexit (screen: its window
-// title) until the outer script has read it and ended the session.
+// title) until the outer script has read it and ended the session. The
+// last screen of a shell or command that ended is printed after the
+// client detaches (tmux: capture-pane; screen: a hardcopy in a private
+// directory removed at once, see scdump).
 
 // wrapperInfo is what the wrapper records on the server about a session
 // (tmux user options), so that sshdash can find its sessions again.
@@ -121,6 +124,26 @@ ackmark() {
   else mark "$1"; fi
 }
 say() { printf 'sshdash: %s\r\n' "$1"; }
+# scdump prints the ended screen window's last screen (screen's client
+# leaves the alternate screen on detach, taking it away), as capture-pane
+# does for tmux. screen writes a hardcopy only to a file: it goes to a
+# private directory that is removed at once (and on any exit or signal);
+# with no writable directory the screen is not shown, the status still is.
+scdump() {
+  hd=
+  trap 'rm -rf "$hd"' EXIT HUP INT TERM
+  for b in "${TMPDIR:-/tmp}" /tmp /dev/shm "$HOME"; do
+    hd=$(mktemp -d "$b/sshdash.XXXXXX" 2>/dev/null) && break
+    hd=
+  done
+  if [ -n "$hd" ]; then
+    "$sc" -S "$S" -X hardcopy "$hd/h" >/dev/null 2>&1
+    "$sc" -S "$S" -Q title >/dev/null 2>&1
+    [ -f "$hd/h" ] && awk 'NF { while (b > 0) { print ""; b-- }; print; next } { b++ }' "$hd/h"
+    rm -rf "$hd"
+  fi
+  trap - EXIT HUP INT TERM
+}
 plain() {
   mark "none;$1"; say "$1: starting a plain shell (it will not survive a drop)"
   if [ -n "$rc" ]; then exec "${SHELL:-/bin/sh}" -c "$rc"; fi
@@ -177,7 +200,7 @@ if [ -n "$sc" ]; then
   fi
   x=$("$sc" -S "$S" -Q title 2>/dev/null)
   case "$x" in
-  sdexit*) "$sc" -S "$S" -X quit >/dev/null 2>&1; exit "${x#sdexit}";;
+  sdexit*) scdump; ` + screenQuit + `; exit "${x#sdexit}";;
   esac
   exit 0
 fi

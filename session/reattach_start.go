@@ -85,17 +85,24 @@ func startRemote(ctx context.Context, client *ssh.Client, rs remoteStart) (*Shel
 		clock = keepalive.RealClock{}
 	}
 	early, rest, found, ended := readToMarker(ctx, clock, sh.Stdout, wait)
-	sh.Stdout = io.MultiReader(bytes.NewReader(early), rest)
+	sh.Stdout = rest
 	if found {
-		if m, _, _ := scanMarker(early); m != methodNone && !strings.HasPrefix(m, methodNone+";") {
+		m, _, _ := scanMarker(early)
+		if m != methodNone && !strings.HasPrefix(m, methodNone+";") {
 			// The wrapper waits for this before it attaches (see ackmark).
 			if _, err := io.WriteString(sh.Stdin, markerAck); err != nil {
 				sh.Close()
 				return nil, fmt.Errorf("acknowledge the wrapper's marker: %w", err)
 			}
+			if strings.HasPrefix(m, "tmux") && len(afterMarker(early)) == 0 {
+				// Nothing from tmux yet: keys wait until it has the terminal.
+				holdEarlyInput(sh, clock)
+			}
 		}
+		sh.Stdout = io.MultiReader(bytes.NewReader(early), sh.Stdout)
 		return sh, nil
 	}
+	sh.Stdout = io.MultiReader(bytes.NewReader(early), rest)
 	if !ended {
 		return sh, nil
 	}

@@ -6,8 +6,8 @@ import "fmt"
 // session/record, which writes asciicast v2). Its methods are called on the
 // session's goroutines, with the session's output lock held for Output, so
 // they must not block: a Recorder queues and writes on its own goroutine.
-// The session does not close it: whoever opened it closes it after the
-// session has ended.
+// A session closes its Recorder when it ends for good if the Recorder has
+// a Close method (see Options.Recorder); Close must be idempotent.
 type Recorder interface {
 	// Output receives bytes as they reach the session's emulator.
 	Output(p []byte)
@@ -29,4 +29,25 @@ func (s *Session) logMark(format string, args ...any) {
 	if r := s.opts.Recorder; r != nil {
 		r.Marker(fmt.Sprintf(format, args...))
 	}
+}
+
+// closeRecorder closes the recording once the session has ended for good
+// (Closed, or removed after it failed), so the file is complete while
+// sshdash goes on running; a recording that stopped early (a full disk)
+// is logged. The status no longer shows it as recording.
+func (s *Session) closeRecorder() {
+	r := s.opts.Recorder
+	if r == nil {
+		return
+	}
+	s.recClose.Do(func() {
+		if c, ok := r.(interface{ Close() error }); ok {
+			if err := c.Close(); err != nil {
+				s.logf("the recording: %v", err)
+			}
+		}
+		s.mu.Lock()
+		s.status.Recording = false
+		s.mu.Unlock()
+	})
 }

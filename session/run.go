@@ -209,6 +209,7 @@ func (s *Session) finish(cause error, exited bool) {
 		s.leaveRemoteForLater(errors.Is(context.Cause(s.ctx), errClosedByUser))
 		s.logMark("closed")
 	}
+	s.closeRecorder() // complete on disk before anyone sees Closed
 	s.setState(Closed, "", cause, func(st *Status) { st.ExitStatus = status; st.NextAttempt = time.Time{} })
 }
 

@@ -86,7 +86,9 @@ type Options struct {
 	// session closes or fails. nil: none.
 	Secrets *Secrets
 	// Recorder, when set, receives the session's output, resizes and the
-	// link's life as markers (connect --record, record = true).
+	// link's life as markers (connect --record, record = true). The
+	// session owns it: it closes it (when it has a Close method) once it
+	// is Closed, or on Close/Remove after it failed.
 	Recorder Recorder
 	// RecordInput also sends the keystrokes of Write to Recorder.
 	RecordInput bool
@@ -138,6 +140,9 @@ type Session struct {
 	// monitor reports on its goroutine, and serve reapplies them once
 	// after announcing the link.
 	hbMu sync.Mutex
+
+	// recClose closes opts.Recorder once, when the session ends for good.
+	recClose sync.Once
 
 	// mu guards the fields below.
 	mu          sync.Mutex
@@ -361,6 +366,7 @@ func (s *Session) CloseContext(ctx context.Context) error {
 		// It had failed before this Close: its remote tmux/screen session,
 		// if it ever had one, was never ended.
 		s.leaveRemoteForLater(true)
+		s.closeRecorder()
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -93,6 +93,7 @@ type Status struct {
 	BytesOut    uint64          // bytes of terminal input sent
 	Reattach    string          // reattach method in use: "tmux", "screen", "none" or "" before known
 	TunnelOnly  bool
+	Recording   bool // a recording is open (Options.Recorder), until the session ends for good
 	Tunnels     []TunnelStatus
 	ExitStatus  int // remote exit status once Closed by the remote shell exiting
 	// Notice is a line of sshdash's for whoever is attached, kept until the

@@ -65,8 +65,8 @@ type Backend interface {
 	// Attach hands the terminal to the session (via tea.Exec). The
 	// command's message is an AttachResult saying how the user came back.
 	Attach(id int) tea.Cmd
-	// SaveHostSettings stores heartbeat and reattach settings for a Host
-	// pattern in sshdash's settings file and applies them to live sessions
+	// SaveHostSettings stores heartbeat, reattach and tags settings for a
+	// Host pattern in sshdash's settings file and applies them to live sessions
 	// of matching hosts.
 	SaveHostSettings(pattern string, hs HostSettings) error
 
@@ -96,6 +96,10 @@ type Host struct {
 	// file and from "# sshdash: tags=" comments in ssh_config. The filter
 	// selects them with "tag:NAME" or "#NAME".
 	Tags []string
+	// ConfigTags are those of Tags that come from ssh_config comments:
+	// the settings form shows them but cannot change them (sshdash never
+	// edits ssh_config).
+	ConfigTags []string
 }
 
 // Target renders user@hostname:port, leaving out what is unknown.
@@ -117,6 +121,9 @@ func (h Host) Target() string {
 type HostSettings struct {
 	Heartbeat keepalive.Settings
 	Reattach  string // "auto", "tmux", "screen" or "none"
+	// Tags replace the tags of the settings file's [[host]] entry for
+	// the pattern (never ssh_config's); empty removes them.
+	Tags []string
 	// Changed says which fields to write: the ones the user changed. The
 	// others keep what the settings file has for the pattern, or stay
 	// unset there, so that they go on following ssh_config and the
@@ -133,7 +140,8 @@ const (
 	FieldInterval                        // Heartbeat.Interval
 	FieldCount                           // Heartbeat.Count
 	FieldReattach                        // Reattach
-	AllHostFields = FieldMode | FieldInterval | FieldCount | FieldReattach
+	FieldTags                            // Tags
+	AllHostFields = FieldMode | FieldInterval | FieldCount | FieldReattach | FieldTags
 )
 
 // Has reports whether f includes g (a zero set includes every field).
@@ -154,6 +162,13 @@ func (hs HostSettings) String() string {
 	}
 	if hs.Changed.Has(FieldReattach) {
 		parts = append(parts, "reattach "+hs.Reattach)
+	}
+	if hs.Changed.Has(FieldTags) {
+		if len(hs.Tags) == 0 {
+			parts = append(parts, "no tags")
+		} else {
+			parts = append(parts, "tags #"+strings.Join(hs.Tags, " #"))
+		}
 	}
 	return strings.Join(parts, ", ")
 }

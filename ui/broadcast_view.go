@@ -90,11 +90,12 @@ func (m Model) liveHints() string {
 	return fit(st.HintKey.Render(helpKey(m.sh.keys.BroadcastEnd))+" "+st.HintDesc.Render("end live broadcast (every other key, esc and ctrl+c too, goes to the sessions)"), m.w)
 }
 
-// hostCell is the host column of the sessions table: the alias, after a
-// mark for a marked session or one whose output stood out.
-func (m sessionsModel) hostCell(s session.Status) (string, *lipgloss.Style) {
+// hostCell is the host column of the sessions table, w cells wide: the
+// alias (after ● REC when recorded), after a mark for unseen watcher alerts
+// and one for a session marked for broadcast or whose output stood out.
+func (m sessionsModel) hostCell(s session.Status, w int) (string, *lipgloss.Style) {
 	st := &m.sh.st
-	alias := s.Alias
+	alias := recCell(s, w)
 	alert := alertMark(m.marks[s.ID]) // unseen watcher alerts
 	if alert != "" {
 		alias = alert + alias

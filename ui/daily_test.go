@@ -96,7 +96,7 @@ func TestSettingsFormWritesOnlyChanges(t *testing.T) {
 	d.mustSee("web1: nothing changed, nothing saved")
 
 	d.keys("e")
-	for _, want := range []int{fieldInterval, fieldCount, fieldReattach, fieldPattern, fieldSave} {
+	for _, want := range []int{fieldInterval, fieldCount, fieldReattach, fieldTags, fieldPattern, fieldSave} {
 		d.keys("enter")
 		if d.m.settings.focus != want {
 			t.Fatalf("enter moved to field %d, want %d", d.m.settings.focus, want)
@@ -106,7 +106,7 @@ func TestSettingsFormWritesOnlyChanges(t *testing.T) {
 	if d.m.settings.focus != fieldPattern {
 		t.Fatalf("k moved to field %d, want the pattern", d.m.settings.focus)
 	}
-	d.keys("shift+tab", "k", "j") // up to reattach, k up to count, where j is text
+	d.keys("shift+tab", "shift+tab", "k", "j") // up to tags, reattach, k up to count, where j is text
 	if d.m.settings.focus != fieldCount || d.m.settings.count.Value() != "3j" {
 		t.Fatalf("focus %d count %q: j is text in a text field", d.m.settings.focus, d.m.settings.count.Value())
 	}
@@ -114,7 +114,7 @@ func TestSettingsFormWritesOnlyChanges(t *testing.T) {
 	if d.m.settings.focus != fieldInterval {
 		t.Fatalf("j from the mode moved to field %d, want the interval", d.m.settings.focus)
 	}
-	d.keys("tab", "tab", "left", "enter", "enter", "enter") // reattach: none; enter to pattern, Save, press it
+	d.keys("tab", "tab", "left", "enter", "enter", "enter", "enter") // reattach: none; enter to tags, pattern, Save, press it
 	_, _, _, _, saved := f.calls()
 	if len(saved) != 1 || saved[0].hs.Changed != FieldReattach || saved[0].hs.Reattach != "none" {
 		t.Fatalf("saved %+v, want only reattach none", saved)

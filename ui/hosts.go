@@ -27,8 +27,9 @@ type (
 
 // hostItem is one host shown by the hosts pane.
 type hostItem struct {
-	idx int   // index into hostsModel.hosts
-	pos []int // rune positions of the alias that matched the filter
+	idx   int    // index into hostsModel.hosts
+	pos   []int  // rune positions of the alias that matched the filter
+	group string // the group heading it is listed under (unfiltered list)
 }
 
 // hostsModel is the host list: grouped, fuzzy-filterable, multi-select.
@@ -336,12 +337,12 @@ func (m *hostsModel) markShown() {
 }
 
 // markedOrCurrent is the marked hosts in the list's order (as the
-// unfiltered list shows them: by group, config order within), or else the
-// one under the cursor.
+// unfiltered list shows them: by group, config order within), each once
+// however many tags list it, or else the one under the cursor.
 func (m hostsModel) markedOrCurrent() []string {
 	var aliases []string
-	for _, i := range m.listOrder() {
-		if h := m.hosts[i]; m.marked[h.Alias] {
+	for _, it := range m.listOrder(false) {
+		if h := m.hosts[it.idx]; m.marked[h.Alias] {
 			aliases = append(aliases, h.Alias)
 		}
 	}

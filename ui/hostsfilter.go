@@ -3,6 +3,7 @@
 package ui
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -13,16 +14,23 @@ func (m hostsModel) query() string { return strings.TrimSpace(m.filter.Value()) 
 // untaggedGroup heads the hosts without tags when grouping by tag.
 const untaggedGroup = "untagged"
 
-// groupOf is the group h is listed under: where it is defined, or (when
-// grouping by tag) "#" and its first tag, since a host is listed once.
-func (m hostsModel) groupOf(h Host) string {
+// groupsOf is the groups h is listed under: where it is defined, or
+// (when grouping by tag) "#" and each of its tags, like labels; hosts
+// without tags under "untagged".
+func (m hostsModel) groupsOf(h Host) []string {
 	if !m.byTag {
-		return h.Group
+		return []string{h.Group}
 	}
 	if len(h.Tags) == 0 {
-		return untaggedGroup
+		return []string{untaggedGroup}
 	}
-	return "#" + h.Tags[0]
+	gs := make([]string, 0, len(h.Tags))
+	for _, t := range h.Tags {
+		if g := "#" + t; !slices.Contains(gs, g) {
+			gs = append(gs, g)
+		}
+	}
+	return gs
 }
 
 // grouped reports whether group headings are shown: several groups (or
@@ -44,33 +52,46 @@ func (m hostsModel) grouped() bool {
 	return false
 }
 
-// listOrder is the host indices in the order of the unfiltered list:
-// groups by first appearance, config order within.
-func (m hostsModel) listOrder() []int {
+// listOrder is the unfiltered list: groups by first appearance, config
+// order within (the untagged last when grouping by tag). With every a
+// host is listed under each of its groups (a host with two tags appears
+// twice); without it, once, under its first.
+func (m hostsModel) listOrder(every bool) []hostItem {
 	order := map[string]int{}
-	group := make([]int, len(m.hosts))
+	var items []hostItem
+	var rank []int
 	for i, h := range m.hosts {
-		g := m.groupOf(h)
-		if _, ok := order[g]; !ok {
-			order[g] = len(order)
+		gs := m.groupsOf(h)
+		if !every {
+			gs = gs[:1]
 		}
-		group[i] = order[g]
+		for _, g := range gs {
+			if _, ok := order[g]; !ok {
+				order[g] = len(order)
+			}
+			items = append(items, hostItem{idx: i, group: g})
+			rank = append(rank, order[g])
+		}
 	}
 	if m.byTag { // the untagged hosts last
 		if u, ok := order[untaggedGroup]; ok {
-			for i := range group {
-				if group[i] == u {
-					group[i] = len(order)
+			for i := range rank {
+				if rank[i] == u {
+					rank[i] = len(order)
 				}
 			}
 		}
 	}
-	idx := make([]int, len(m.hosts))
-	for i := range idx {
-		idx[i] = i
+	perm := make([]int, len(items))
+	for i := range perm {
+		perm[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return group[idx[a]] < group[idx[b]] })
-	return idx
+	sort.SliceStable(perm, func(a, b int) bool { return rank[perm[a]] < rank[perm[b]] })
+	out := make([]hostItem, len(items))
+	for i, p := range perm {
+		out[i] = items[p]
+	}
+	return out
 }
 
 // parseQuery splits filter text into tag terms ("tag:prod" or "#prod",
@@ -120,9 +141,10 @@ func (m *hostsModel) refilter() {
 	tags, q := parseQuery(m.query())
 	m.items = m.items[:0]
 	if q == "" {
-		for _, i := range m.listOrder() {
-			if hasTags(m.hosts[i], tags) {
-				m.items = append(m.items, hostItem{idx: i})
+		// Under tag headings a host shows under each of its tags.
+		for _, it := range m.listOrder(m.byTag && m.grouped()) {
+			if hasTags(m.hosts[it.idx], tags) {
+				m.items = append(m.items, it)
 			}
 		}
 	} else {
@@ -163,7 +185,7 @@ func (m hostsModel) lines() (idx []int, heads []string) {
 	grouped := m.grouped()
 	prev := "\x00"
 	for i, it := range m.items {
-		g := m.groupOf(m.hosts[it.idx])
+		g := it.group
 		if grouped && g != prev {
 			idx = append(idx, -1)
 			heads = append(heads, g)

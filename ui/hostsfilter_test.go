@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -101,11 +102,11 @@ func TestHostsGroupByTagToggle(t *testing.T) {
 	d.mustSee("── ~/.ssh/config ", "── ~/.ssh/config.d/work")
 	d.keys("j", "j") // cursor on db-primary
 	d.keys("#")
-	d.mustSee("── #prod ", "── #staging ", "── #ci ", "── untagged ")
+	d.mustSee("── #prod ", "── #web ", "── #staging ", "── #db ", "── #ci ", "── untagged ")
 	d.mustNotSee("── ~/.ssh/config")
-	// Tag groups in order of first appearance, each host once (under its
-	// first tag), the untagged last.
-	want := []string{"web1", "db-primary", "web2", "build-box", "bastion", "pi"}
+	// Tag groups in order of first appearance, a host under each of its
+	// tags (like labels), the untagged last.
+	want := []string{"web1", "db-primary", "web1", "web2", "web2", "db-primary", "build-box", "bastion", "pi"}
 	if got := shown(d); !slices.Equal(got, want) {
 		t.Fatalf("grouped by tag: %v, want %v", got, want)
 	}
@@ -121,4 +122,38 @@ func TestHostsGroupByTagToggle(t *testing.T) {
 	d.keys("esc", "#")
 	d.mustSee("── ~/.ssh/config ", "── ~/.ssh/config.d/work")
 	d.mustNotSee("── #prod")
+}
+
+// Grouped by tag, a host with several tags is listed under each, but it
+// is one host: marking it once marks it everywhere, and opening the marks
+// opens it once.
+func TestHostsGroupByTagMarksPerHost(t *testing.T) {
+	f := taggedBackend()
+	d := newDriver(t, f, 100, 30)
+	d.keys("#")
+	d.keys("space") // web1, under #prod; the cursor moves down
+	if n := strings.Count(d.screen(), "✓"); n != 2 {
+		t.Fatalf("web1 marked once shows %d marks, want 2 (under #prod and #web):\n%s", n, d.screen())
+	}
+	d.mustSee("Hosts 6 · 1 selected")
+	d.keys("j", "j", "space") // web2 under #web
+	if n := strings.Count(d.screen(), "✓"); n != 4 {
+		t.Fatalf("web1 and web2 marked show %d marks, want 4:\n%s", n, d.screen())
+	}
+	d.keys("space") // web2 again, under #staging: unmarks it everywhere
+	if n := strings.Count(d.screen(), "✓"); n != 2 {
+		t.Fatalf("unmarking web2 under its second tag leaves %d marks, want 2:\n%s", n, d.screen())
+	}
+	d.keys("space") // db-primary under #db
+	d.keys("o")
+	var opened []string
+	for _, s := range f.sessions {
+		opened = append(opened, s.Alias)
+	}
+	if want := []string{"web1", "db-primary"}; !slices.Equal(opened[len(opened)-2:], want) || len(opened) != len(newDemoBackend().sessions)+2 {
+		t.Fatalf("o opened %v; want one session each for %v", opened, want)
+	}
+	// "*" marks what is shown: each host once in the count.
+	d.keys("*")
+	d.mustSee("Hosts 6 · 6 selected")
 }

@@ -119,7 +119,7 @@ func DefaultKeyMap() KeyMap {
 		BroadcastLive: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "broadcast keys")),
 		BroadcastEnd:  key.NewBinding(key.WithKeys("ctrl+^", "ctrl+6"), key.WithHelp("ctrl+^", "end broadcast")),
 
-		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings")),
+		Edit: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "settings, tags")),
 
 		Errors: key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "config errors")),
 		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),

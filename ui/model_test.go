@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -476,7 +477,7 @@ func TestSettingsFormValidatesAndSaves(t *testing.T) {
 	_, _, _, _, saved := f.calls()
 	want := savedSettings{"web1", HostSettings{Heartbeat: keepalive.Settings{Mode: keepalive.ModeNoop, Interval: 20 * time.Second, Count: 5}, Reattach: "tmux",
 		Changed: FieldMode | FieldInterval | FieldCount | FieldReattach}}
-	if len(saved) != 1 || saved[0] != want {
+	if len(saved) != 1 || !reflect.DeepEqual(saved[0], want) {
 		t.Fatalf("saved %+v, want %+v", saved, want)
 	}
 	if d.m.settingsOpen {

@@ -381,7 +381,7 @@ func (m sessionsModel) cell(c, i int, s session.Status, now time.Time, w int) (s
 		style := stateStyle(st, s.State)
 		return stateText(s, now, m.spin), &style
 	case colHost:
-		return m.hostCell(s)
+		return m.hostCell(s, w)
 	case colRTT:
 		if !live || hb.LastRTT <= 0 {
 			return "—", &st.Muted

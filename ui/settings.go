@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ const (
 	fieldInterval
 	fieldCount
 	fieldReattach
+	fieldTags
 	fieldPattern
 	fieldSave
 	fieldCancel
@@ -60,6 +62,7 @@ type settingsModel struct {
 	reattach int // index into reattachChoices
 	interval textinput.Model
 	count    textinput.Model
+	tags     textinput.Model // comma-separated
 	pattern  textinput.Model
 	focus    int
 	// The values the form opened with: a field still at its value is
@@ -67,6 +70,7 @@ type settingsModel struct {
 	initMode, initReattach int
 	initInterval           time.Duration
 	initCount              int
+	initTags               []string
 	err                    string
 	saving                 bool
 	w                      int
@@ -101,6 +105,8 @@ func newSettingsModel(sh *shared, h Host) settingsModel {
 	m.count = newInput(strconv.Itoa(cnt), "e.g. 3", 4)
 	m.initMode, m.initReattach, m.initInterval, m.initCount = m.mode, m.reattach, iv, cnt
 	m.pattern = newInput(h.Alias, "Host pattern", 64)
+	m.initTags = settingsTags(h)
+	m.tags = newInput(strings.Join(m.initTags, ", "), "e.g. prod, db", 256)
 	m.applyTheme()
 	return m
 }
@@ -133,6 +139,7 @@ func (m *settingsModel) applyTheme() {
 	is := inputStyles(&m.sh.st)
 	m.interval.SetStyles(is)
 	m.count.SetStyles(is)
+	m.tags.SetStyles(is)
 	m.pattern.SetStyles(is)
 }
 
@@ -146,6 +153,7 @@ func (m *settingsModel) setSize(w, h int) {
 	}
 	m.compact = h < 22 || m.w < 56
 	m.pattern.SetWidth(max(m.w-m.labelWidth()-8, 6))
+	m.tags.SetWidth(max(m.w-m.labelWidth()-8, 6))
 	m.interval.SetWidth(12)
 	m.count.SetWidth(6)
 }
@@ -163,8 +171,11 @@ func (m *settingsModel) focusField(f, dir int) tea.Cmd {
 	m.focus = f
 	m.interval.Blur()
 	m.count.Blur()
+	m.tags.Blur()
 	m.pattern.Blur()
 	switch f {
+	case fieldTags:
+		return m.tags.Focus()
 	case fieldInterval:
 		return m.interval.Focus()
 	case fieldCount:
@@ -189,7 +200,14 @@ func (m settingsModel) validate() (string, HostSettings, error) {
 	if strings.ContainsAny(pattern, " \t") {
 		return "", HostSettings{}, errors.New("the host pattern must be a single word (wildcards * and ? are allowed)")
 	}
-	hs := HostSettings{Reattach: reattachChoices()[m.reattach]}
+	tags, err := parseTags(m.tags.Value())
+	if err != nil {
+		return "", HostSettings{}, err
+	}
+	hs := HostSettings{Reattach: reattachChoices()[m.reattach], Tags: tags}
+	if !slices.Equal(tags, m.initTags) {
+		hs.Changed |= FieldTags
+	}
 	hs.Heartbeat.Mode = heartbeatModes()[m.mode]
 	if m.mode != m.initMode {
 		hs.Changed |= FieldMode
@@ -267,6 +285,8 @@ func (m settingsModel) Update(msg tea.Msg) (settingsModel, tea.Cmd) {
 			m.interval, cmd = m.interval.Update(paste)
 		case fieldCount:
 			m.count, cmd = m.count.Update(paste)
+		case fieldTags:
+			m.tags, cmd = m.tags.Update(paste)
 		case fieldPattern:
 			m.pattern, cmd = m.pattern.Update(paste)
 		}
@@ -277,7 +297,7 @@ func (m settingsModel) Update(msg tea.Msg) (settingsModel, tea.Cmd) {
 		return m, nil
 	}
 	k := m.sh.keys
-	textField := m.focus == fieldInterval || m.focus == fieldCount || m.focus == fieldPattern
+	textField := m.focus == fieldInterval || m.focus == fieldCount || m.focus == fieldTags || m.focus == fieldPattern
 	switch {
 	case key.Matches(kp, k.Cancel):
 		return m, emit(settingsCancelMsg{})
@@ -331,6 +351,8 @@ func (m settingsModel) Update(msg tea.Msg) (settingsModel, tea.Cmd) {
 		m.interval, cmd = m.interval.Update(msg)
 	case fieldCount:
 		m.count, cmd = m.count.Update(msg)
+	case fieldTags:
+		m.tags, cmd = m.tags.Update(msg)
 	case fieldPattern:
 		m.pattern, cmd = m.pattern.Update(msg)
 	}

@@ -84,6 +84,10 @@ func (m settingsModel) View() []string {
 		body = append(body, "  "+st.Muted.Render(fit(misses, lw)+"—"))
 	}
 	body = append(body, label(fieldReattach, "Reattach")+choices(fieldReattach, reattachChoices(), m.reattach))
+	body = append(body, label(fieldTags, "Tags")+m.tags.View())
+	if len(m.host.ConfigTags) > 0 && !m.compact {
+		body = append(body, st.Muted.Render("  "+fit("", lw)+ansiTruncate("also #"+strings.Join(m.host.ConfigTags, " #")+" (ssh_config)", max(m.w-lw-6, 4))))
+	}
 	body = append(body, label(fieldPattern, "Save for hosts")+m.pattern.View())
 	if !m.compact {
 		body = append(body, "")

@@ -45,7 +45,7 @@ func hostsOf(a *app) []ui.Host {
 	for _, h := range a.cfg.Hosts() {
 		r, err := a.cfg.Resolve(h.Alias, config.ResolveOptions{})
 		if err != nil {
-			out = append(out, ui.Host{Alias: h.Alias, Group: displayPath(h.File), Tags: hostTags(h, a.settings)})
+			out = append(out, ui.Host{Alias: h.Alias, Group: displayPath(h.File), Tags: hostTags(h, a.settings), ConfigTags: h.Tags})
 			continue
 		}
 		hb := a.opener.HeartbeatFor(h.Alias, r)
@@ -60,6 +60,7 @@ func hostsOf(a *app) []ui.Host {
 			Reattach:        a.settings.Reattach(h.Alias).Value,
 			Group:           displayPath(h.File),
 			Tags:            hostTags(h, a.settings),
+			ConfigTags:      h.Tags,
 		})
 	}
 	return out
@@ -221,6 +222,11 @@ func (b *backend) SaveHostSettings(pattern string, hs ui.HostSettings) error {
 	}
 	if err := b.a.settings.SetHost(h); err != nil {
 		return fmt.Errorf("settings for %s: %w", pattern, err)
+	}
+	if hs.Changed.Has(ui.FieldTags) {
+		if err := b.a.settings.SetHostTags(pattern, hs.Tags); err != nil {
+			return fmt.Errorf("tags for %s: %w", pattern, err)
+		}
 	}
 	if err := b.a.settings.Save(b.a.setPath); err != nil {
 		return fmt.Errorf("save settings to %s: %w", b.a.setPath, err)

@@ -9,8 +9,10 @@ import (
 	"github.com/sshdash/sshdash/session/record"
 )
 
-// recordings are the app's open session recordings, closed (flushed) when
-// the command exits, after its sessions.
+// recordings are the app's session recordings. Each session closes its
+// own when it ends for good (closed, or removed after failing); the app
+// closes them all again (Close is idempotent) when the command exits,
+// after its sessions, for those still open.
 type recordings struct {
 	mu   sync.Mutex // guards open
 	open []*record.Recorder

@@ -121,6 +121,7 @@ type File struct {
 type hostEdit struct {
 	pattern string
 	h       *Host
+	tags    *[]string // SetHostTags' edit (h is then unused)
 }
 
 // Error is one problem in the settings file, with its line.

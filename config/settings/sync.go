@@ -175,7 +175,9 @@ func (f *File) rebase(path, disk string) (*File, error) {
 		return nil, err
 	}
 	for _, e := range f.edits {
-		if e.h == nil {
+		if e.tags != nil {
+			err = nf.setHostTags(e.pattern, *e.tags)
+		} else if e.h == nil {
 			_, err = nf.removeHost(e.pattern)
 		} else {
 			err = nf.setHost(e.pattern, *e.h)
