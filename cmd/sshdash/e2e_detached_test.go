@@ -166,21 +166,6 @@ func TestEndToEndDashboardDetached(t *testing.T) {
 	}
 }
 
-// waitAttached waits until the dashboard has handed the terminal to a
-// session (its panes are gone), so that what is typed next reaches the
-// shell.
-func waitAttached(t *testing.T, tm *tmuxTerm) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for strings.Contains(tm.screen(), "╭─ Hosts") {
-		if time.Now().After(deadline) {
-			t.Fatalf("not attached:\n%s", tm.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(300 * time.Millisecond) // the shell's prompt
-}
-
 // processAlive reports whether the process pid exists.
 func processAlive(pid string) bool {
 	_, err := os.Stat(filepath.Join("/proc", pid))
