@@ -579,6 +579,19 @@ func TestSoakSessionsAgainstSSHD(t *testing.T) {
 	cctx, ccancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer ccancel()
 	if err := k.m.CloseAll(cctx); err != nil {
-		t.Errorf("CloseAll: %v", err)
+		// Close returns each session's first real cause again, so the
+		// remote cleanups that ran out of time earlier (best effort,
+		// accepted above) come back in CloseAll's error. Anything else
+		// is a failure: a session still ending, or another error.
+		if strings.Contains(err.Error(), "after the deadline") {
+			t.Errorf("CloseAll: %v", err)
+		}
+		for _, s := range k.m.Sessions() {
+			e := s.Close()
+			if e == nil || strings.Contains(e.Error(), "ending the remote session") {
+				continue
+			}
+			t.Errorf("CloseAll: %s/%d: %v", s.Alias(), s.ID(), e)
+		}
 	}
 }
