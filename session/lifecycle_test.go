@@ -155,6 +155,7 @@ func newFixtureWith(t *testing.T, extra sshtest.Options) *fixture {
 	os.MkdirAll(tmuxDir, 0o700)
 	srv := startServer(t, sshtest.Options{
 		AllowForwarding: extra.AllowForwarding,
+		RefuseExec:      extra.RefuseExec,
 		AuthorizedKeys:  []ssh.PublicKey{key.Pub},
 		Shell:           "/bin/sh",
 		Dir:             dir,

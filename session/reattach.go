@@ -86,6 +86,15 @@ const killBody = `if [ -n "$t" ]; then "$t" -L sshdash -f /dev/null kill-session
 if [ -n "$sc" ]; then "$sc" -S "sshdash-$n" -X quit </dev/null >/dev/null 2>&1; fi
 true`
 
+// plainShell reports whether a method says the link's shell was started
+// without tmux or screen (reattach = none, RequestTTY no, the wrapper
+// refused or finding neither), so nothing on the server outlives it. An
+// unknown or still awaited method is not plain: the wrapper may have
+// started a tmux or screen session.
+func plainShell(method string) bool {
+	return method == methodNone || strings.HasPrefix(method, methodNone+";")
+}
+
 // sameShell reports whether a method means the shell from before the drop
 // was found again.
 func sameShell(method string) bool {

@@ -87,7 +87,7 @@ func startRemote(ctx context.Context, client *ssh.Client, rs remoteStart) (*Shel
 	early, rest, found, ended := readToMarker(ctx, clock, sh.Stdout, wait)
 	sh.Stdout = io.MultiReader(bytes.NewReader(early), rest)
 	if found {
-		if m, _, _ := scanMarker(early); m != methodNone && !strings.HasPrefix(m, methodNone+";") {
+		if m, _, _ := scanMarker(early); !plainShell(m) {
 			// The wrapper waits for this before it attaches (see ackmark).
 			if _, err := io.WriteString(sh.Stdin, markerAck); err != nil {
 				sh.Close()
