@@ -43,9 +43,7 @@ func TestSlowLoginMarkerTakenLate(t *testing.T) {
 	checkLeaks(t)
 	testWatchdog(t, 30*time.Second)
 	f := newFakeSSH(t, slowLoginShell(400*time.Millisecond, methodTmuxNew))
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
+	m, ev := newWatchedManager(t)
 	opts := fakeOptions(f, false)
 	opts.Reattach = ReattachAuto
 	opts.markerWait = 50 * time.Millisecond // startRemote's wait, then serve's
@@ -84,9 +82,7 @@ func TestSlowLoginMarkerOnReconnect(t *testing.T) {
 	checkLeaks(t)
 	testWatchdog(t, 30*time.Second)
 	f := newFakeSSH(t, slowLoginShell(300*time.Millisecond, methodTmuxNew))
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
+	m, _ := newWatchedManager(t)
 	opts := fakeOptions(f, false)
 	opts.Reattach = ReattachAuto
 	opts.markerWait = 50 * time.Millisecond
