@@ -89,3 +89,31 @@ func waitMethodKnown(t *testing.T, s *Session) {
 	st := s.Status()
 	t.Fatalf("session %d never up with a known method: %s (%v), reattach %q", s.ID(), st.State, st.Cause, st.Reattach)
 }
+
+// Which closes run the remote kill: only where the wrapper may have
+// started tmux or screen.
+func TestMayHaveRemote(t *testing.T) {
+	tty := func(requestTTY string) Options {
+		return Options{Reattach: ReattachAuto, Shell: ShellOptions{RequestTTY: requestTTY}}
+	}
+	for _, tc := range []struct {
+		name   string
+		opts   Options
+		method string
+		want   bool
+	}{
+		{"tmux", tty(""), methodTmuxNew, true},
+		{"screen reattached", tty("yes"), methodScreenAttached, true},
+		{"marker still awaited", tty(""), methodPending, true},
+		{"no marker", tty(""), "", true},
+		{"wrapper found neither", tty(""), methodNone, false},
+		{"wrapper refused", tty(""), methodNone + ";" + whyRefused, false},
+		{"reattach none, before the marker", Options{Reattach: ReattachNone}, "", false},
+		{"RequestTTY no, before the marker", tty("no"), methodPending, false},
+		{"tunnels only", Options{TunnelOnly: true}, "tunnel", false},
+	} {
+		if got := mayHaveRemote(tc.opts, tc.method); got != tc.want {
+			t.Errorf("%s: mayHaveRemote = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -95,6 +95,18 @@ func plainShell(method string) bool {
 	return method == methodNone || strings.HasPrefix(method, methodNone+";")
 }
 
+// mayHaveRemote reports whether a link of a session with opts, whose
+// marker said method, may have started a tmux or screen session on the
+// server. Not for tunnels only, reattach = none or RequestTTY no (the
+// wrapper is never run), nor where the marker says plain shell; an
+// unknown or still awaited method may have.
+func mayHaveRemote(opts Options, method string) bool {
+	if opts.TunnelOnly || opts.Reattach == ReattachNone || !wantPTY(opts.Shell.RequestTTY, "") {
+		return false
+	}
+	return !plainShell(method)
+}
+
 // sameShell reports whether a method means the shell from before the drop
 // was found again.
 func sameShell(method string) bool {
