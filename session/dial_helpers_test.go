@@ -77,6 +77,20 @@ func startServer(t testing.TB, opts sshtest.Options) *sshtest.Server {
 // testTarget returns a Target for a loopback server at port with no keys,
 // no agent, an empty known_hosts in dir and StrictHostKeyChecking
 // accept-new.
+// keyedServer writes a key (name, with passphrase) in a fresh directory,
+// starts a server with opts that lets that key in, and returns a target
+// for the server that offers the key.
+func keyedServer(t testing.TB, name, passphrase string, opts sshtest.Options) (Target, testKey, *sshtest.Server) {
+	t.Helper()
+	dir := t.TempDir()
+	key := writeKey(t, dir, name, passphrase)
+	opts.AuthorizedKeys = append(opts.AuthorizedKeys, key.Pub)
+	srv := startServer(t, opts)
+	tg := testTarget(dir, srv.Port())
+	tg.IdentityFiles = []string{key.Path}
+	return tg, key, srv
+}
+
 func testTarget(dir string, port int) Target {
 	t := DefaultTarget("127.0.0.1")
 	t.Alias = "testhost"

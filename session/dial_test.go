@@ -22,11 +22,7 @@ import (
 
 func TestDialKeyAndStages(t *testing.T) {
 	checkLeaks(t)
-	dir := t.TempDir()
-	key := writeKey(t, dir, "id_ed25519", "")
-	srv := startServer(t, sshtest.Options{AuthorizedKeys: []ssh.PublicKey{key.Pub}})
-	tg := testTarget(dir, srv.Port())
-	tg.IdentityFiles = []string{key.Path}
+	tg, key, _ := keyedServer(t, "id_ed25519", "", sshtest.Options{})
 	var stages []Stage
 	var wrapped atomic.Int64
 	logs := &logRecorder{}
@@ -132,11 +128,7 @@ func TestDialGarbageServer(t *testing.T) {
 
 func TestDialWrongPassphrase(t *testing.T) {
 	checkLeaks(t)
-	dir := t.TempDir()
-	key := writeKey(t, dir, "id_enc", "right horse")
-	srv := startServer(t, sshtest.Options{AuthorizedKeys: []ssh.PublicKey{key.Pub}})
-	tg := testTarget(dir, srv.Port())
-	tg.IdentityFiles = []string{key.Path}
+	tg, key, _ := keyedServer(t, "id_enc", "right horse", sshtest.Options{})
 	a := newAsker([]string{"wrong1"}, []string{"wrong2"}, []string{"wrong3"}, []string{"right horse"})
 	logs := &logRecorder{}
 	err, _ := dialErr(t, DialOptions{Target: tg, Ask: a.ask, Log: logs.log})
@@ -157,11 +149,7 @@ func TestDialWrongPassphrase(t *testing.T) {
 
 func TestDialPassphraseThenSecretsReused(t *testing.T) {
 	checkLeaks(t)
-	dir := t.TempDir()
-	key := writeKey(t, dir, "id_enc", "s3cret")
-	srv := startServer(t, sshtest.Options{AuthorizedKeys: []ssh.PublicKey{key.Pub}})
-	tg := testTarget(dir, srv.Port())
-	tg.IdentityFiles = []string{key.Path}
+	tg, _, _ := keyedServer(t, "id_enc", "s3cret", sshtest.Options{})
 	secrets := NewSecrets()
 	a := newAsker([]string{"nope"}, []string{"s3cret"})
 	c := dialT(t, DialOptions{Target: tg, Ask: a.ask, Secrets: secrets})
@@ -318,11 +306,7 @@ func TestDialBatchModeNeverPrompts(t *testing.T) {
 
 func TestDialPreferredAuthentications(t *testing.T) {
 	checkLeaks(t)
-	dir := t.TempDir()
-	key := writeKey(t, dir, "id", "")
-	srv := startServer(t, sshtest.Options{AuthorizedKeys: []ssh.PublicKey{key.Pub}, Password: "pw"})
-	tg := testTarget(dir, srv.Port())
-	tg.IdentityFiles = []string{key.Path}
+	tg, _, srv := keyedServer(t, "id", "", sshtest.Options{Password: "pw"})
 	tg.PreferredAuthentications = []string{"password,publickey"}
 	a := newAsker([]string{"pw"})
 	dialT(t, DialOptions{Target: tg, Ask: a.ask}).Close()
@@ -430,11 +414,7 @@ func TestDialProxyCommand(t *testing.T) {
 	if err != nil {
 		t.Skip("bash not installed")
 	}
-	dir := t.TempDir()
-	key := writeKey(t, dir, "id", "")
-	srv := startServer(t, sshtest.Options{AuthorizedKeys: []ssh.PublicKey{key.Pub}})
-	tg := testTarget(dir, srv.Port())
-	tg.IdentityFiles = []string{key.Path}
+	tg, _, _ := keyedServer(t, "id", "", sshtest.Options{})
 	tg.ProxyCommand = bash + ` -c 'exec 3<>/dev/tcp/%h/%p; cat <&3 & cat >&3'`
 	c := dialT(t, DialOptions{Target: tg})
 	if got := run(t, c, "echo proxied"); got != "proxied\n" {
@@ -465,12 +445,8 @@ func TestDialProxyCommand(t *testing.T) {
 
 func TestDialTCPHookAndFast(t *testing.T) {
 	checkLeaks(t)
-	dir := t.TempDir()
-	key := writeKey(t, dir, "id", "")
-	srv := startServer(t, sshtest.Options{AuthorizedKeys: []ssh.PublicKey{key.Pub}})
-	tg := testTarget(dir, srv.Port())
+	tg, _, srv := keyedServer(t, "id", "", sshtest.Options{})
 	tg.HostName = "demo-host" // only the hook knows where that is
-	tg.IdentityFiles = []string{key.Path}
 	var asked []string
 	dialTCP := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		asked = append(asked, network+" "+addr)
@@ -486,7 +462,7 @@ func TestDialTCPHookAndFast(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	tg = testTarget(dir, port)
+	tg = testTarget(t.TempDir(), port)
 	tg.ConnectionAttempts = 5
 	err, took := dialErr(t, DialOptions{Target: tg, Fast: true})
 	if took > 900*time.Millisecond || !errors.Is(err, syscall.ECONNREFUSED) {

@@ -166,7 +166,27 @@ func closeAtOnce(_ int, nc ssh.NewChannel) {
 // workingShell accepts the shell, says hello and keeps it open until the
 // connection ends; ends with exit-signal name when signal is set.
 func workingShell(signal string) func(int, ssh.NewChannel) {
-	return func(_ int, nc ssh.NewChannel) {
+	return fakeShell(func(_ int, ch ssh.Channel) bool {
+		fmt.Fprint(ch, "hello from the fake\r\n")
+		if signal == "" {
+			return false
+		}
+		ch.SendRequest("exit-signal", false, ssh.Marshal(struct {
+			Signal     string
+			CoreDumped bool
+			Error      string
+			Lang       string
+		}{signal, false, "", ""}))
+		return true
+	})
+}
+
+// fakeShell is a fake server's session handler: it accepts the channel,
+// answers every request (env refused, as many servers do) and, on the
+// shell or exec request, runs started with the login's number; the
+// channel ends when started returns true or the client closes it.
+func fakeShell(started func(login int, ch ssh.Channel) (end bool)) func(int, ssh.NewChannel) {
+	return func(login int, nc ssh.NewChannel) {
 		ch, reqs, err := nc.Accept()
 		if err != nil {
 			return
@@ -174,17 +194,8 @@ func workingShell(signal string) func(int, ssh.NewChannel) {
 		defer ch.Close()
 		for r := range reqs {
 			r.Reply(r.Type != "env", nil)
-			if r.Type == "exec" || r.Type == "shell" {
-				fmt.Fprint(ch, "hello from the fake\r\n")
-				if signal != "" {
-					ch.SendRequest("exit-signal", false, ssh.Marshal(struct {
-						Signal     string
-						CoreDumped bool
-						Error      string
-						Lang       string
-					}{signal, false, "", ""}))
-					return
-				}
+			if (r.Type == "exec" || r.Type == "shell") && started(login, ch) {
+				return
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -131,6 +132,19 @@ func (e *events) count(ok func(Event) bool) int {
 	return n
 }
 
+// newWatchedManager is a Manager whose events are recorded; when the
+// test ends every session is closed, then the recording stops.
+func newWatchedManager(t *testing.T) (*Manager, *events) {
+	t.Helper()
+	m := NewManager(nil, nil)
+	ev := watch(m)
+	t.Cleanup(func() {
+		m.CloseAll(context.Background())
+		ev.close()
+	})
+	return m, ev
+}
+
 // fixture is a server, a client key and a cutter for lifecycle tests.
 type fixture struct {
 	srv     *sshtest.Server
@@ -146,19 +160,28 @@ func newFixture(t *testing.T) *fixture {
 	return newFixtureWith(t, sshtest.Options{})
 }
 
-// newFixtureWith is newFixture with extra server options.
+// newFixtureWith is newFixture with extra server options: AllowForwarding
+// and RefuseExec as given, Shell in place of /bin/sh where set, and Env
+// after the fixture's own (a later PS1 wins).
 func newFixtureWith(t *testing.T, extra sshtest.Options) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	key := writeKey(t, dir, "id", "")
 	tmuxDir := filepath.Join(dir, "tmux")
-	os.MkdirAll(tmuxDir, 0o700)
+	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	shell := "/bin/sh"
+	if extra.Shell != "" {
+		shell = extra.Shell
+	}
 	srv := startServer(t, sshtest.Options{
 		AllowForwarding: extra.AllowForwarding,
+		RefuseExec:      extra.RefuseExec,
 		AuthorizedKeys:  []ssh.PublicKey{key.Pub},
-		Shell:           "/bin/sh",
+		Shell:           shell,
 		Dir:             dir,
-		Env:             []string{"SHELL=/bin/sh", "PS1=$ ", "TMUX_TMPDIR=" + tmuxDir},
+		Env:             append([]string{"SHELL=/bin/sh", "PS1=$ ", "TMUX_TMPDIR=" + tmuxDir}, extra.Env...),
 		GlobalRequest: func(r *ssh.Request) bool {
 			if r.Type == keepalive.RequestName {
 				r.Reply(false, nil)
@@ -200,6 +223,21 @@ func (f *fixture) options(mode ReattachMode) Options {
 	}
 }
 
+// exitShell types `exit status` into s's shell and waits until the
+// session is closed with that exit status.
+func exitShell(t *testing.T, s *Session, status int) {
+	t.Helper()
+	fmt.Fprintf(s, "exit %d\r", status)
+	select {
+	case <-s.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("session did not end when the shell exited")
+	}
+	if st := s.Status(); st.State != Closed || st.ExitStatus != status {
+		t.Fatalf("state %s status %d, want closed with %d; log:\n%s", st.State, st.ExitStatus, status, logText(s))
+	}
+}
+
 func screenHas(t *testing.T, s *Session, text string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -230,9 +268,7 @@ func TestSessionShellOutputAndExitStatus(t *testing.T) {
 			}
 			checkLeaks(t)
 			f := newFixture(t)
-			m := NewManager(nil, nil)
-			ev := watch(m)
-			defer ev.close()
+			m, ev := newWatchedManager(t)
 			s := m.Open(f.options(mode))
 			ev.waitState(t, Up)
 			if _, err := s.Write([]byte("echo answer=$((6*7))\r")); err != nil {
@@ -242,16 +278,7 @@ func TestSessionShellOutputAndExitStatus(t *testing.T) {
 			if got := s.Status().Reattach; got != map[ReattachMode]string{ReattachNone: "none", ReattachTmux: "tmux"}[mode] {
 				t.Errorf("reattach method %q", got)
 			}
-			s.Write([]byte("exit 3\r"))
-			select {
-			case <-s.Done():
-			case <-time.After(10 * time.Second):
-				t.Fatal("session did not end when the shell exited")
-			}
-			st := s.Status()
-			if st.State != Closed || st.ExitStatus != 3 {
-				t.Fatalf("state %s status %d, want closed with 3", st.State, st.ExitStatus)
-			}
+			exitShell(t, s, 3)
 			m.CloseAll(context.Background())
 		})
 	}
@@ -263,9 +290,7 @@ func TestSessionReconnectsToSameShell(t *testing.T) {
 	needTmux(t)
 	checkLeaks(t)
 	f := newFixture(t)
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
+	m, ev := newWatchedManager(t)
 	s := m.Open(f.options(ReattachAuto))
 	ev.waitState(t, Up)
 	pid1 := filepath.Join(f.dir, "pid1")
@@ -310,9 +335,7 @@ func TestSessionAuthRefusedIsFinal(t *testing.T) {
 	f := newFixture(t)
 	other := writeKey(t, f.dir, "other", "")
 	f.target.IdentityFiles = []string{other.Path}
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
+	m, ev := newWatchedManager(t)
 	s := m.Open(f.options(ReattachNone))
 	sc := ev.waitState(t, Failed)
 	if !IsPermanent(sc.Cause) {
@@ -333,9 +356,7 @@ func TestSessionHostKeyPromptIsAnEvent(t *testing.T) {
 	checkLeaks(t)
 	f := newFixture(t)
 	f.target.StrictHostKeyChecking = "ask"
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
+	m, ev := newWatchedManager(t)
 	s := m.Open(f.options(ReattachNone))
 	pe := ev.waitFor(t, "prompt", func(e Event) bool { _, ok := e.(PromptRequested); return ok }).(PromptRequested)
 	if pe.Prompt.Kind != PromptHostKey || !strings.HasPrefix(pe.Prompt.Fingerprint, "SHA256:") {
@@ -353,9 +374,7 @@ func TestSessionHostKeyPromptIsAnEvent(t *testing.T) {
 func TestSessionHeartbeatFigures(t *testing.T) {
 	checkLeaks(t)
 	f := newFixture(t)
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
+	m, ev := newWatchedManager(t)
 	s := m.Open(f.options(ReattachNone))
 	ev.waitState(t, Up)
 	ev.waitFor(t, "an answered heartbeat", func(e Event) bool {

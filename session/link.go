@@ -209,9 +209,14 @@ func (s *Session) localLine(text string) {
 // killRemote ends the private tmux/screen session on the server; used when
 // the user closes the session on purpose. If ctx ends first it closes the
 // link, which ends the request, and reports that the remote session may
-// be left running.
+// be left running. Where nothing was started remotely (see
+// mayHaveRemote) it opens no channel: the kill exec costs a round trip
+// and a login shell or more, up to killTimeout on a slow server.
 func (s *Session) killRemote(ctx context.Context, l *link) error {
-	if s.opts.TunnelOnly || l == nil || l.client == nil {
+	s.mu.Lock()
+	method := s.lastMethod
+	s.mu.Unlock()
+	if l == nil || l.client == nil || !mayHaveRemote(s.opts, method) {
 		return nil
 	}
 	done := make(chan error, 1)

@@ -14,26 +14,17 @@ import (
 // profile, a slow tmux start) before the wrapper's marker says how it was
 // started, then greets.
 func slowLoginShell(delay time.Duration, method string) func(int, ssh.NewChannel) {
-	return func(login int, nc ssh.NewChannel) {
-		ch, reqs, err := nc.Accept()
-		if err != nil {
-			return
-		}
-		defer ch.Close()
-		for r := range reqs {
-			r.Reply(r.Type != "env", nil)
-			if r.Type == "exec" || r.Type == "shell" {
-				go func() {
-					m := method
-					if login > 1 && method == methodTmuxNew {
-						m = methodTmuxAttached // a reconnect finds the shell again
-					}
-					time.Sleep(delay)
-					fmt.Fprint(ch, markerPrefix+m+"\a"+"hello after a slow login\r\n")
-				}()
+	return fakeShell(func(login int, ch ssh.Channel) bool {
+		go func() {
+			m := method
+			if login > 1 && method == methodTmuxNew {
+				m = methodTmuxAttached // a reconnect finds the shell again
 			}
-		}
-	}
+			time.Sleep(delay)
+			fmt.Fprint(ch, markerPrefix+m+"\a"+"hello after a slow login\r\n")
+		}()
+		return false
+	})
 }
 
 // A shell whose marker comes after the wait is shown Up with an honest
@@ -43,9 +34,7 @@ func TestSlowLoginMarkerTakenLate(t *testing.T) {
 	checkLeaks(t)
 	testWatchdog(t, 30*time.Second)
 	f := newFakeSSH(t, slowLoginShell(400*time.Millisecond, methodTmuxNew))
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
+	m, ev := newWatchedManager(t)
 	opts := fakeOptions(f, false)
 	opts.Reattach = ReattachAuto
 	opts.markerWait = 50 * time.Millisecond // startRemote's wait, then serve's
@@ -84,9 +73,7 @@ func TestSlowLoginMarkerOnReconnect(t *testing.T) {
 	checkLeaks(t)
 	testWatchdog(t, 30*time.Second)
 	f := newFakeSSH(t, slowLoginShell(300*time.Millisecond, methodTmuxNew))
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
+	m, _ := newWatchedManager(t)
 	opts := fakeOptions(f, false)
 	opts.Reattach = ReattachAuto
 	opts.markerWait = 50 * time.Millisecond

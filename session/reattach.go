@@ -96,6 +96,27 @@ true`
 // whose session dies while it waits leaves a "-queryA" socket behind.
 const screenQuit = `if "$sc" -S "$S" -X quit </dev/null >/dev/null 2>&1; then i=0; while [ $i -lt 30 ] && "$sc" -S "$S" -X setenv sdquit 1 </dev/null >/dev/null 2>&1; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; fi`
 
+// plainShell reports whether a method says the link's shell was started
+// without tmux or screen (reattach = none, RequestTTY no, the wrapper
+// refused or finding neither), so nothing on the server outlives it. An
+// unknown or still awaited method is not plain: the wrapper may have
+// started a tmux or screen session.
+func plainShell(method string) bool {
+	return method == methodNone || strings.HasPrefix(method, methodNone+";")
+}
+
+// mayHaveRemote reports whether a link of a session with opts, whose
+// marker said method, may have started a tmux or screen session on the
+// server. Not for tunnels only, reattach = none or RequestTTY no (the
+// wrapper is never run), nor where the marker says plain shell; an
+// unknown or still awaited method may have.
+func mayHaveRemote(opts Options, method string) bool {
+	if opts.TunnelOnly || opts.Reattach == ReattachNone || !wantPTY(opts.Shell.RequestTTY, "") {
+		return false
+	}
+	return !plainShell(method)
+}
+
 // sameShell reports whether a method means the shell from before the drop
 // was found again.
 func sameShell(method string) bool {

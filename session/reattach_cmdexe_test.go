@@ -1,17 +1,12 @@
 package session
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"golang.org/x/crypto/ssh"
 
 	"github.com/sshdash/sshdash/internal/sshtest"
-	"github.com/sshdash/sshdash/keepalive"
 )
 
 // cmdExeSays is what Windows' cmd.exe prints for a command it cannot run.
@@ -23,33 +18,12 @@ const cmdExeSays = "'/bin/sh' is not recognized as an internal or external comma
 // request works (a POSIX shell standing in for cmd.exe's prompt).
 func newCmdExeFixture(t *testing.T) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	key := writeKey(t, dir, "id", "")
-	tmuxDir := filepath.Join(dir, "tmux")
-	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	shell := filepath.Join(dir, "cmdexe")
+	shell := filepath.Join(t.TempDir(), "cmdexe")
 	script := "#!/bin/sh\nif [ \"$1\" = -c ]; then printf '%s\\r\\noperable program or batch file.\\r\\n' \"" + cmdExeSays + "\"; exit 1; fi\nexec /bin/sh\n"
 	if err := os.WriteFile(shell, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	srv := startServer(t, sshtest.Options{
-		AuthorizedKeys: []ssh.PublicKey{key.Pub},
-		Shell:          shell,
-		Dir:            dir,
-		Env:            []string{"PS1=C:\\> ", "TMUX_TMPDIR=" + tmuxDir},
-		GlobalRequest: func(r *ssh.Request) bool {
-			if r.Type == keepalive.RequestName {
-				r.Reply(false, nil)
-				return true
-			}
-			return false
-		},
-	})
-	tg := testTarget(dir, srv.Port())
-	tg.IdentityFiles = []string{key.Path}
-	return &fixture{srv: srv, dir: dir, key: key, cut: &cutter{}, tmuxDir: tmuxDir, target: tg}
+	return newFixtureWith(t, sshtest.Options{Shell: shell, Env: []string{"PS1=C:\\> "}})
 }
 
 // A cmd.exe-like server (the exec of the wrapper fails with status 1
@@ -59,10 +33,7 @@ func newCmdExeFixture(t *testing.T) *fixture {
 func TestSessionCmdExeServerFallsBackToShell(t *testing.T) {
 	checkLeaks(t)
 	f := newCmdExeFixture(t)
-	m := NewManager(nil, nil)
-	ev := watch(m)
-	defer ev.close()
-	defer m.CloseAll(context.Background())
+	m, ev := newWatchedManager(t)
 	s := m.Open(f.options(ReattachAuto))
 	ev.waitState(t, Up)
 	if got := s.Status().Reattach; got != "none" {
@@ -78,13 +49,5 @@ func TestSessionCmdExeServerFallsBackToShell(t *testing.T) {
 	if text := strings.Join(s.ScreenText(), "\n"); strings.Contains(text, "/bin/sh -c") || strings.Contains(text, "printf") || strings.Contains(text, "eval") {
 		t.Errorf("the wrapper reached the screen:\n%s", text)
 	}
-	s.Write([]byte("exit 4\r"))
-	select {
-	case <-s.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatal("session did not end when the shell exited")
-	}
-	if st := s.Status(); st.State != Closed || st.ExitStatus != 4 {
-		t.Fatalf("state %s status %d, want closed with 4; log:\n%s", st.State, st.ExitStatus, logText(s))
-	}
+	exitShell(t, s, 4)
 }

@@ -88,7 +88,7 @@ func startRemote(ctx context.Context, client *ssh.Client, rs remoteStart) (*Shel
 	sh.Stdout = rest
 	if found {
 		m, _, _ := scanMarker(early)
-		if m != methodNone && !strings.HasPrefix(m, methodNone+";") {
+		if !plainShell(m) {
 			// The wrapper waits for this before it attaches (see ackmark).
 			if _, err := io.WriteString(sh.Stdin, markerAck); err != nil {
 				sh.Close()

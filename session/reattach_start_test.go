@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/ssh"
 
 	"github.com/sshdash/sshdash/internal/sshtest"
 	"github.com/sshdash/sshdash/keepalive"
@@ -20,29 +16,7 @@ import (
 // requests and allows shells, as some network gear does.
 func newRefusingFixture(t *testing.T) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	key := writeKey(t, dir, "id", "")
-	tmuxDir := filepath.Join(dir, "tmux")
-	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	srv := startServer(t, sshtest.Options{
-		AuthorizedKeys: []ssh.PublicKey{key.Pub},
-		Shell:          "/bin/sh",
-		Dir:            dir,
-		Env:            []string{"SHELL=/bin/sh", "PS1=$ ", "TMUX_TMPDIR=" + tmuxDir},
-		RefuseExec:     true,
-		GlobalRequest: func(r *ssh.Request) bool {
-			if r.Type == keepalive.RequestName {
-				r.Reply(false, nil)
-				return true
-			}
-			return false
-		},
-	})
-	tg := testTarget(dir, srv.Port())
-	tg.IdentityFiles = []string{key.Path}
-	return &fixture{srv: srv, dir: dir, key: key, cut: &cutter{}, tmuxDir: tmuxDir, target: tg}
+	return newFixtureWith(t, sshtest.Options{RefuseExec: true})
 }
 
 // A server that refuses exec gets a plain shell request: the session comes
@@ -54,10 +28,7 @@ func TestSessionExecRefusedFallsBackToShell(t *testing.T) {
 		t.Run(string(mode), func(t *testing.T) {
 			checkLeaks(t)
 			f := newRefusingFixture(t)
-			m := NewManager(nil, nil)
-			ev := watch(m)
-			defer ev.close()
-			defer m.CloseAll(context.Background())
+			m, ev := newWatchedManager(t)
 			s := m.Open(f.options(mode))
 			ev.waitState(t, Up)
 			if got := s.Status().Reattach; got != "none" {
@@ -72,15 +43,7 @@ func TestSessionExecRefusedFallsBackToShell(t *testing.T) {
 			if text := strings.Join(s.ScreenText(), "\n"); strings.Contains(text, "/bin/sh -c") || strings.Contains(text, "printf") {
 				t.Errorf("the wrapper reached the screen:\n%s", text)
 			}
-			s.Write([]byte("exit 4\r"))
-			select {
-			case <-s.Done():
-			case <-time.After(10 * time.Second):
-				t.Fatal("session did not end when the shell exited")
-			}
-			if st := s.Status(); st.State != Closed || st.ExitStatus != 4 {
-				t.Fatalf("state %s status %d, want closed with 4", st.State, st.ExitStatus)
-			}
+			exitShell(t, s, 4)
 		})
 	}
 }

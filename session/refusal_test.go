@@ -217,21 +217,12 @@ func TestSessionDroppedAtOnceBacksOff(t *testing.T) {
 	checkLeaks(t)
 	testWatchdog(t, time.Minute)
 	var f *fakeSSH
-	f = newFakeSSH(t, func(login int, nc ssh.NewChannel) {
-		ch, reqs, err := nc.Accept()
-		if err != nil {
-			return
-		}
-		defer ch.Close()
-		for r := range reqs {
-			r.Reply(r.Type != "env", nil)
-			if r.Type == "exec" || r.Type == "shell" {
-				fmt.Fprint(ch, "hello from the fake\r\n")
-				time.Sleep(20 * time.Millisecond)
-				f.dropAll()
-			}
-		}
-	})
+	f = newFakeSSH(t, fakeShell(func(_ int, ch ssh.Channel) bool {
+		fmt.Fprint(ch, "hello from the fake\r\n")
+		time.Sleep(20 * time.Millisecond)
+		f.dropAll()
+		return false
+	}))
 	m := NewManager(nil, nil)
 	ev := watch(m)
 	defer ev.close()

@@ -341,7 +341,8 @@ func (s *Session) heartbeat() keepalive.Settings {
 }
 
 // Close ends the session: its remote tmux/screen session is ended too, so
-// nothing is left running on the server (bounded by killTimeout). It waits
+// nothing is left running on the server (bounded by killTimeout); a plain
+// shell has none, and nothing more is run on the server. It waits
 // until the session's goroutines have ended. It is idempotent: every call
 // returns the same result, nil, or the first real error of the teardown
 // (the remote session could not be ended).

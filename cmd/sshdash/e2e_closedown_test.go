@@ -7,10 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/ssh"
-
-	"github.com/sshdash/sshdash/internal/sshdtest"
 )
 
 // Closing with prefix . while the link is down cannot end the remote tmux
@@ -18,15 +14,9 @@ import (
 // says which one is left running, with its host; its log says so too.
 func TestEndToEndConnectCloseWhileDown(t *testing.T) {
 	needTmuxE2E(t)
-	dir := t.TempDir()
-	key := filepath.Join(dir, "id_ed25519")
-	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A private socket directory for the remote tmux: nothing shared with
 	// other tests running as root.
-	tmuxDir := filepath.Join(dir, "tmux")
+	tmuxDir := filepath.Join(t.TempDir(), "tmux")
 	if err := os.Mkdir(tmuxDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +26,7 @@ func TestEndToEndConnectCloseWhileDown(t *testing.T) {
 		return cmd
 	}
 	t.Cleanup(func() { _ = remoteTmux("kill-server").Run() })
-	srv := sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}, Extra: []string{"SetEnv TMUX_TMPDIR=" + tmuxDir}})
+	srv, key := keyedSSHD(t, "SetEnv TMUX_TMPDIR="+tmuxDir)
 	cfg := sshdConfig(t, srv, key)
 	bin := buildBinary(t)
 	c := startConnect(t, bin, "-F "+cfg+" h")

@@ -22,8 +22,7 @@ func TestEndToEndConnectRequestTTYNo(t *testing.T) {
 	f.Close()
 	bin := buildBinary(t)
 	state := t.TempDir()
-	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"},
-		bin+" connect -F "+cfg+" h")
+	tm := startTerm(t, e2eEnv(state), bin+" connect -F "+cfg+" h")
 	// The shell prints no prompt without a PTY; the terminal echoes the line.
 	tm.text("echo hi-$((6*7))")
 	tm.keys("Enter")

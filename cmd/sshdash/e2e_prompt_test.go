@@ -59,13 +59,8 @@ func passwordSSHD(t *testing.T) (cfgPath, known string, hostKey ssh.PublicKey, e
 		t.Fatal(err)
 	}
 	state := filepath.Join(dir, "state")
-	if err := os.MkdirAll(filepath.Join(state, "sshdash"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(state, "sshdash", "config.toml"), []byte("reattach = \"none\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cfgPath, known, srv.HostKey(), []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8", "SSH_AUTH_SOCK="}
+	writeSettings(t, state, "reattach = \"none\"\n")
+	return cfgPath, known, srv.HostKey(), e2eEnv(state, "SSH_AUTH_SOCK=")
 }
 
 // connect asks as ssh does: the banner shown with its escape made

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -63,15 +62,10 @@ func castSummary(t *testing.T, path string) (hdr map[string]any, out string, mar
 func TestEndToEndRecordDropAndReconnect(t *testing.T) {
 	needTmuxE2E(t)
 	bin := buildBinary(t)
-	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir(), FlakyUp: 3 * time.Second, FlakySilent: 6 * time.Second, HeartbeatSec: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := startDemo(t, demo.Options{FlakyUp: 3 * time.Second, FlakySilent: 6 * time.Second, HeartbeatSec: 1})
 	state := t.TempDir()
 	cast := filepath.Join(state, "rec", "flaky.cast")
-	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
-	tm := startTerm(t, env, fmt.Sprintf("%s connect -F %s --record %s demo-flaky", bin, d.ConfigPath, cast))
+	tm := startTerm(t, e2eEnv(state), fmt.Sprintf("%s connect -F %s --record %s demo-flaky", bin, d.ConfigPath, cast))
 	tm.waitFor("the shell", "demo-flaky$")
 	tm.text("echo before=$((6*7))")
 	tm.keys("Enter")
@@ -129,23 +123,13 @@ func TestEndToEndRecordDropAndReconnect(t *testing.T) {
 func TestEndToEndRecordSetting(t *testing.T) {
 	needTmuxE2E(t)
 	bin := buildBinary(t)
-	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d := startDemo(t, demo.Options{})
 	for _, input := range []bool{false, true} {
 		t.Run(fmt.Sprintf("input=%v", input), func(t *testing.T) {
 			state := t.TempDir()
 			set := fmt.Sprintf("[[host]]\nmatch = \"demo-*\"\nrecord = true\nrecord-input = %v\n", input)
-			if err := os.MkdirAll(filepath.Join(state, "sshdash"), 0o700); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(state, "sshdash", "config.toml"), []byte(set), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
-			tm := startTerm(t, env, fmt.Sprintf("%s connect -F %s demo-healthy", bin, d.ConfigPath))
+			writeSettings(t, state, set)
+			tm := startTerm(t, e2eEnv(state), fmt.Sprintf("%s connect -F %s demo-healthy", bin, d.ConfigPath))
 			tm.waitFor("the shell", "demo-healthy$")
 			tm.text("echo typed-$((6*7))")
 			tm.keys("Enter")

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/ssh"
 )
 
 // The same as TestEndToEndResumeAfterKill against a real OpenSSH sshd and
@@ -36,40 +31,16 @@ func TestEndToEndResumeRealSSHD(t *testing.T) {
 		}
 	})
 	srv, key := keyedSSHD(t, "SetEnv TMUX_TMPDIR="+tmuxDir)
-	me, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	known := filepath.Join(dir, "known_hosts")
-	if err := os.WriteFile(known, []byte(fmt.Sprintf("[%s]:%d %s", srv.Host(), srv.Port(), ssh.MarshalAuthorizedKey(srv.HostKey()))), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(dir, "ssh_config")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("Host target\n  HostName %s\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n",
-		srv.Host(), srv.Port(), me.Username, key, known)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(dir, "state")
-	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+	cfg := pinnedSSHDConfig(t, dir, srv, key, "target")
+	env := e2eEnv(filepath.Join(dir, "state"))
 	sessions := func() []sessionRow {
 		t.Helper()
-		cmd := exec.Command(bin, "sessions", "--json", "-F", cfg, "target")
-		cmd.Env = append(os.Environ(), env...)
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("sshdash sessions: %v\n%s", err, out)
-		}
-		var rows []sessionRow
-		if err := json.Unmarshal(out, &rows); err != nil {
-			t.Fatalf("sshdash sessions --json: %v\n%s", err, out)
-		}
-		return rows
+		return listSessions(t, bin, env, cfg, "target")
 	}
 
 	tm := startTerm(t, env, bin+" connect -F "+cfg+" target")
 	pid := shellPID(t, tm, "sshd")
-	guard := childOf(t, tm.display("#{pane_pid}"))
-	app := childOf(t, guard)
+	guard, app := tm.sshdashPIDs()
 	exec.Command("kill", "-HUP", app, guard).Run()
 	tm.waitFor("sshdash to end", "SSHDASH-EXITED=")
 

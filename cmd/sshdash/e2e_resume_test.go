@@ -2,9 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,28 +21,14 @@ import (
 func TestEndToEndResumeAfterKill(t *testing.T) {
 	needTmuxE2E(t)
 	bin := buildBinary(t)
-	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := startDemo(t, demo.Options{})
 	for _, how := range []string{"HUP", "KILL"} {
 		t.Run(how, func(t *testing.T) {
 			state := t.TempDir()
-			env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+			env := e2eEnv(state)
 			sessions := func() []sessionRow {
 				t.Helper()
-				cmd := exec.Command(bin, "sessions", "--json", "-F", d.ConfigPath, "demo-healthy")
-				cmd.Env = append(os.Environ(), env...)
-				out, err := cmd.Output()
-				if err != nil {
-					t.Fatalf("sshdash sessions: %v\n%s", err, out)
-				}
-				var rows []sessionRow
-				if err := json.Unmarshal(out, &rows); err != nil {
-					t.Fatalf("sshdash sessions --json: %v\n%s", err, out)
-				}
-				return rows
+				return listSessions(t, bin, env, d.ConfigPath, "demo-healthy")
 			}
 			before := map[string]bool{}
 			for _, r := range sessions() { // a used world: earlier subtests' sessions
@@ -57,12 +40,7 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 			pid := shellPID(t, tm, "first")
 
 			// Kill sshdash as the terminal's hangup or a kill would.
-			out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, "#{pane_pid}").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
-			guard := childOf(t, strings.TrimSpace(string(out)))
-			app := childOf(t, guard)
+			guard, app := tm.sshdashPIDs()
 			switch how {
 			case "HUP": // the terminal's hangup reaches its whole foreground group
 				exec.Command("kill", "-HUP", app, guard).Run()
@@ -124,31 +102,11 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 				}
 			}
 			// Resuming a session that is gone fails clearly.
-			cmd := exec.Command(bin, "connect", "--resume", mine.Name, "-F", d.ConfigPath, "demo-healthy")
-			cmd.Env = append(os.Environ(), env...)
-			msg, err := cmd.CombinedOutput()
+			msg, err := sshdashCmd(bin, env, "connect", "--resume", mine.Name, "-F", d.ConfigPath, "demo-healthy").CombinedOutput()
 			if err == nil || !strings.Contains(string(msg), "no session "+mine.Name) {
 				t.Errorf("resuming a closed session: %v\n%s", err, msg)
 			}
 		})
-	}
-}
-
-// shellPID asks the shell in tm for its PID ($$).
-func shellPID(t *testing.T, tm *tmuxTerm, tag string) string {
-	t.Helper()
-	tm.text(fmt.Sprintf("echo %s-pid-$$-end", tag))
-	tm.keys("Enter")
-	re := regexp.MustCompile(tag + `-pid-(\d+)-end`)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if m := re.FindStringSubmatch(tm.screen()); m != nil {
-			return m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no PID from the %s shell:\n%s", tag, tm.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -158,33 +116,14 @@ func shellPID(t *testing.T, tm *tmuxTerm, tag string) string {
 func TestEndToEndDetachedTTL(t *testing.T) {
 	needTmuxE2E(t)
 	bin := buildBinary(t)
-	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := startDemo(t, demo.Options{})
 	state := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(state, "sshdash"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(state, "sshdash", "config.toml"), []byte("detached-ttl = \"1h\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
+	writeSettings(t, state, "detached-ttl = \"1h\"\n")
+	env := e2eEnv(state)
 	listed := func() map[string]string {
 		t.Helper()
-		cmd := exec.Command(bin, "sessions", "--json", "-F", d.ConfigPath, "demo-healthy")
-		cmd.Env = append(os.Environ(), env...)
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("sshdash sessions: %v\n%s", err, out)
-		}
-		var rows []sessionRow
-		if err := json.Unmarshal(out, &rows); err != nil {
-			t.Fatalf("sshdash sessions --json: %v\n%s", err, out)
-		}
 		m := map[string]string{}
-		for _, r := range rows {
+		for _, r := range listSessions(t, bin, env, d.ConfigPath, "demo-healthy") {
 			m[r.Name] = r.State
 		}
 		return m
@@ -195,12 +134,7 @@ func TestEndToEndDetachedTTL(t *testing.T) {
 		tm := startTerm(t, env, bin+" connect -F "+d.ConfigPath+" demo-healthy")
 		tm.waitFor("the shell", "demo-healthy$")
 		shellPID(t, tm, tag)
-		out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, "#{pane_pid}").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		guard := childOf(t, strings.TrimSpace(string(out)))
-		exec.Command("kill", "-KILL", childOf(t, guard)).Run()
+		tm.killApp()
 		tm.waitFor("sshdash to end", "SSHDASH-EXITED=")
 		deadline := time.Now().Add(15 * time.Second)
 		for {
@@ -251,9 +185,7 @@ func TestEndToEndDetachedTTL(t *testing.T) {
 	tm.waitFor("the shell's end", "SSHDASH-EXITED=0")
 	// sessions --close ends the recent one; a second time it is gone.
 	for i, want := range []string{"closed " + recent, "no session " + recent} {
-		cmd := exec.Command(bin, "sessions", "--close", recent, "-F", d.ConfigPath, "demo-healthy")
-		cmd.Env = append(os.Environ(), env...)
-		out, err := cmd.CombinedOutput()
+		out, err := sshdashCmd(bin, env, "sessions", "--close", recent, "-F", d.ConfigPath, "demo-healthy").CombinedOutput()
 		if !strings.Contains(string(out), want) || (i == 0) != (err == nil) {
 			t.Errorf("sessions --close %s (%d): %v\n%s", recent, i+1, err, out)
 		}
@@ -294,9 +226,7 @@ func TestEndToEndQuitLeaveRunning(t *testing.T) {
 	if !tmuxLeft(d.Dir) {
 		t.Fatal("no demo tmux session left running after quitting with leave running")
 	}
-	state := t.TempDir()
-	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
-	tm2 := startTerm(t, env, buildBinary(t)+" connect --resume -F "+d.ConfigPath+" demo-healthy")
+	tm2 := startTerm(t, e2eEnv(t.TempDir()), buildBinary(t)+" connect --resume -F "+d.ConfigPath+" demo-healthy")
 	tm2.waitFor("the resumed shell", "demo-healthy$")
 	if got := shellPID(t, tm2, "back"); got != pid {
 		t.Fatalf("resumed into shell %s, want %s", got, pid)

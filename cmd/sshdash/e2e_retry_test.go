@@ -9,48 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/ssh"
-
-	"github.com/sshdash/sshdash/internal/sshdtest"
 )
-
-// connectRun is `sshdash connect ARGS` run by the real binary in a tmux
-// pane of its own (a real terminal), with its standard error in a file.
-type connectRun struct {
-	tm     *tmuxTerm
-	stderr string
-}
-
-func startConnect(t *testing.T, bin, args string) *connectRun {
-	t.Helper()
-	state := t.TempDir()
-	stderr := filepath.Join(state, "stderr")
-	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
-	tm := startTerm(t, env, fmt.Sprintf("%s connect %s 2>%s", bin, args, stderr))
-	return &connectRun{tm: tm, stderr: stderr}
-}
-
-func (c *connectRun) errText() string {
-	b, _ := os.ReadFile(c.stderr)
-	return string(b)
-}
-
-// waitExit waits until sshdash has exited, at most within, and returns its
-// exit status line as the pane shows it.
-func (c *connectRun) waitExit(t *testing.T, within time.Duration) string {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		s := c.tm.screen()
-		if i := strings.Index(s, "SSHDASH-EXITED="); i >= 0 {
-			return strings.Fields(s[i:])[0]
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("sshdash did not exit within %s; stderr:\n%s\nscreen:\n%s", within, c.errText(), c.tm.screen())
-	return ""
-}
 
 // closedPort returns a loopback port nobody listens on.
 func closedPort(t *testing.T) int {
@@ -116,43 +75,6 @@ func TestEndToEndConnectTunnelsKeepTrying(t *testing.T) {
 	// The pane's tmux server is killed at cleanup, and sshdash with it.
 }
 
-// keyedSSHD starts a real sshd that lets the current user in with a fresh
-// ed25519 key, with extra sshd_config lines; it returns the server and the
-// private key's path.
-func keyedSSHD(t *testing.T, extra ...string) (*sshdtest.Server, string) {
-	t.Helper()
-	key := filepath.Join(t.TempDir(), "id_ed25519")
-	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sshdtest.Start(t, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{pub}, Extra: extra}), key
-}
-
-// sshdConfig writes an ssh_config for sshdash with host "h" on srv, as
-// root with key, and returns its path.
-func sshdConfig(t *testing.T, srv *sshdtest.Server, key string) string {
-	t.Helper()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "ssh_config")
-	body := fmt.Sprintf(`Host h
-  HostName 127.0.0.1
-  Port %d
-  User root
-  IdentityFile %s
-  IdentitiesOnly yes
-  IdentityAgent none
-  UserKnownHostsFile %s
-  GlobalKnownHostsFile /dev/null
-  StrictHostKeyChecking accept-new
-  ConnectTimeout 10
-`, srv.Port(), key, filepath.Join(dir, "known_hosts"))
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
 // A server that lets the user in but allows no session (sshd's
 // MaxSessions 0, a jump-host-only account): connect exits 255 with the
 // server's refusal after one login; with --retry it backs off and gives
@@ -203,7 +125,7 @@ func TestEndToEndDashboardRetriesFailedHost(t *testing.T) {
 	bin := buildBinary(t)
 	logins := func() int { return strings.Count(srv.Logs(), "Accepted publickey for root") }
 	state := t.TempDir()
-	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}, bin+" -F "+cfg)
+	tm := startTerm(t, e2eEnv(state), bin+" -F "+cfg)
 	tm.waitFor("the host list", "Hosts")
 	tm.keys("Enter")
 	tm.waitFor("the failed session", "failed", "open failed")

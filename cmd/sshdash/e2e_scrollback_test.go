@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -16,10 +14,7 @@ import (
 func TestEndToEndScrollbackView(t *testing.T) {
 	needTmuxE2E(t)
 	cfg, env := sshdTerm(t)
-	state := strings.TrimPrefix(env[0], "XDG_CONFIG_HOME=")
-	if err := os.WriteFile(filepath.Join(state, "sshdash", "config.toml"), []byte("reattach = \"tmux\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeSettings(t, strings.TrimPrefix(env[0], "XDG_CONFIG_HOME="), "reattach = \"tmux\"\n")
 	bin := buildBinary(t)
 	tm := startTerm(t, env, fmt.Sprintf("%s connect -F %s target", bin, cfg))
 	tm.waitFor("the remote shell", "R$")

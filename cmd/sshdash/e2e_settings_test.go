@@ -31,8 +31,7 @@ func TestEndToEndSettingsSaveWithoutEdits(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			env := []string{"XDG_CONFIG_HOME=" + dir, "XDG_STATE_HOME=" + dir, "TERM=xterm-256color", "LANG=C.UTF-8"}
-			tm := startTerm(t, env, fmt.Sprintf("%s -F %s", bin, cfg))
+			tm := startTerm(t, e2eEnv(dir), fmt.Sprintf("%s -F %s", bin, cfg))
 			tm.waitFor("the host list", "web")
 			tm.keys("e")
 			tm.waitFor("the form", "Settings · web", "ctrl+s save")

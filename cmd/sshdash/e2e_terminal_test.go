@@ -2,43 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-
-	"golang.org/x/crypto/ssh"
 )
-
-// display reads tmux's view of the pane's terminal (its format variables).
-func (tm *tmuxTerm) display(format string) string {
-	tm.t.Helper()
-	out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, format).Output()
-	if err != nil {
-		tm.t.Fatalf("tmux display %q: %v", format, err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// waitDisplay waits until display(format) is want.
-func (tm *tmuxTerm) waitDisplay(what, format, want string) {
-	tm.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		got := tm.display(format)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("%s: %s is %q, want %q; the screen shows:\n%s", what, format, got, want, tm.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // sshdTerm starts a real sshd that lets the current user in with a fresh
 // key, and an ssh config and settings for it (host "target", no reattach
@@ -50,50 +18,12 @@ func sshdTerm(t *testing.T) (cfgPath string, env []string) {
 	t.Helper()
 	dir := t.TempDir()
 	srv, key := keyedSSHD(t)
-	me, err := user.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	known := filepath.Join(dir, "known_hosts")
-	line := fmt.Sprintf("[%s]:%d %s", srv.Host(), srv.Port(), ssh.MarshalAuthorizedKey(srv.HostKey()))
-	if err := os.WriteFile(known, []byte(line), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfgPath = filepath.Join(dir, "ssh_config")
-	cfg := fmt.Sprintf(`Host target
-  HostName %s
-  Port %d
-  User %s
-  IdentityFile %s
-  IdentitiesOnly yes
-  IdentityAgent none
-  UserKnownHostsFile %s
-  StrictHostKeyChecking yes
-  RequestTTY yes
-  RemoteCommand env PS1='R$ ' bash --norc --noprofile -i
-`, srv.Host(), srv.Port(), me.Username, key, known)
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath = pinnedSSHDConfig(t, dir, srv, key, "target",
+		"  RequestTTY yes",
+		"  RemoteCommand env PS1='R$ ' bash --norc --noprofile -i")
 	state := filepath.Join(dir, "state")
-	if err := os.MkdirAll(filepath.Join(state, "sshdash"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(state, "sshdash", "config.toml"), []byte("reattach = \"none\"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return cfgPath, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
-}
-
-// killApp kills sshdash's process under the guard (SIGKILL: a crash, as
-// seen from outside); the pane's shell runs the guard.
-func (tm *tmuxTerm) killApp() {
-	tm.t.Helper()
-	guard := childOf(tm.t, tm.display("#{pane_pid}"))
-	app := childOf(tm.t, guard)
-	if out, err := exec.Command("kill", "-KILL", app).CombinedOutput(); err != nil {
-		tm.t.Fatalf("kill %s: %v %s", app, err, out)
-	}
+	writeSettings(t, state, "reattach = \"none\"\n")
+	return cfgPath, e2eEnv(state)
 }
 
 // lineIndex is the index of the first screen line containing s, or -1.

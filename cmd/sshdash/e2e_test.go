@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,104 +11,7 @@ import (
 	"time"
 
 	"github.com/sshdash/sshdash/internal/demo"
-	"github.com/sshdash/sshdash/internal/testenv"
 )
-
-// tmuxTerm drives the real sshdash binary in a real terminal: a tmux pane.
-type tmuxTerm struct {
-	t    *testing.T
-	name string
-	sock string
-}
-
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sshdash")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("build sshdash: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func needTmuxE2E(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if testenv.Enabled() {
-			t.Fatalf("%s=1 but tmux is missing", testenv.Var)
-		}
-		t.Skip("tmux not installed")
-	}
-}
-
-// startTerm runs command in a new tmux server of its own, 120×36.
-func startTerm(t *testing.T, env []string, command string) *tmuxTerm {
-	t.Helper()
-	tm := &tmuxTerm{t: t, name: "e2e", sock: filepath.Join(t.TempDir(), "tmux.sock")}
-	args := []string{"-S", tm.sock, "-f", "/dev/null", "new-session", "-d", "-s", tm.name, "-x", "120", "-y", "36"}
-	for _, kv := range env {
-		args = append(args, "-e", kv)
-	}
-	args = append(args, command+"; echo SSHDASH-EXITED=$?; sleep 60")
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
-		t.Fatalf("tmux: %v\n%s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("tmux", "-S", tm.sock, "kill-server").Run() })
-	return tm
-}
-
-func (tm *tmuxTerm) screen() string {
-	out, _ := exec.Command("tmux", "-S", tm.sock, "capture-pane", "-p", "-t", tm.name).Output()
-	return string(out)
-}
-
-func (tm *tmuxTerm) keys(keys ...string) {
-	tm.t.Helper()
-	args := append([]string{"-S", tm.sock, "send-keys", "-t", tm.name}, keys...)
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
-		tm.t.Fatalf("send-keys %q: %v\n%s", keys, err, out)
-	}
-	time.Sleep(150 * time.Millisecond)
-}
-
-func (tm *tmuxTerm) text(s string) { tm.keys("-l", s) }
-
-// waitFor waits until the screen shows every part.
-func (tm *tmuxTerm) waitFor(what string, parts ...string) string {
-	tm.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		s := tm.screen()
-		ok := true
-		for _, p := range parts {
-			ok = ok && strings.Contains(s, p)
-		}
-		if ok {
-			return s
-		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("waiting for %s (%q); the screen shows:\n%s", what, parts, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// demoTerm starts the demo's servers and runs `sshdash ARGS` against their
-// config (args with %s for the config path) in a tmux pane of its own, with
-// private XDG directories. It returns the pane and the demo.
-func demoTerm(t *testing.T, args string, extraEnv ...string) (*tmuxTerm, *demo.Demo) {
-	t.Helper()
-	needTmuxE2E(t)
-	bin := buildBinary(t)
-	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	state := t.TempDir()
-	env := append([]string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}, extraEnv...)
-	return startTerm(t, env, bin+" "+fmt.Sprintf(args, d.ConfigPath)), d
-}
 
 // TestEndToEndDashboardAndSessions drives the real binary in tmux against
 // the demo's servers: filter, connect, run a command, detach, see the live
@@ -170,18 +72,6 @@ func TestEndToEndDashboardAndSessions(t *testing.T) {
 	}
 }
 
-// tmuxLeft reports whether the demo's private tmux servers under dir (one
-// per host) still have sessions.
-func tmuxLeft(dir string) bool {
-	socks, _ := filepath.Glob(filepath.Join(dir, "tmux", "*", "tmux-*", "*"))
-	for _, s := range socks {
-		if out, err := exec.Command("tmux", "-S", s, "ls").Output(); err == nil && len(strings.TrimSpace(string(out))) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // The demo command itself starts, shows its hosts, opens their sessions
 // without a key (three live rows with an RTT within 20 s: waitFor's
 // bound), and leaves nothing behind when quit.
@@ -190,7 +80,7 @@ func TestEndToEndDemoCommand(t *testing.T) {
 	bin := buildBinary(t)
 	state := t.TempDir()
 	start := time.Now()
-	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TMPDIR=" + state, "LANG=C.UTF-8"}, bin+" demo")
+	tm := startTerm(t, e2eEnv(state, "TMPDIR="+state), bin+" demo")
 	tm.waitFor("the demo hosts", "demo-healthy", "demo-slow", "demo-flaky")
 	tm.waitFor("three live sessions", "Sessions 3")
 	deadline := time.Now().Add(20 * time.Second)
@@ -286,24 +176,14 @@ func TestEndToEndStatusBar(t *testing.T) {
 func TestEndToEndTerminalRestored(t *testing.T) {
 	needTmuxE2E(t)
 	bin := buildBinary(t)
-	d, err := demo.Start(context.Background(), demo.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := startDemo(t, demo.Options{})
 	for _, how := range []string{"TERM", "HUP", "KILL-child"} {
 		t.Run(how, func(t *testing.T) {
 			state := t.TempDir()
 			sttyOut := filepath.Join(state, "stty")
-			tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "LANG=C.UTF-8"},
-				fmt.Sprintf("%s -F %s; stty -a > %s", bin, d.ConfigPath, sttyOut))
+			tm := startTerm(t, e2eEnv(state), fmt.Sprintf("%s -F %s; stty -a > %s", bin, d.ConfigPath, sttyOut))
 			tm.waitFor("the dashboard", "demo-healthy")
-			out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, "#{pane_pid}").Output()
-			if err != nil {
-				t.Fatal(err)
-			}
-			guard := childOf(t, strings.TrimSpace(string(out)))
-			app := childOf(t, guard)
+			guard, app := tm.sshdashPIDs()
 			switch how {
 			case "TERM":
 				exec.Command("kill", "-TERM", guard, app).Run()
@@ -326,21 +206,6 @@ func TestEndToEndTerminalRestored(t *testing.T) {
 			}
 		})
 	}
-}
-
-// childOf returns the PID of the only child of pid.
-func childOf(t *testing.T, pid string) string {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		out, _ := exec.Command("pgrep", "-P", pid).Output()
-		if f := strings.Fields(string(out)); len(f) > 0 {
-			return f[0]
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("process %s has no child", pid)
-	return ""
 }
 
 // rttShown matches an RTT in a sessions row: 578µs, 1.2ms, 151ms.

@@ -84,11 +84,14 @@ func (s *Server) session(sc *ssh.ServerConn, nc ssh.NewChannel) {
 		case "auth-agent-req@openssh.com":
 			ok = true
 		case "shell", "exec":
-			if exited != nil || (req.Type == "exec" && s.opts.RefuseExec) {
-				break
-			}
 			var cmd struct{ Command string }
-			if req.Type == "exec" && ssh.Unmarshal(req.Payload, &cmd) != nil {
+			if req.Type == "exec" {
+				if ssh.Unmarshal(req.Payload, &cmd) != nil {
+					break
+				}
+				s.recordExec(cmd.Command)
+			}
+			if exited != nil || (req.Type == "exec" && s.opts.RefuseExec) {
 				break
 			}
 			replied = make(chan struct{})

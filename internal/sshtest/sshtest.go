@@ -90,10 +90,11 @@ type Server struct {
 	stopCtx func() bool    // stops the ctx watcher
 	wg      sync.WaitGroup // every goroutine the server started
 
-	mu       sync.Mutex // guards conns, closed, attempts
+	mu       sync.Mutex // guards conns, closed, attempts, execs
 	conns    map[net.Conn]struct{}
 	closed   bool
 	attempts map[string]int // authentication attempts by method
+	execs    []string       // the command of every exec request received, in order
 }
 
 // Start starts a server on 127.0.0.1 with a free port. It stops when ctx
@@ -155,6 +156,15 @@ func (s *Server) AuthAttempts(method string) int {
 	return s.attempts[method]
 }
 
+// Execs returns the command of every exec request the server received,
+// in order, refused or not (shell requests are not listed): tests count
+// the extra channels a client opens.
+func (s *Server) Execs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.execs...)
+}
+
 // Close stops listening, closes every connection (ending their programs)
 // and waits for everything the server started. It is idempotent.
 func (s *Server) Close() error {
@@ -197,6 +207,12 @@ func (s *Server) track(c net.Conn) bool {
 func (s *Server) untrack(c net.Conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+func (s *Server) recordExec(command string) {
+	s.mu.Lock()
+	s.execs = append(s.execs, command)
 	s.mu.Unlock()
 }
 

@@ -133,42 +133,11 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 	}
 	defer restore()
 
-	in, err := openInput(o.In)
+	keys, err := startTermReader(o.In)
 	if err != nil {
 		return Result{}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
 	}
-	// The key reader lives exactly as long as this attach: ended (closed
-	// below) stops it even with a read in hand that nobody will take (keys
-	// that arrive after a detach, a paste, a held key), so the wait for it
-	// cannot block. Keys it read but could not deliver are dropped: they
-	// were typed into an attach that had ended.
-	keys := make(chan []byte)
-	ended := make(chan struct{})
-	readDone := make(chan struct{})
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 4096)
-		for {
-			n, err := in.Read(buf)
-			if n > 0 {
-				select {
-				case keys <- append([]byte(nil), buf[:n]...):
-				case <-ended:
-					return
-				}
-			}
-			if err != nil {
-				close(keys)
-				return
-			}
-		}
-	}()
-	defer func() {
-		close(ended)
-		in.Cancel()
-		<-readDone
-		_ = in.Close()
-	}()
+	defer keys.stop()
 
 	// One writer for the session's output and ours (see output.go),
 	// closed after both are done with it.
@@ -322,7 +291,7 @@ func (a *attached) output() io.Writer {
 	return a.o.Out
 }
 
-func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error) {
+func (a *attached) loop(ctx context.Context, keys *termReader) (Result, error) {
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	a.drawChrome()
@@ -348,13 +317,14 @@ func (a *attached) loop(ctx context.Context, keys <-chan []byte) (Result, error)
 			if a.view == nil {
 				a.drawChrome()
 			}
-		case p, ok := <-keys:
-			if !ok {
-				return Result{Action: Detached}, errors.New("terminal input closed")
-			}
+		case p := <-keys.reads:
 			if res, done := a.input(p); done {
 				return res, nil
 			}
+		case <-keys.eof: // in raw mode: the terminal hung up
+			return Result{Action: Detached}, errors.New("terminal input closed")
+		case err := <-keys.err:
+			return Result{Action: Detached}, fmt.Errorf("terminal input closed: %w", err)
 		}
 	}
 }

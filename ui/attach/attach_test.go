@@ -136,12 +136,15 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func runAttach(t *testing.T, f *fakeSession, tm *terminal, o Options) chan Result {
+// runAttach runs Run(s, o) on tm's terminal on a goroutine of its own and
+// waits for the session's screen to be redrawn; the returned channel gets
+// its result (an error fails the test).
+func runAttach(t *testing.T, s Session, tm *terminal, o Options) chan Result {
 	t.Helper()
 	o.In, o.Out = tm.tty, tm.tty
 	res := make(chan Result, 1)
 	go func() {
-		r, err := Run(context.Background(), f, o)
+		r, err := Run(context.Background(), s, o)
 		if err != nil {
 			t.Errorf("Run: %v", err)
 		}
@@ -149,6 +152,18 @@ func runAttach(t *testing.T, f *fakeSession, tm *terminal, o Options) chan Resul
 	}()
 	eventually(t, "redraw", func() bool { return strings.Contains(tm.output(), "SCREEN-REDRAW") })
 	return res
+}
+
+// waitResult waits (5 s at most) for the attach's result.
+func waitResult(t *testing.T, res <-chan Result, what string) Result {
+	t.Helper()
+	select {
+	case r := <-res:
+		return r
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s did not end the attach", what)
+		return Result{}
+	}
 }
 
 func TestRunForwardsKeysAndDetaches(t *testing.T) {
@@ -159,13 +174,8 @@ func TestRunForwardsKeysAndDetaches(t *testing.T) {
 	tm.master.Write([]byte("\x1er"))
 	eventually(t, "reconnect", func() bool { _, _, r, _ := f.snapshot(); return r == 1 })
 	tm.master.Write([]byte("\x1ed"))
-	select {
-	case r := <-res:
-		if r.Action != Detached {
-			t.Fatalf("action = %v, want Detached", r.Action)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("detach did not end Run")
+	if r := waitResult(t, res, "detach"); r.Action != Detached {
+		t.Fatalf("action = %v, want Detached", r.Action)
 	}
 	_, _, _, sizes := f.snapshot()
 	if len(sizes) == 0 || sizes[0] != [2]int{100, 30} {

@@ -2,7 +2,6 @@ package attach
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -40,48 +39,11 @@ func RunCooked(ctx context.Context, s PlainSession, o Options) (Result, error) {
 	if !o.PrefixSet && o.Prefix == 0 {
 		o.Prefix, _ = ParsePrefix(DefaultPrefix)
 	}
-	in, err := openInput(o.In)
+	lines, err := startTermReader(o.In)
 	if err != nil {
 		return Result{}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
 	}
-	lines := make(chan []byte)
-	eof := make(chan struct{}, 1)
-	ended := make(chan struct{})
-	readDone := make(chan struct{})
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(readDone)
-		buf := make([]byte, 4096)
-		for {
-			n, err := in.Read(buf)
-			if n > 0 {
-				select {
-				case lines <- append([]byte(nil), buf[:n]...):
-				case <-ended:
-					return
-				}
-			}
-			switch {
-			case errors.Is(err, io.EOF):
-				// ^D: a terminal's end of file is not sticky; reading
-				// goes on after it (the remote may not exit on EOF).
-				select {
-				case eof <- struct{}{}:
-				case <-ended:
-					return
-				}
-			case err != nil:
-				readErr <- err
-				return
-			}
-		}
-	}()
-	defer func() {
-		close(ended)
-		in.Cancel()
-		<-readDone
-		_ = in.Close()
-	}()
+	defer lines.stop()
 	stop := s.AttachPlain(o.Out)
 	defer stop()
 	tick := time.NewTicker(250 * time.Millisecond)
@@ -98,14 +60,14 @@ func RunCooked(ctx context.Context, s PlainSession, o Options) (Result, error) {
 			return Result{Action: Detached}, nil
 		case <-s.Done():
 			return Result{Action: Ended}, nil
-		case p := <-lines:
+		case p := <-lines.reads:
 			if res, ok := cookedCommand(p, o.Prefix); ok {
 				return res, nil
 			}
 			_, _ = s.Write(p) // refused while the link is down, as under ssh -T once it has dropped
-		case <-eof:
+		case <-lines.eof: // ^D; reading goes on (the remote may not exit on EOF)
 			_ = s.CloseInput()
-		case err := <-readErr:
+		case err := <-lines.err:
 			select {
 			case <-s.Done():
 				return Result{Action: Ended}, nil

@@ -3,6 +3,7 @@ package attach
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -65,6 +66,23 @@ func (f *plainFake) state() (string, int) {
 	return f.written.String(), f.eofs
 }
 
+// runCooked runs RunCooked(f) on tm's terminal on a goroutine of its own
+// and waits for the earlier output to be shown; the returned channel gets
+// its result (an error fails the test).
+func runCooked(t *testing.T, f *plainFake, tm *terminal) chan Result {
+	t.Helper()
+	res := make(chan Result, 1)
+	go func() {
+		r, err := RunCooked(context.Background(), f, Options{In: tm.tty, Out: tm.tty, Alias: "web1"})
+		if err != nil {
+			t.Errorf("RunCooked: %v", err)
+		}
+		res <- r
+	}()
+	eventually(t, "earlier output shown", func() bool { return strings.Contains(tm.output(), "EARLIER-OUTPUT") })
+	return res
+}
+
 // RunCooked leaves the terminal cooked: it echoes and turns Enter into a
 // newline (the line discipline does, not sshdash), the line reaches the
 // remote, ^D reaches it as EOF and reading goes on, and the session's end
@@ -76,15 +94,7 @@ func TestRunCookedKeepsTerminalCooked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := make(chan Result, 1)
-	go func() {
-		r, err := RunCooked(context.Background(), f, Options{In: tm.tty, Out: tm.tty, Alias: "web1"})
-		if err != nil {
-			t.Errorf("RunCooked: %v", err)
-		}
-		res <- r
-	}()
-	eventually(t, "earlier output shown", func() bool { return strings.Contains(tm.output(), "EARLIER-OUTPUT") })
+	res := runCooked(t, f, tm)
 	tm.master.Write([]byte("echo hi\r"))
 	eventually(t, "the line sent with a newline", func() bool { w, _ := f.state(); return w == "echo hi\n" })
 	eventually(t, "the terminal echoed the line", func() bool { return strings.Contains(tm.output(), "echo hi") })
@@ -105,13 +115,8 @@ func TestRunCookedKeepsTerminalCooked(t *testing.T) {
 		t.Errorf("the notice said %d times", n)
 	}
 	close(f.done)
-	select {
-	case r := <-res:
-		if r.Action != Ended {
-			t.Fatalf("action %v, want Ended", r.Action)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("RunCooked did not end with the session")
+	if r := waitResult(t, res, "the session's end"); r.Action != Ended {
+		t.Fatalf("action %v, want Ended", r.Action)
 	}
 }
 
@@ -125,25 +130,12 @@ func TestRunCookedPrefixLines(t *testing.T) {
 	}{{"\x1ed\r", Detached}, {"\x1e.\r", Close}} {
 		tm := newTerminal(t)
 		f := &plainFake{done: make(chan struct{}), st: session.Status{State: session.Up}}
-		res := make(chan Result, 1)
-		go func() {
-			r, err := RunCooked(context.Background(), f, Options{In: tm.tty, Out: tm.tty, Alias: "web1"})
-			if err != nil {
-				t.Errorf("RunCooked: %v", err)
-			}
-			res <- r
-		}()
-		eventually(t, "attached", func() bool { return strings.Contains(tm.output(), "EARLIER-OUTPUT") })
+		res := runCooked(t, f, tm)
 		tm.master.Write([]byte("x\x1edx\r"))
 		eventually(t, "a line with the prefix inside sent on", func() bool { w, _ := f.state(); return w == "x\x1edx\n" })
 		tm.master.Write([]byte(tc.line))
-		select {
-		case r := <-res:
-			if r.Action != tc.want {
-				t.Fatalf("%q: action %v, want %v", tc.line, r.Action, tc.want)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%q did not end RunCooked", tc.line)
+		if r := waitResult(t, res, fmt.Sprintf("%q", tc.line)); r.Action != tc.want {
+			t.Fatalf("%q: action %v, want %v", tc.line, r.Action, tc.want)
 		}
 		if w, _ := f.state(); w != "x\x1edx\n" {
 			t.Errorf("the command line reached the remote: %q", w)

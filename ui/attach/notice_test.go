@@ -1,7 +1,6 @@
 package attach
 
 import (
-	"context"
 	"io"
 	"strings"
 	"sync"
@@ -58,15 +57,7 @@ func (f *noticeFake) remote(p string) {
 func TestRunNoticeSurvivesRedraw(t *testing.T) {
 	f := &noticeFake{fakeSession: newFake()}
 	tm := newTerminal(t)
-	res := make(chan Result, 1)
-	go func() {
-		r, err := Run(context.Background(), f, Options{In: tm.tty, Out: tm.tty, Alias: "web1"})
-		if err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		res <- r
-	}()
-	eventually(t, "redraw", func() bool { return strings.Contains(tm.output(), "SCREEN-REDRAW") })
+	res := runAttach(t, f, tm, Options{Alias: "web1"})
 	const text = "the previous shell was lost"
 	f.nmu.Lock()
 	f.notice, f.noticeAt = "reconnected — "+text+"; this is a new one", time.Now()

@@ -35,16 +35,7 @@ func TestScrollbackView(t *testing.T) {
 		fmt.Fprintf(f.screen, "%d\r\n", i)
 	}
 	tm := newTerminal(t)
-	o := Options{Alias: "web1", In: tm.tty, Out: tm.tty}
-	res := make(chan Result, 1)
-	go func() {
-		r, err := Run(context.Background(), f, o)
-		if err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		res <- r
-	}()
-	eventually(t, "redraw", func() bool { return strings.Contains(tm.output(), "SCREEN-REDRAW") })
+	res := runAttach(t, f, tm, Options{Alias: "web1"})
 
 	tm.master.Write([]byte("\x1e["))
 	// 271 lines of scrollback and the 30-line screen; the view shows 29.
@@ -87,7 +78,7 @@ func TestScrollbackView(t *testing.T) {
 	tm.master.Write([]byte("\x1b"))
 	eventually(t, "esc leaves", func() bool { _, a, _, _ := f.snapshot(); return a == 3 })
 	tm.master.Write([]byte("\x1ed"))
-	if r := <-res; r.Action != Detached {
+	if r := waitResult(t, res, "detach"); r.Action != Detached {
 		t.Fatalf("action %v", r.Action)
 	}
 	if f.syncs != 2 {
