@@ -35,6 +35,9 @@ type app struct {
 	closerOnce sync.Once  // creates allCloser
 	allCloser  *allCloser // closes every session once, on quit or exit (see closer)
 	recs       recordings // session recordings, closed on exit (record.go)
+	// restoreGC, if set, ends the start-up GC pace (startgc.go) once the
+	// dashboard's model is built.
+	restoreGC func()
 }
 
 // newApp loads the ssh configuration and sshdash's settings. Problems in
