@@ -39,7 +39,7 @@ func echoSamples() int {
 	return 500
 }
 
-const echoBlocks = 10
+const echoBlocks = 25
 
 // echoClient is one interactive client in a local PTY, its remote `cat` in
 // a raw PTY. A reader goroutine passes what the PTY prints to out (the
@@ -242,8 +242,8 @@ func us(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d.Nanos
 // raw PTY (stty raw -echo), 1-byte keys typed one at a time, each timed
 // from the write to the PTY until its echo is read back. Two rows: the
 // reattach wrapper off (plain shell), and on (sshdash's private tmux
-// server in the path; OpenSSH then runs the same cat in a tmux of its own,
-// as a user would to survive a drop). Each row: echoSamples keys per
+// server in the path; OpenSSH then runs the same cat in a tmux session of
+// its own, as a user would to survive a drop, in the same tmux server). Each row: echoSamples keys per
 // client in echoBlocks blocks, the clients taking turns (which goes first
 // alternates), p50 and p99 each. Whole process, both connections stay open
 // for the row.
@@ -271,9 +271,12 @@ func BenchmarkLabKeystrokeEcho(b *testing.B) {
 		// ssh -tt, plain or inside a tmux server of its own.
 		theirPIDFile := filepath.Join(dir, "cat-ssh-"+reattach+".pid")
 		theirRemote := catLine(theirPIDFile)
-		sock := fmt.Sprintf("sdecho%d", os.Getpid())
+		// With tmux, OpenSSH's cat runs in a session of its own in the
+		// same tmux server as sshdash's (its private one, -L sshdash), so
+		// both pay the same server; only that session is removed after.
+		tsess := fmt.Sprintf("sdecho%d", os.Getpid())
 		if reattach == "tmux" {
-			theirRemote = fmt.Sprintf("tmux -L %s -f /dev/null new-session -d -s echo %s \\; set -g status off \\; attach -t echo", sock, shellQuote(theirRemote))
+			theirRemote = fmt.Sprintf("tmux -L sshdash -f /dev/null new-session -d -s %s %s \\; attach -t =%s", tsess, shellQuote(theirRemote), tsess)
 		}
 		theirs := startEcho(b, "ssh -tt", []string{"TERM=xterm-256color"}, "ssh", "-tt", "-F", lab.SSHConfig, "lab", theirRemote)
 		theirsPID := waitPID(b, theirPIDFile)
@@ -332,8 +335,8 @@ func BenchmarkLabKeystrokeEcho(b *testing.B) {
 			syscall.Kill(libPID, syscall.SIGKILL)
 			lib.close()
 		}
-		if reattach == "tmux" {
-			exec.Command("tmux", "-L", sock, "kill-server").Run() // ours alone
+		if reattach == "tmux" { // the cat's end ends it; in case it did not
+			exec.Command("tmux", "-L", "sshdash", "kill-session", "-t", "="+tsess).Run()
 		}
 		ours.close()
 		theirs.close()
@@ -344,7 +347,7 @@ func BenchmarkLabKeystrokeEcho(b *testing.B) {
 		if len(sl) > 0 {
 			b.Logf("sshdash's session layer in-process (no attach loop, emulator or terminal), %s: p50 %s, p99 %s", reattach, us(pct(sl, 50)), us(pct(sl, 99)))
 		}
-		row := map[string]string{"none": "reattach off", "tmux": "reattach tmux (OpenSSH: ssh -tt running tmux)"}[reattach]
+		row := map[string]string{"none": "reattach off", "tmux": "reattach tmux (OpenSSH: ssh -tt running tmux attach, same tmux server)"}[reattach]
 		b.Logf("keystroke echo across the lab link, %s, whole process in a PTY, %d keys each in %d interleaved blocks:\n"+
 			"    sshdash connect: p50 %s, p99 %s\n"+
 			"    OpenSSH ssh -tt: p50 %s, p99 %s\n"+
