@@ -298,6 +298,27 @@ func BenchmarkLabKeystrokeEcho(b *testing.B) {
 			bin, "connect", "-F", filepath.Join(sd, "ssh_config"), "lab")
 		oursPID := waitPID(b, ourPIDFile)
 
+		// SSHDASH_BENCH_BASE, another sshdash binary (an A/B of a change),
+		// types its keys in the same blocks.
+		var base *echoClient
+		basePID := 0
+		if bb := os.Getenv("SSHDASH_BENCH_BASE"); bb != "" {
+			bd := filepath.Join(dir, "base-"+reattach)
+			if err := os.MkdirAll(filepath.Join(bd, "sshdash"), 0o700); err != nil {
+				b.Fatal(err)
+			}
+			pf := filepath.Join(dir, "cat-base-"+reattach+".pid")
+			if err := os.WriteFile(filepath.Join(bd, "ssh_config"), []byte(string(cfgText)+"  RequestTTY force\n  RemoteCommand "+catLine(pf)+"\n"), 0o600); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(bd, "sshdash", "config.toml"), []byte("reattach = \""+reattach+"\"\n"), 0o600); err != nil {
+				b.Fatal(err)
+			}
+			base = startEcho(b, "sshdash connect (SSHDASH_BENCH_BASE)", []string{"XDG_CONFIG_HOME=" + bd, "XDG_STATE_HOME=" + bd, "TERM=xterm-256color"},
+				bb, "connect", "-F", filepath.Join(bd, "ssh_config"), "lab")
+			basePID = waitPID(b, pf)
+		}
+
 		libPIDFile := filepath.Join(dir, "cat-lib-"+reattach+".pid")
 		var lib *echoClient
 		libPID := 0
@@ -314,6 +335,12 @@ func BenchmarkLabKeystrokeEcho(b *testing.B) {
 			order := []*echoClient{ours, theirs}
 			if blk%2 == 1 {
 				order = []*echoClient{theirs, ours}
+			}
+			if base != nil {
+				order = append(order[:1], base, order[1])
+				if blk%2 == 1 {
+					order = []*echoClient{base, order[0], order[2]}
+				}
 			}
 			if lib != nil {
 				order = append(order, lib)
@@ -334,6 +361,13 @@ func BenchmarkLabKeystrokeEcho(b *testing.B) {
 		if lib != nil {
 			syscall.Kill(libPID, syscall.SIGKILL)
 			lib.close()
+		}
+		if base != nil {
+			syscall.Kill(basePID, syscall.SIGKILL)
+			sb := slices.Clone(samples[base])
+			slices.Sort(sb)
+			base.close()
+			b.Logf("SSHDASH_BENCH_BASE's sshdash connect, %s: p50 %s, p99 %s", reattach, us(pct(sb, 50)), us(pct(sb, 99)))
 		}
 		if reattach == "tmux" { // the cat's end ends it; in case it did not
 			exec.Command("tmux", "-L", "sshdash", "kill-session", "-t", "="+tsess).Run()
