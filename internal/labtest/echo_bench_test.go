@@ -354,26 +354,30 @@ func BenchmarkLabKeystrokeEcho(b *testing.B) {
 		}
 		so, st, sl := samples[ours], samples[theirs], samples[lib]
 		dog.Stop()
-		// End the remote cats first, so both sessions (and sshdash's
-		// tmux session) end on the server, then the clients.
-		syscall.Kill(oursPID, syscall.SIGKILL)
-		syscall.Kill(theirsPID, syscall.SIGKILL)
-		if lib != nil {
-			syscall.Kill(libPID, syscall.SIGKILL)
-			lib.close()
+		// End the remote cats first, then let each client end on its own:
+		// sshdash's wrapper then reads the exit status and removes its
+		// tmux session. Whatever is left of this run's sessions in the
+		// shared tmux server (found by this run's directory in their
+		// command) is removed after; nothing else there is touched.
+		sb := slices.Clone(samples[base])
+		for _, pid := range []int{oursPID, theirsPID, libPID, basePID} {
+			if pid > 0 {
+				syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+		for _, c := range []*echoClient{ours, theirs, base, lib} {
+			if c != nil {
+				c.ended(15 * time.Second)
+				c.close()
+			}
+		}
+		if reattach == "tmux" {
+			removeTmuxSessions(b, dir)
 		}
 		if base != nil {
-			syscall.Kill(basePID, syscall.SIGKILL)
-			sb := slices.Clone(samples[base])
 			slices.Sort(sb)
-			base.close()
 			b.Logf("SSHDASH_BENCH_BASE's sshdash connect, %s: p50 %s, p99 %s", reattach, us(pct(sb, 50)), us(pct(sb, 99)))
 		}
-		if reattach == "tmux" { // the cat's end ends it; in case it did not
-			exec.Command("tmux", "-L", "sshdash", "kill-session", "-t", "="+tsess).Run()
-		}
-		ours.close()
-		theirs.close()
 
 		slices.Sort(so)
 		slices.Sort(st)
@@ -393,6 +397,40 @@ func BenchmarkLabKeystrokeEcho(b *testing.B) {
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	b.Logf("load average at the end: %s", strings.Join(strings.Fields(string(load))[:3], " "))
+}
+
+// ended waits up to d for the client's output to end (its process and
+// the remote side have finished) and reports whether it did.
+func (c *echoClient) ended(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case _, ok := <-c.out:
+			if !ok {
+				return true
+			}
+		case <-t.C:
+			return false
+		}
+	}
+}
+
+// removeTmuxSessions removes the sessions of sshdash's private tmux server
+// whose first pane's command names dir (this run's, and only those).
+func removeTmuxSessions(b *testing.B, dir string) {
+	out, err := exec.Command("tmux", "-L", "sshdash", "list-panes", "-a", "-F", "#{session_name}\t#{pane_start_command}").Output()
+	if err != nil {
+		return // no server: nothing left
+	}
+	for line := range strings.SplitSeq(string(out), "\n") {
+		name, cmd, ok := strings.Cut(line, "\t")
+		if ok && strings.Contains(cmd, dir) {
+			if err := exec.Command("tmux", "-L", "sshdash", "kill-session", "-t", "="+name).Run(); err == nil {
+				b.Logf("removed the tmux session %s this run left", name)
+			}
+		}
+	}
 }
 
 // waitPID waits for the remote cat to write its PID (client and server
