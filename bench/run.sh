@@ -25,14 +25,19 @@ what=${1:-all}
   if [ "$what" = all ] || [ "$what" = lab ]; then
     # Bytes per heartbeat vs OpenSSH ServerAlive; dead-link detection vs
     # OpenSSH; restore-to-usable vs autossh -M 0 (3 runs each, medians).
-    run -bench Lab -benchtime 1x -timeout 30m ./internal/labtest/
+    run -bench 'Lab[^K]' -benchtime 1x -timeout 30m ./internal/labtest/
+    # Keystroke echo across the lab link: sshdash connect vs ssh -tt, both
+    # in a PTY, reattach off and tmux, 500 keys each in interleaved blocks
+    # (SSHDASH_BENCH_ECHO), p50/p99 and the load average.
+    run -v -bench LabKeystrokeEcho -benchtime 1x -timeout 30m ./internal/labtest/
   fi
   if [ "$what" = all ] || [ "$what" = start ]; then
     # Whole-process start-up beside OpenSSH, median of interleaved pairs
     # (SSHDASH_BENCH_PAIRS, default 21): --version vs ssh -V, list on 3
     # hosts vs ssh -G, list on 5,000 hosts in 10 Includes vs one ssh -G;
-    # and what the dashboard's guard process costs.
-    run -v -bench 'Startup' -benchtime 1x ./cmd/sshdash/
+    # and what the dashboard's guard process costs; the first dashboard
+    # frame naming a host at 5,000 hosts vs 3 (whole process in a PTY).
+    run -v -bench 'Startup|FirstFrame$' -benchtime 1x ./cmd/sshdash/
   fi
   if [ "$what" = all ] || [ "$what" = many ]; then
     # N sessions (SSHDASH_BENCH_SESSIONS, default 1,000) to one sshd from

@@ -355,12 +355,21 @@ func (l *loader) applyTags() {
 // the names of an Include inside such a block) costs linear, not
 // quadratic, time. match agrees with matchHostLine.
 type hostLine struct {
+	// pos and neg are the literal patterns, in sets once a line has more
+	// than hostLineScan of a kind, else in posLit and negLit: most Host
+	// lines name one or two hosts, and a map for each cost more than the
+	// rest of listing them.
 	pos, neg         map[string]bool
+	posLit, negLit   []string
 	posWild, negWild []string
 }
 
+// hostLineScan is how many literal patterns of a kind are compared one by
+// one before they go into a set.
+const hostLineScan = 8
+
 func compileHostLine(patterns []string) *hostLine {
-	h := &hostLine{pos: make(map[string]bool), neg: make(map[string]bool)}
+	h := &hostLine{}
 	for _, p := range patterns {
 		neg := strings.HasPrefix(p, "!")
 		if neg {
@@ -371,20 +380,39 @@ func compileHostLine(patterns []string) *hostLine {
 		case neg && wild:
 			h.negWild = append(h.negWild, p)
 		case neg:
-			h.neg[p] = true
+			h.negLit = append(h.negLit, p)
 		case wild:
 			h.posWild = append(h.posWild, p)
 		default:
-			h.pos[p] = true
+			h.posLit = append(h.posLit, p)
 		}
 	}
+	h.pos, h.posLit = literalSet(h.posLit)
+	h.neg, h.negLit = literalSet(h.negLit)
 	return h
+}
+
+// literalSet moves more than hostLineScan literal patterns into a set.
+func literalSet(lit []string) (map[string]bool, []string) {
+	if len(lit) <= hostLineScan {
+		return nil, lit
+	}
+	set := make(map[string]bool, len(lit))
+	for _, p := range lit {
+		set[p] = true
+	}
+	return set, nil
+}
+
+// hasLiteral reports whether name is one of the literal patterns.
+func hasLiteral(set map[string]bool, lit []string, name string) bool {
+	return set[name] || slices.Contains(lit, name)
 }
 
 // match is matchHostLine(patterns, name): a positive pattern matches and
 // no negated one does.
 func (h *hostLine) match(name string) bool {
-	if h.neg[name] {
+	if hasLiteral(h.neg, h.negLit, name) {
 		return false
 	}
 	for _, p := range h.negWild {
@@ -392,7 +420,7 @@ func (h *hostLine) match(name string) bool {
 			return false
 		}
 	}
-	if h.pos[name] {
+	if hasLiteral(h.pos, h.posLit, name) {
 		return true
 	}
 	for _, p := range h.posWild {

@@ -28,9 +28,10 @@ type link struct {
 	stdin  io.WriteCloser
 	stdout io.Reader
 
-	tcpMu        sync.Mutex // guards tcp and paced
+	tcpMu        sync.Mutex // guards tcp, paced and raw
 	tcp          net.Conn   // the TCP socket when the transport is one (for live TCP settings)
 	paced        *pacedConn // the transport as the SSH layer reads it
+	raw          *rawIO     // the transport's raw socket I/O, started once the link is up (rawio.go)
 	tcpKeepAlive bool       // kernel keepalive per ssh_config TCPKeepAlive
 
 	once    sync.Once
@@ -49,14 +50,15 @@ func (l *link) err() error {
 // (under the dialer's own wrappers) for live TCP settings and reports
 // every byte received to the heartbeat.
 func (l *link) wrap(c net.Conn) net.Conn {
-	pc := newPacedConn(keepalive.WatchConn(c, l.act), l.pace)
+	raw := newRawIO(c)
+	pc := newPacedConn(keepalive.WatchConn(raw, l.act), l.pace)
 	l.tcpMu.Lock()
 	if l.tcp == nil {
 		if tc := keepalive.TCPConn(c); tc != nil {
 			l.tcp = tc
 		}
 	}
-	l.paced = pc
+	l.paced, l.raw = pc, raw
 	l.tcpMu.Unlock()
 	return pc
 }
@@ -65,8 +67,11 @@ func (l *link) wrap(c net.Conn) net.Conn {
 // read in batches (see batch.go).
 func (l *link) established() {
 	l.tcpMu.Lock()
-	pc := l.paced
+	pc, raw := l.paced, l.raw
 	l.tcpMu.Unlock()
+	if raw != nil {
+		raw.start()
+	}
 	if pc != nil {
 		pc.startBatching()
 	}

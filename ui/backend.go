@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -112,9 +114,24 @@ func (h Host) Target() string {
 		s = h.User + "@" + s
 	}
 	if h.Port != 0 {
-		s = fmt.Sprintf("%s:%d", s, h.Port)
+		s += ":" + strconv.Itoa(h.Port)
 	}
 	return s
+}
+
+// targetWidth is the number of runes in Target, without building it.
+func (h Host) targetWidth() int {
+	n := utf8.RuneCountInString(h.HostName)
+	if h.HostName == "" {
+		n = utf8.RuneCountInString(h.Alias)
+	}
+	if h.User != "" {
+		n += utf8.RuneCountInString(h.User) + 1
+	}
+	if h.Port != 0 {
+		n += 1 + len(strconv.Itoa(h.Port))
+	}
+	return n
 }
 
 // HostSettings are the per-host settings the settings form edits.

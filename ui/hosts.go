@@ -4,10 +4,13 @@
 package ui
 
 import (
+	"unicode/utf8"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/sshdash/sshdash/keepalive"
 	"github.com/sshdash/sshdash/session"
 )
 
@@ -56,6 +59,13 @@ type hostsModel struct {
 
 	// column widths, from the hosts
 	aliasW, targetW, jumpW, hbW int
+
+	// lineIdx and lineHeads are the display lines (see lines) and itemLine
+	// the line of each item: refilter computes them when the list changes,
+	// so a frame or a cursor move costs the visible rows, not the hosts.
+	lineIdx   []int
+	lineHeads []string
+	itemLine  []int
 }
 
 func newHostsModel(sh *shared, hosts []Host, looked []string) hostsModel {
@@ -79,14 +89,19 @@ func (m *hostsModel) setHosts(hosts []Host) {
 	m.hosts = hosts
 	known := make(map[string]bool, len(hosts))
 	m.aliasW, m.targetW, m.jumpW, m.hbW = 5, 6, 0, 0
+	var hb keepalive.Settings // the last heartbeat measured, hbLen its width
+	hbLen := -1
 	for _, h := range hosts {
 		known[h.Alias] = true
-		m.aliasW = max(m.aliasW, len([]rune(h.Alias)))
-		m.targetW = max(m.targetW, len([]rune(h.Target())))
+		m.aliasW = max(m.aliasW, utf8.RuneCountInString(h.Alias))
+		m.targetW = max(m.targetW, h.targetWidth())
 		if h.ProxyJump != "" {
-			m.jumpW = max(m.jumpW, len([]rune(h.ProxyJump))+4)
+			m.jumpW = max(m.jumpW, utf8.RuneCountInString(h.ProxyJump)+4)
 		}
-		m.hbW = max(m.hbW, len(h.Heartbeat.String()))
+		if hbLen < 0 || h.Heartbeat != hb { // hosts mostly share a few
+			hb, hbLen = h.Heartbeat, len(h.Heartbeat.String())
+		}
+		m.hbW = max(m.hbW, hbLen)
 	}
 	m.aliasW, m.targetW, m.jumpW = min(m.aliasW, 20), min(m.targetW, 34), min(m.jumpW, 20)
 	for a := range m.marked {
@@ -154,11 +169,8 @@ func (m hostsModel) listHeight() int {
 
 // cursorLine is the display line of the cursor.
 func (m hostsModel) cursorLine() int {
-	idx, _ := m.lines()
-	for l, i := range idx {
-		if i == m.cursor {
-			return l
-		}
+	if m.cursor >= 0 && m.cursor < len(m.itemLine) {
+		return m.itemLine[m.cursor]
 	}
 	return 0
 }

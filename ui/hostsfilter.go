@@ -175,15 +175,22 @@ func (m *hostsModel) refilter() {
 			m.items = append(m.items, s.hostItem)
 		}
 	}
+	m.lineIdx, m.lineHeads, m.itemLine = m.computeLines()
 	m.cursor = clamp(m.cursor, 0, len(m.items)-1)
 	m.scrollToCursor()
 }
 
 // lines is the display list: for each line, the item index or -1 for a
 // group heading (with its group name).
-func (m hostsModel) lines() (idx []int, heads []string) {
+func (m hostsModel) lines() (idx []int, heads []string) { return m.lineIdx, m.lineHeads }
+
+// computeLines builds lines from the items, and the line of each item.
+func (m hostsModel) computeLines() (idx []int, heads []string, itemLine []int) {
 	grouped := m.grouped()
 	prev := "\x00"
+	idx = make([]int, 0, len(m.items))
+	heads = make([]string, 0, len(m.items))
+	itemLine = make([]int, len(m.items))
 	for i, it := range m.items {
 		g := it.group
 		if grouped && g != prev {
@@ -191,8 +198,9 @@ func (m hostsModel) lines() (idx []int, heads []string) {
 			heads = append(heads, g)
 			prev = g
 		}
+		itemLine[i] = len(idx)
 		idx = append(idx, i)
 		heads = append(heads, "")
 	}
-	return idx, heads
+	return idx, heads, itemLine
 }

@@ -41,6 +41,10 @@ type app struct {
 	netWatcher  *netwatch.Watcher // network and suspend watcher (netwatch.go); nil: the OS's
 	netMu       sync.Mutex        // guards netWatching
 	netWatching bool              // watchNetwork has started the watcher
+
+	// restoreGC, if set, ends the start-up GC pace (startgc.go) once the
+	// dashboard's model is built.
+	restoreGC func()
 }
 
 // newApp loads the ssh configuration and sshdash's settings. Problems in

@@ -40,15 +40,26 @@ func newBackend(a *app) *backend {
 
 // hostsOf lists the configuration's concrete hosts with what they resolve
 // to (no Match exec while listing, as ssh's own listing would not run it).
+// Hosts share a few files and heartbeats: each file's display path and
+// each heartbeat's source are worked out once.
 func hostsOf(a *app) []ui.Host {
-	var out []ui.Host
-	for _, h := range a.cfg.Hosts() {
+	hosts := a.cfg.Hosts()
+	out := make([]ui.Host, 0, len(hosts))
+	hbt := heartbeatTexts{}
+	groups := map[string]string{} // file → displayPath(file)
+	for _, h := range hosts {
+		group, ok := groups[h.File]
+		if !ok {
+			group = displayPath(h.File)
+			groups[h.File] = group
+		}
 		r, err := a.cfg.Resolve(h.Alias, config.ResolveOptions{})
 		if err != nil {
-			out = append(out, ui.Host{Alias: h.Alias, Group: displayPath(h.File), Tags: hostTags(h, a.settings), ConfigTags: h.Tags})
+			out = append(out, ui.Host{Alias: h.Alias, Group: group, Tags: hostTags(h, a.settings), ConfigTags: h.Tags})
 			continue
 		}
 		hb := a.opener.HeartbeatFor(h.Alias, r)
+		_, src := hbt.texts(hb)
 		out = append(out, ui.Host{
 			Alias:           h.Alias,
 			User:            r.User(),
@@ -56,9 +67,9 @@ func hostsOf(a *app) []ui.Host {
 			Port:            r.Port(),
 			ProxyJump:       r.ProxyJump(),
 			Heartbeat:       hb.Settings,
-			HeartbeatSource: hb.Source(),
+			HeartbeatSource: src,
 			Reattach:        a.settings.Reattach(h.Alias).Value,
-			Group:           displayPath(h.File),
+			Group:           group,
 			Tags:            hostTags(h, a.settings),
 			ConfigTags:      h.Tags,
 		})

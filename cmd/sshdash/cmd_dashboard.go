@@ -32,12 +32,15 @@ func runDashboard(args []string, e *env) int {
 		fs.Usage()
 		return 2
 	}
+	restoreGC := startupGC()
 	a, err := newApp(e, *cfgFile)
 	if err != nil {
+		restoreGC()
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 		return 1
 	}
 	a.themeFlag = *theme
+	a.restoreGC = restoreGC
 	return runDashboardWith(a, e, 0)
 }
 
@@ -62,7 +65,11 @@ func runDashboardWith(a *app, e *env, _ int) int {
 		Looked:    a.looked(),
 		Logger:    a.log,
 	}
-	p := tea.NewProgram(ui.New(opts), tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()))
+	model := ui.New(opts)
+	if a.restoreGC != nil { // the hosts are loaded and laid out
+		a.restoreGC()
+	}
+	p := tea.NewProgram(model, tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()))
 	// The guard leaves the alternate screen after a crash only while the
 	// dashboard has it (see resetAfterCrash).
 	e.guard.report(guardAlt)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/muesli/cancelreader"
 	"golang.org/x/sys/unix"
@@ -63,7 +64,7 @@ func openPolled(in *os.File) *polledInput {
 // cancelreader.ErrCanceled.
 func (p *polledInput) Read(b []byte) (int, error) {
 	for {
-		n, err := unix.Read(p.tty, b)
+		n, err := rawRead(p.tty, b)
 		switch {
 		case err == nil && n > 0:
 			return n, nil
@@ -74,8 +75,8 @@ func (p *polledInput) Read(b []byte) (int, error) {
 		}
 		werr := p.rc.Read(func(epfd uintptr) bool {
 			var ev [1]unix.EpollEvent
-			k, err := unix.EpollWait(int(epfd), ev[:], 0)
-			return k > 0 || err != nil && err != unix.EINTR
+			k, _, e := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT, epfd, uintptr(unsafe.Pointer(&ev[0])), 1, 0, 0, 0)
+			return e == 0 && k > 0 || e != 0 && e != unix.EINTR
 		})
 		if errors.Is(werr, os.ErrDeadlineExceeded) {
 			return 0, cancelreader.ErrCanceled
@@ -83,6 +84,27 @@ func (p *polledInput) Read(b []byte) (int, error) {
 		if werr != nil {
 			return 0, werr
 		}
+	}
+}
+
+// rawRead reads the non-blocking terminal with a raw system call. Neither
+// it nor the epoll check in Read can block, and a raw call does not enter
+// the scheduler's syscall state, which on the first call after an idle
+// spell wakes the runtime's monitor thread: a thread wakeup per key that
+// ssh does not pay (session/rawio.go has the whole story).
+func rawRead(fd int, b []byte) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for {
+		n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return 0, e
+		}
+		return int(n), nil
 	}
 }
 
