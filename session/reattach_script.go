@@ -131,7 +131,10 @@ say() { printf 'sshdash: %s\r\n' "$1"; }
 # with no writable directory the screen is not shown, the status still is.
 scdump() {
   hd=
-  trap 'rm -rf "$hd"' EXIT HUP INT TERM
+  trap 'rm -rf "$hd"' EXIT
+  trap 'rm -rf "$hd"; exit 129' HUP
+  trap 'rm -rf "$hd"; exit 130' INT
+  trap 'rm -rf "$hd"; exit 143' TERM
   for b in "${TMPDIR:-/tmp}" /tmp /dev/shm "$HOME"; do
     hd=$(mktemp -d "$b/sshdash.XXXXXX" 2>/dev/null) && break
     hd=

@@ -137,14 +137,29 @@ func (st *sessionState) signal(name string) {
 	}
 }
 
-// hangup ends the program's process group: SIGHUP, then SIGKILL.
+// hangupGrace is how long a hung-up program has before its group is
+// killed: a program that ignores SIGHUP (a test run under nohup makes every
+// child ignore it) must not keep the server's Close waiting.
+const hangupGrace = 2 * time.Second
+
+// hangup ends the program's process group: SIGHUP, then SIGKILL after
+// hangupGrace if the program has not been reaped by then.
 func (st *sessionState) hangup() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.proc != nil {
-		_ = syscall.Kill(-st.proc.Pid, syscall.SIGHUP)
-		_ = syscall.Kill(-st.proc.Pid, syscall.SIGCONT)
+	if st.proc == nil {
+		return
 	}
+	_ = syscall.Kill(-st.proc.Pid, syscall.SIGHUP)
+	_ = syscall.Kill(-st.proc.Pid, syscall.SIGCONT)
+	proc := st.proc
+	time.AfterFunc(hangupGrace, func() {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		if st.proc == proc { // not reaped: its group id is still its own
+			_ = syscall.Kill(-proc.Pid, syscall.SIGKILL)
+		}
+	})
 }
 
 // run starts the program; the returned channel closes once it has exited,

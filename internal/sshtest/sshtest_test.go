@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +113,37 @@ func TestSilentAndGarbage(t *testing.T) {
 	}
 	silent.Close()
 	silent.Close()
+}
+
+// A program that ignores SIGHUP (as every child does when the tests run
+// under nohup) is killed after the hangup grace: the server's Close never
+// waits on it for ever.
+func TestCloseKillsProgramIgnoringHangup(t *testing.T) {
+	// No Close in a cleanup: on failure it would wait for ever again.
+	s, err := Start(context.Background(), Options{Password: "pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client(t, s, ssh.Password("pw"))
+	sess, _ := c.NewSession()
+	if err := sess.RequestPty("xterm", 24, 80, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := sess.StdoutPipe()
+	if err := sess.Start(`trap "" HUP; echo ready; while :; do sleep 1; done`); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(out)
+	if line, err := r.ReadString('\n'); err != nil || !strings.Contains(line, "ready") {
+		t.Fatalf("first line %q: %v", line, err)
+	}
+	c.Close()
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second): // hangupGrace is 2 s
+		buf := make([]byte, 1<<20)
+		t.Fatalf("Close still waits for a program that ignores SIGHUP:\n%s", buf[:runtime.Stack(buf, true)])
+	}
 }
