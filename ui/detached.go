@@ -1,13 +1,15 @@
 // Detached sessions: sshdash's shells left running on a host's server (the
 // quit dialog's "leave running", a killed sshdash, a closed terminal).
-// The hosts pane marks a host with how many it has once they are known;
-// the R key lists them, resumes one (enter) or closes one (x).
+// The hosts pane marks a host with how many it has once they are known:
+// from a session's own first connection to the host, from R, or from the
+// backend's fetch at start of the hosts where sshdash may have left
+// shells. Moving the cursor logs in nowhere. The R key lists them,
+// resumes one (enter) or closes one (x).
 
 package ui
 
 import (
 	"fmt"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -22,7 +24,8 @@ import (
 type DetachedBackend interface {
 	// ListDetached lists sshdash's sessions on alias's server over a
 	// connection of its own that asks nothing (no password or host key
-	// question). The command's message is DetachedListed.
+	// question). The command's message is DetachedListed. The dashboard
+	// calls it only when the user asks (R, or r in the list).
 	ListDetached(alias string) tea.Cmd
 	// ResumeDetached opens a session to alias that attaches to the
 	// detached session name instead of starting a shell. Its message is
@@ -33,9 +36,10 @@ type DetachedBackend interface {
 	// message is DetachedClosed.
 	CloseDetached(alias, name string) tea.Cmd
 	// DetachedNews is signalled (it never blocks the sender; one signal
-	// may stand for several lists) when sessions' first connections have
-	// listed their hosts' sessions; TakeDetachedNews returns those lists
-	// and forgets them. It may be nil.
+	// may stand for several lists) when sessions' first connections, or
+	// the backend's own fetch at start for the hosts where sshdash may have
+	// left shells, have listed hosts' sessions; TakeDetachedNews returns
+	// those lists and forgets them. It may be nil.
 	DetachedNews() <-chan struct{}
 	TakeDetachedNews() []DetachedListed
 }
@@ -56,17 +60,10 @@ type DetachedClosed struct {
 	Err         error
 }
 
-// detachedRestDelay is how long the hosts cursor rests on a host before
-// its detached sessions are fetched: scrolling through the list must not
-// log into every host on the way.
-const detachedRestDelay = 700 * time.Millisecond
-
 // Messages of the detached sessions' flows.
 type (
 	// detachedOpenMsg: open the list of alias's detached sessions (R).
 	detachedOpenMsg struct{ alias string }
-	// detachedRestMsg: the cursor came to rest on alias a while ago.
-	detachedRestMsg struct{ alias string }
 	// detachedNewsMsg: sessions' first connections found lists.
 	detachedNewsMsg struct{}
 	// detachedCloseMsg: confirmed, close name on alias's server.
@@ -101,7 +98,6 @@ type detachedUI struct {
 	alias  string // the dialog's host
 	cursor int
 	note   string // the dialog's last result line (a failed close …)
-	rested string // the host under the cursor when last looked (its rest timer is set)
 }
 
 func newDetachedUI(b Backend) detachedUI {
@@ -194,21 +190,6 @@ func (m Model) waitDetachedNews() tea.Cmd {
 // syncDetachedMarks gives the hosts pane the current counts.
 func (m *Model) syncDetachedMarks() { m.hosts.detached = m.det.counts() }
 
-// watchDetachedCursor schedules a fetch for the host under the cursor
-// once it rests there: one host at a time, never every host at start nor
-// each host the cursor passes.
-func (m *Model) watchDetachedCursor() tea.Cmd {
-	if m.det.be == nil {
-		return nil
-	}
-	alias := m.hosts.cursorAlias()
-	if alias == "" || alias == m.det.rested {
-		return nil
-	}
-	m.det.rested = alias
-	return m.sh.after(detachedRestDelay, func(time.Time) tea.Msg { return detachedRestMsg{alias} })
-}
-
 // detachedAction handles the messages of the detached sessions' flows; ok
 // is false for other messages.
 func (m *Model) detachedAction(msg tea.Msg) (tea.Cmd, bool) {
@@ -219,14 +200,6 @@ func (m *Model) detachedAction(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		m.det.open, m.det.alias, m.det.cursor, m.det.note = true, msg.alias, 0, ""
-		return m.fetchDetached(msg.alias), true
-	case detachedRestMsg:
-		if h := m.det.host(msg.alias); h.known || m.hosts.cursorAlias() != msg.alias {
-			return nil, true
-		}
-		if _, ok := m.liveSessionFor(msg.alias); ok {
-			return nil, true // its session's first connection lists them
-		}
 		return m.fetchDetached(msg.alias), true
 	case detachedNewsMsg:
 		for _, l := range m.det.be.TakeDetachedNews() {

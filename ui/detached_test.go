@@ -200,36 +200,31 @@ func TestDetachedCloseFails(t *testing.T) {
 	}
 }
 
-// Only the host under the cursor is fetched, once the cursor rests there
-// (not the hosts it passes, not every host at start), or a host is known
-// from a session's own first connection (news); a known host is not
-// fetched again.
-func TestDetachedFetchedLazily(t *testing.T) {
+// Moving the cursor over every host, waiting on each, fetches nothing
+// and schedules nothing: lists come only from R (asked) and from news
+// (sessions' own connections, the backend's fetch at start). A host known
+// from news is not fetched again.
+func TestDetachedFetchedOnlyWhenAsked(t *testing.T) {
 	f := newDetachedFake()
 	f.lists["web2"] = []session.RemoteSession{remote("sd-aaaaaaaaaaaa", "tmux", "vim", time.Minute)}
 	d := newDetachedDriver(t, f)
 	timers := d.timers
+	for range 12 {
+		d.keys("down")
+	}
+	d.keys("g", "G", "g")
 	if got := f.calledList(); len(got) != 0 {
-		t.Fatalf("fetched before the cursor rested: %v", got)
+		t.Fatalf("moving the cursor fetched %v", got)
 	}
-	d.send(detachedRestMsg{alias: "web1"}) // the start position rested
-	if got := f.calledList(); len(got) != 1 || got[0] != "web1" {
-		t.Fatalf("ListDetached calls %v, want [web1]", got)
+	if d.timers != timers {
+		t.Fatalf("moving the cursor scheduled %d timers", d.timers-timers)
 	}
-	d.keys("down", "down") // web2, then db-primary
-	if d.timers != timers+2 {
-		t.Fatalf("%d rest timers for 2 moves", d.timers-timers)
+	d.mustNotSee("detached")
+	d.keys("down", "R") // web2, asked
+	if got := f.calledList(); len(got) != 1 || got[0] != "web2" {
+		t.Fatalf("ListDetached calls %v, want [web2]", got)
 	}
-	d.send(detachedRestMsg{alias: "web2"}) // the cursor has moved on
-	if got := f.calledList(); len(got) != 1 {
-		t.Fatalf("fetched a host the cursor only passed: %v", got)
-	}
-	d.keys("up")
-	d.send(detachedRestMsg{alias: "web2"})
-	d.send(detachedRestMsg{alias: "web2"})
-	if got := f.calledList(); len(got) != 2 || got[1] != "web2" {
-		t.Fatalf("ListDetached calls %v, want [web1 web2]", got)
-	}
+	d.keys("esc")
 	d.mustSee("1 detached")
 	// News from a session's first connection marks its host.
 	f.dmu.Lock()
@@ -238,8 +233,11 @@ func TestDetachedFetchedLazily(t *testing.T) {
 	f.dmu.Unlock()
 	d.send(detachedNewsMsg{})
 	d.mustSee("2 detached")
-	if got := f.calledList(); len(got) != 2 {
-		t.Fatalf("news made a fetch: %v", got)
+	for range 8 {
+		d.keys("down")
+	}
+	if got := f.calledList(); len(got) != 1 {
+		t.Fatalf("news or the cursor made a fetch: %v", got)
 	}
 }
 

@@ -223,9 +223,6 @@ type (
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	nm, cmd, changed := m.update(msg)
-	if c := nm.watchDetachedCursor(); c != nil {
-		cmd = tea.Batch(cmd, c)
-	}
 	if changed {
 		nm.cache.seq++
 		nm.rev = nm.cache.seq

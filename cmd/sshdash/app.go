@@ -12,6 +12,7 @@ import (
 	"github.com/sshdash/sshdash/keepalive"
 	"github.com/sshdash/sshdash/netwatch"
 	"github.com/sshdash/sshdash/session"
+	"github.com/sshdash/sshdash/session/leftover"
 	"github.com/sshdash/sshdash/ui/attach"
 )
 
@@ -37,6 +38,7 @@ type app struct {
 	allCloser  *allCloser // closes every session once, on quit or exit (see closer)
 	recs       recordings // session recordings, closed on exit (record.go)
 	watches    watchers   // per-session watchers and their alerts (watch.go)
+	left       *leftovers // the record of hosts with shells left running (backend_detached_state.go)
 
 	netWatcher  *netwatch.Watcher // network and suspend watcher (netwatch.go); nil: the OS's
 	netMu       sync.Mutex        // guards netWatching
@@ -77,6 +79,7 @@ func newAppWith(e *env, cfgFile, setPath string) (*app, error) {
 	a := &app{e: e, cfgPath: cfgFile, cfg: cfg, settings: sf, setPath: setPath, log: logger, warnings: warnings}
 	a.opener = &session.Opener{Config: cfg, Settings: sf, Getenv: e.getenv, Logger: logger}
 	a.mgr = session.NewManager(keepalive.RealClock{}, logger)
+	a.left = newLeftovers(leftover.New(leftover.DefaultPath(e.getenv), sf.DetachedTTL(), nil, logger), logger, a.mgr.PendingCleanup)
 	return a, nil
 }
 

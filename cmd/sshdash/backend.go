@@ -116,11 +116,13 @@ func (b *backend) openSession(alias string, background, tunnelOnly bool, resume 
 		if !tunnelOnly {
 			opts.OnRemoteSessions = b.onRemoteSessions(alias)
 		}
+		bind := b.a.left.track(&opts, alias)
 		if err := b.a.startRecording(&opts, alias, ""); err != nil {
 			b.a.log.Warn(err.Error()) // the session opens unrecorded
 		}
 		sw, _ := b.a.startWatching(&opts, alias, nil)
 		s := b.a.mgr.Open(opts)
+		bind(s)
 		b.a.watching(sw, s)
 		return ui.SessionOpened{ID: s.ID(), Alias: alias, Background: background}
 	}

@@ -97,12 +97,7 @@ func (b *backend) withoutOwn(alias string, list []session.RemoteSession) []sessi
 // ListDetached implements ui.DetachedBackend.
 func (b *backend) ListDetached(alias string) tea.Cmd {
 	return func() tea.Msg {
-		var list []session.RemoteSession
-		err := b.onHost(alias, func(ctx context.Context, conn *session.Conn) error {
-			var err error
-			list, err = session.ListRemoteSessions(ctx, conn)
-			return err
-		})
+		list, err := b.listOn(context.Background(), alias)
 		if err != nil {
 			return ui.DetachedListed{Alias: alias, Err: err}
 		}
@@ -110,11 +105,27 @@ func (b *backend) ListDetached(alias string) tea.Cmd {
 	}
 }
 
+// listOn lists sshdash's sessions on alias's server over a login of its
+// own (onHost) and tells the record of hosts with sessions left running.
+func (b *backend) listOn(ctx context.Context, alias string) ([]session.RemoteSession, error) {
+	var list []session.RemoteSession
+	err := b.onHost(ctx, alias, func(ctx context.Context, conn *session.Conn) error {
+		var err error
+		list, err = session.ListRemoteSessions(ctx, conn)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.a.left.listed(alias, list)
+	return list, nil
+}
+
 // CloseDetached implements ui.DetachedBackend: it ends name when it is
 // one of sshdash's sessions on the host and nobody is attached to it.
 func (b *backend) CloseDetached(alias, name string) tea.Cmd {
 	return func() tea.Msg {
-		err := b.onHost(alias, func(ctx context.Context, conn *session.Conn) error {
+		err := b.onHost(context.Background(), alias, func(ctx context.Context, conn *session.Conn) error {
 			list, err := session.ListRemoteSessions(ctx, conn)
 			if err != nil {
 				return err
@@ -126,7 +137,11 @@ func (b *backend) CloseDetached(alias, name string) tea.Cmd {
 				if r.Attached {
 					return fmt.Errorf("%s is in use now (an sshdash is attached to it); it was left running", name)
 				}
-				return session.CloseRemoteSession(ctx, conn, name)
+				if err := session.CloseRemoteSession(ctx, conn, name); err != nil {
+					return err
+				}
+				b.a.left.closed(alias, name)
+				return nil
 			}
 			return fmt.Errorf("%s is no longer on the host (it ended, or was closed)", name)
 		})
@@ -140,13 +155,14 @@ func (b *backend) ResumeDetached(alias, name string) tea.Cmd {
 }
 
 // onHost logs into alias with nobody to ask (keys and the agent only; an
-// unknown host key or a password is refused), runs fn and logs out.
-func (b *backend) onHost(alias string, fn func(context.Context, *session.Conn) error) error {
+// unknown host key or a password is refused), runs fn and logs out, all
+// within detachedTimeout and ctx.
+func (b *backend) onHost(ctx context.Context, alias string, fn func(context.Context, *session.Conn) error) error {
 	p, err := b.a.opener.Plan(alias)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), detachedTimeout)
+	ctx, cancel := context.WithTimeout(ctx, detachedTimeout)
 	defer cancel()
 	conn, err := b.a.opener.Dial(ctx, p, session.DialHooks{}, nil)
 	if err != nil {

@@ -52,6 +52,7 @@ func runConnect(args []string, e *env) int {
 	if a == nil {
 		return code
 	}
+	defer a.left.settle()     // after the sessions have closed: what they left
 	defer a.closeRecordings() // after the sessions have closed
 	defer a.closeWatchers()
 	defer a.closer().onExit()
@@ -81,6 +82,7 @@ func runConnect(args []string, e *env) int {
 		others = make(chan []session.RemoteSession, 1)
 		opts.OnRemoteSessions = func(l []session.RemoteSession) { others <- l } // called once
 	}
+	bind := a.left.track(&opts, p.Alias)
 	if err := a.startRecording(&opts, p.Alias, *recordTo); err != nil {
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 		return 255
@@ -92,6 +94,7 @@ func runConnect(args []string, e *env) int {
 	}
 	stopBanners := bannersUntilUp(&opts, e.stderr)
 	s := a.mgr.Open(opts)
+	bind(s)
 	a.watching(sw, s)
 	if *tunnelOnly {
 		return waitTunnels(a, s, e)

@@ -47,6 +47,7 @@ func runDashboard(args []string, e *env) int {
 // runDashboardWith runs the dashboard on an app, optionally with a session
 // already open (connect's detach). Quitting closes every session.
 func runDashboardWith(a *app, e *env, _ int) int {
+	defer a.left.settle()     // after the sessions have closed: what they left
 	defer a.closeRecordings() // after the sessions have closed
 	defer a.closeWatchers()
 	defer a.closer().onExit()
@@ -58,6 +59,7 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	}
 	b := newBackend(a)
 	b.openAtStart()
+	defer b.fetchLeftovers()() // only the hosts where shells may be left
 	opts := ui.Options{
 		Backend:   b,
 		ThemeName: a.themeName(),

@@ -61,6 +61,7 @@ func runDemo(args []string, e *env) int {
 		return 1
 	}
 	a.themeFlag = *theme
+	a.left = newLeftovers(nil, a.log, a.mgr.PendingCleanup) // the demo's hosts are not the user's
 	// The demo shows live rows from its first screen: its sessions open
 	// in the background without a key.
 	for _, h := range d.Hosts {

@@ -12,12 +12,15 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/session/leftover"
 )
 
 // The dashboard and sessions left running, against a real OpenSSH sshd:
 // two shells are opened from a dashboard that quits with "leave running";
-// a new dashboard marks the host "2 detached" (fetched once the cursor
-// rests on it), R lists both, enter resumes one (the same remote shell,
+// a new dashboard marks the host "2 detached" (listed at its start, as the
+// record of hosts with shells left running names it; the host that is
+// down is not in the record and not tried), R lists both, enter resumes one (the same remote shell,
 // by PID), and the other is closed from the list (gone on the server). A
 // host that is down shows why in the list, as a sentence.
 func TestEndToEndDashboardDetached(t *testing.T) {
@@ -100,8 +103,12 @@ func TestEndToEndDashboardDetached(t *testing.T) {
 	if rows := sessions(); len(rows) != 2 {
 		t.Fatalf("after leave running: %+v; want 2 sessions", rows)
 	}
+	record := leftover.New(filepath.Join(state, "sshdash", leftover.FileName), 0, nil, nil)
+	if got := record.Hosts(); len(got) != 1 || got[0] != "target" {
+		t.Fatalf("after leave running the record holds %v, want [target]", got)
+	}
 
-	// Second dashboard: the host is marked once the cursor rests on it.
+	// Second dashboard: the host is marked from the fetch at start.
 	tm2 := startTerm(t, env, bin+" -F "+cfg)
 	tm2.waitFor("the detached marker on the host", "target", "2 detached")
 	tm2.keys("R")
@@ -163,6 +170,9 @@ func TestEndToEndDashboardDetached(t *testing.T) {
 			t.Fatalf("left on the server after closing all: %+v", sessions())
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+	if got := record.Hosts(); len(got) != 0 {
+		t.Fatalf("everything was closed, but the record holds %v", got)
 	}
 }
 

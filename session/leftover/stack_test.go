@@ -1,0 +1,6 @@
+package leftover
+
+import "runtime"
+
+// runtimeStack writes every goroutine's stack into buf (watchdogs).
+func runtimeStack(buf []byte) int { return runtime.Stack(buf, true) }
