@@ -46,6 +46,7 @@ func runDashboard(args []string, e *env) int {
 func runDashboardWith(a *app, e *env, _ int) int {
 	defer a.closeRecordings() // after the sessions have closed
 	defer a.closer().onExit()
+	defer profileOnSignal(e.getenv)()
 	in, out := ttyFiles(e)
 	if in == nil {
 		fmt.Fprintln(e.stderr, "sshdash: the dashboard needs a terminal; for scripts use sshdash list or sshdash resolve")

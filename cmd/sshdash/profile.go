@@ -1,0 +1,67 @@
+package main
+
+import (
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"syscall"
+)
+
+// profileEnv names a file for a CPU profile of the dashboard: with it set,
+// SIGUSR1 starts profiling into that file and SIGUSR2 stops (the
+// many-sessions benchmark profiles its idle phase this way). Hidden: for
+// measuring sshdash, not for users.
+const profileEnv = "SSHDASH_CPUPROFILE"
+
+// profileOnSignal installs the profiling signals when profileEnv is set
+// and returns what undoes them (stopping a profile still running).
+func profileOnSignal(getenv func(string) string) func() {
+	path := getenv(profileEnv)
+	if path == "" {
+		return func() {}
+	}
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var f *os.File
+		stop := func() {
+			if f != nil {
+				pprof.StopCPUProfile()
+				f.Close()
+				f = nil
+			}
+		}
+		defer stop()
+		for {
+			select {
+			case s := <-sig:
+				if s == syscall.SIGUSR2 {
+					stop()
+					continue
+				}
+				if f != nil {
+					continue
+				}
+				var err error
+				if f, err = os.Create(path); err != nil {
+					f = nil
+					continue
+				}
+				if pprof.StartCPUProfile(f) != nil {
+					f.Close()
+					f = nil
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(done)
+		<-stopped
+	}
+}
