@@ -21,8 +21,8 @@ func spinnerFrame(n int) string {
 	return frames[i : i+3]
 }
 
-// flushInterval is how often coalesced heartbeat and output events are
-// applied: at most four redraws a second, however many sessions beat.
+// flushInterval is how soon output for the session shown in the preview
+// is drawn: at most four redraws a second, however much arrives.
 const flushInterval = 250 * time.Millisecond
 
 func (m Model) waitEvent() tea.Cmd {
@@ -39,19 +39,25 @@ func (m Model) waitEvent() tea.Cmd {
 	}
 }
 
-// handleEvent applies a session event. Heartbeats and output are coalesced:
-// they only mark the snapshot stale and schedule one flush.
+// handleEvent applies a session event. Heartbeats and output only mark
+// the snapshot stale: the 1 s tick, which redraws anyway for the uptimes,
+// takes the new snapshot. Taking it costs O(sessions), and with a thousand
+// sessions heartbeats arrive all the time, so a flush per burst of them
+// redrew four times a second for figures that change every few seconds.
+// Output for the session in the preview schedules a flush of the preview
+// alone, so that a shell's output shows within flushInterval.
 func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 	switch ev := ev.(type) {
 	case session.HeartbeatUpdate:
 		m.needRefresh = true
-		return m.scheduleFlush(), false
+		return nil, false
 	case session.OutputArrived:
 		m.needRefresh = true
 		if id, ok := m.sessions.selectedID(); ok && id == ev.ID && !m.preview.rect.empty() {
 			m.previewDirty = true
+			return m.scheduleFlush(), false
 		}
-		return m.scheduleFlush(), false
+		return nil, false
 	case session.StateChanged:
 		m.sh.log.Debug("session state", "session", ev.ID, "from", ev.From.String(), "to", ev.To.String())
 		m.refreshSessions()

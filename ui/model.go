@@ -252,16 +252,17 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 
 	case flushMsg:
 		m.flushScheduled = false
-		if m.needRefresh {
-			m.refreshSessions()
+		if !m.previewDirty {
+			return m, nil, false
 		}
-		if m.previewDirty {
-			m.refreshPreview()
-		}
-		return m, tea.Batch(m.ensureTimers()...), true
+		m.refreshPreview()
+		return m, nil, true
 
 	case secondTickMsg:
 		m.ticking = false
+		if m.needRefresh {
+			m.refreshSessions()
+		}
 		return m, tea.Batch(m.ensureTimers()...), true
 
 	case spinTickMsg:

@@ -326,6 +326,10 @@ func TestStateEventUpdatesRow(t *testing.T) {
 	d.mustSee("↻ reconnecting #2 in 1m05s")
 }
 
+// Heartbeats neither redraw nor take a snapshot of all sessions: the
+// next 1 s tick (which redraws anyway, for the uptimes) takes one snapshot
+// for all of them. Output for a session that is not in the preview waits
+// for the tick too.
 func TestHeartbeatsAreCoalesced(t *testing.T) {
 	f := newDemoBackend()
 	d := newDriver(t, f, 80, 24)
@@ -343,19 +347,32 @@ func TestHeartbeatsAreCoalesced(t *testing.T) {
 		if cmd != nil {
 			cmds++
 		}
+		nm, cmd = d.m.Update(session.OutputArrived{ID: 2}) // not the selected session
+		d.m = nm.(Model)
+		if cmd != nil {
+			cmds++
+		}
 	}
-	if cmds != 1 {
-		t.Fatalf("100 heartbeats scheduled %d flushes, want 1", cmds)
+	if cmds != 0 {
+		t.Fatalf("100 heartbeats and outputs of a session not shown scheduled %d commands, want none", cmds)
 	}
 	if d.m.rev != rev || f.sessionsCalls != calls {
-		t.Fatalf("heartbeats caused a redraw (rev %d→%d) or snapshot (%d→%d) before the flush", rev, d.m.rev, calls, f.sessionsCalls)
+		t.Fatalf("heartbeats caused a redraw (rev %d→%d) or snapshot (%d→%d) before the tick", rev, d.m.rev, calls, f.sessionsCalls)
 	}
 	d.mustNotSee("87ms")
 	d.send(flushMsg{})
+	if f.sessionsCalls != calls {
+		t.Fatalf("a flush took %d snapshots of all sessions, want none", f.sessionsCalls-calls)
+	}
+	d.send(secondTickMsg{})
 	if f.sessionsCalls != calls+1 {
-		t.Fatalf("flush took %d snapshots, want 1", f.sessionsCalls-calls)
+		t.Fatalf("the tick took %d snapshots, want 1", f.sessionsCalls-calls)
 	}
 	d.mustSee("87ms")
+	d.send(secondTickMsg{})
+	if f.sessionsCalls != calls+1 {
+		t.Fatalf("a tick with nothing new took %d snapshots, want none", f.sessionsCalls-calls-1)
+	}
 }
 
 func TestTimersRunOnlyWhileNeeded(t *testing.T) {
