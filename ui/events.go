@@ -25,6 +25,21 @@ func spinnerFrame(n int) string {
 // is drawn: at most four redraws a second, however much arrives.
 const flushInterval = 250 * time.Millisecond
 
+// eventBatchMax bounds how many waiting events one message carries.
+const eventBatchMax = 512
+
+// eventsMsg is the session events that were waiting at once, in order;
+// closed says the channel closed after them.
+type eventsMsg struct {
+	evs    []session.Event
+	closed bool
+}
+
+// waitEvent waits for the next session event and takes the ones already
+// waiting behind it too: opening a thousand sessions queues thousands of
+// state changes, and applied one message at a time each took a snapshot of
+// all sessions and a redraw (the dashboard was still working through them
+// long after all were up).
 func (m Model) waitEvent() tea.Cmd {
 	ch := m.events
 	if ch == nil {
@@ -35,8 +50,43 @@ func (m Model) waitEvent() tea.Cmd {
 		if !ok {
 			return eventsClosedMsg{}
 		}
-		return eventMsg{ev}
+		evs := []session.Event{ev}
+		for len(evs) < eventBatchMax {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return eventsMsg{evs: evs, closed: true}
+				}
+				evs = append(evs, ev)
+			default:
+				return eventsMsg{evs: evs}
+			}
+		}
+		return eventsMsg{evs: evs}
 	}
+}
+
+// handleEvents applies a batch of events with one snapshot of all
+// sessions at the end instead of one per state change.
+func (m *Model) handleEvents(evs []session.Event) (tea.Cmd, bool) {
+	if len(evs) == 1 {
+		return m.handleEvent(evs[0])
+	}
+	m.deferRefresh = true
+	cmds := make([]tea.Cmd, 0, len(evs)+2)
+	changed := false
+	for _, ev := range evs {
+		c, ch := m.handleEvent(ev)
+		cmds = append(cmds, c)
+		changed = changed || ch
+	}
+	m.deferRefresh = false
+	if m.refreshDeferred {
+		m.refreshSessions()
+		cmds = append(cmds, m.ensureTimers()...)
+		cmds = append(cmds, m.maybeAttachPending())
+	}
+	return tea.Batch(cmds...), changed
 }
 
 // handleEvent applies a session event. Heartbeats and output only mark
@@ -69,6 +119,11 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 			m.hasPendingAttach = false
 		}
 		if ev.To == session.Failed {
+			if m.refreshDeferred { // its alias, if it is new
+				m.deferRefresh = false
+				m.refreshSessions()
+				m.deferRefresh = true
+			}
 			cause := "unknown cause"
 			if ev.Cause != nil {
 				// A failure the table abbreviates (a changed host key,

@@ -117,7 +117,10 @@ type Model struct {
 	initTimers     []tea.Cmd
 	flushScheduled bool
 	needRefresh    bool
-	previewDirty   bool
+	// deferRefresh is set while a batch of events is applied: snapshots
+	// asked for meanwhile are taken once at its end (refreshDeferred).
+	deferRefresh, refreshDeferred bool
+	previewDirty                  bool
 
 	rev   uint64
 	cache *viewCache
@@ -196,7 +199,6 @@ func (m Model) Init() tea.Cmd {
 
 // Message types internal to the root model.
 type (
-	eventMsg        struct{ ev session.Event }
 	eventsClosedMsg struct{}
 	flushMsg        struct{}
 	secondTickMsg   struct{}
@@ -240,8 +242,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 		m.themeBG = dark
 		return m, nil, true
 
-	case eventMsg:
-		cmd, changed := m.handleEvent(msg.ev)
+	case eventsMsg:
+		cmd, changed := m.handleEvents(msg.evs)
+		if msg.closed {
+			m.events = nil
+		}
 		return m, tea.Batch(cmd, m.waitEvent()), changed
 	case session.Event:
 		cmd, changed := m.handleEvent(msg)

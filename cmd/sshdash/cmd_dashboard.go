@@ -61,7 +61,10 @@ func runDashboardWith(a *app, e *env, _ int) int {
 		Looked:    a.looked(),
 		Logger:    a.log,
 	}
-	p := tea.NewProgram(ui.New(opts), tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()))
+	// 120 frames a second: a key's frame waits for the renderer's next
+	// tick, at 60 up to 16.7 ms, the whole budget for key-to-screen; an
+	// unchanged frame costs a comparison per tick.
+	p := tea.NewProgram(ui.New(opts), tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()), tea.WithFPS(120))
 	// The guard leaves the alternate screen after a crash only while the
 	// dashboard has it (see resetAfterCrash).
 	e.guard.report(guardAlt)

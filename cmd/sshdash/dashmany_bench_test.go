@@ -180,6 +180,9 @@ func (d *dashBench) run(bin string) {
 		syscall.Kill(child, syscall.SIGUSR2)
 	}
 	idleStates := stop()
+	if os.Getenv("SSHDASH_BENCH_SCREENS") != "" {
+		b.Logf("screen after the idle phase:\n%s", t.screenText())
+	}
 	perS := func(c time.Duration, over time.Duration) float64 {
 		return float64(c.Microseconds()) / 1000 / over.Seconds()
 	}

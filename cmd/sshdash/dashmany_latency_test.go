@@ -118,7 +118,7 @@ func (d *dashBench) latency(t *dashTerm, label string) {
 
 var (
 	rttRe  = regexp.MustCompile(`\s(\d+)(µs|ms)\s`)
-	sizeRe = regexp.MustCompile(`(\d+(?:\.\d)?)([BKMGT])/`)
+	sizeRe = regexp.MustCompile(` in (\d+(?:\.\d)?)([BKMGT]) out `)
 )
 
 // shownRTTs reads the RTT column of the sessions pane's rows, except the
@@ -145,14 +145,19 @@ func shownRTTs(lines []string, skip string) []time.Duration {
 	return out
 }
 
-// bytesIn reads the IN figure of alias's row in the sessions pane.
+// bytesIn reads the bytes received that the preview's header shows for
+// alias (the preview follows the selected session; the figure is from the
+// last 1 s tick).
 func bytesIn(lines []string, alias string) float64 {
+	shown := false
 	for _, l := range lines {
-		i := strings.Index(l, " "+alias+" ")
-		if i < 0 || !strings.Contains(l[i:], "/") {
+		if strings.Contains(l, " "+alias+" · ") {
+			shown = true
+		}
+		if !shown {
 			continue
 		}
-		if m := sizeRe.FindStringSubmatch(l[i:]); m != nil {
+		if m := sizeRe.FindStringSubmatch(l); m != nil {
 			v, _ := strconv.ParseFloat(m[1], 64)
 			return v * float64(int64(1)<<(10*strings.Index("BKMGT", m[2])))
 		}
@@ -168,8 +173,11 @@ func (d *dashBench) heavy(t *dashTerm, child int) {
 	t.send("cat /dev/urandom | base64\r")
 	time.Sleep(time.Second)
 	d.detach(t)
-	t.send("\x1b[B") // off the heavy host, whose row the preview would follow
+	t.send("\x1b[B") // the hosts cursor off the heavy host; the preview stays on it
 	time.Sleep(time.Second)
+	if bytesIn(t.lines(), heavyAlias) < 0 {
+		t.fail("the preview does not show %s's bytes", heavyAlias)
+	}
 
 	// The stream's cost: the child's CPU over 10 s, and the bytes the
 	// sessions pane counts for the heavy session.
@@ -193,7 +201,7 @@ func (d *dashBench) heavy(t *dashTerm, child int) {
 		rmax = rtts[len(rtts)-1]
 	}
 	b.Logf("heavy output in %s (background, cat /dev/urandom | base64), 10 s:\n"+
-		"    sshdash child CPU %.0f ms/s for %.1f MB/s as the sessions pane counts it (%.1f ms CPU per MB; resolution of the IN column: 2–3 digits)\n"+
+		"    sshdash child CPU %.0f ms/s for %.1f MB/s as the preview's header counts it (%.1f ms CPU per MB; the header's figure has 2–3 digits and is up to 1 s old)\n"+
 		"    RTTs shown for the other sessions (sessions pane, every 500 ms): p50 %s, p99 %s, max %s over %d readings\n"+
 		"    tab bar: %s",
 		heavyAlias, float64(cpu.Microseconds())/1000/window.Seconds(), mb/window.Seconds(), float64(cpu.Microseconds())/1000/max(mb, 0.001),

@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/sshdash/sshdash/session"
+)
+
+// A burst of waiting events arrives as one message, in order, and a closed
+// channel behind them is reported with them.
+func TestWaitEventTakesTheWaitingEvents(t *testing.T) {
+	ch := make(chan session.Event, 8)
+	for i := 1; i <= 5; i++ {
+		ch <- session.HeartbeatUpdate{ID: i}
+	}
+	m := Model{events: ch}
+	msg, ok := m.waitEvent()().(eventsMsg)
+	if !ok || len(msg.evs) != 5 || msg.closed {
+		t.Fatalf("got %#v, want the 5 waiting events, channel open", msg)
+	}
+	for i, ev := range msg.evs {
+		if ev.(session.HeartbeatUpdate).ID != i+1 {
+			t.Fatalf("event %d is %#v: out of order", i, ev)
+		}
+	}
+	ch <- session.HeartbeatUpdate{ID: 6}
+	close(ch)
+	msg, ok = m.waitEvent()().(eventsMsg)
+	if !ok || len(msg.evs) != 1 || !msg.closed {
+		t.Fatalf("got %#v, want one event and the close", msg)
+	}
+	if _, ok := m.waitEvent()().(eventsClosedMsg); !ok {
+		t.Fatal("a closed, empty channel is not reported closed")
+	}
+}
+
+// Many state changes in one batch take one snapshot of all sessions and
+// show every change; a failure in the batch is still named by its host.
+func TestEventBatchTakesOneSnapshot(t *testing.T) {
+	f := newDemoBackend()
+	d := newDriver(t, f, 120, 40)
+	d.keys("tab")
+	f.mu.Lock()
+	var evs []session.Event
+	for i := range 20 {
+		f.sessions = append(f.sessions, session.Status{ID: 100 + i, Alias: fmt.Sprint("extra", i), State: session.Up})
+		evs = append(evs, session.StateChanged{ID: 100 + i, From: session.Connecting, To: session.Up})
+		evs = append(evs, session.HeartbeatUpdate{ID: 100 + i})
+	}
+	f.sessions = append(f.sessions, session.Status{ID: 200, Alias: "newfail", State: session.Failed})
+	f.mu.Unlock()
+	evs = append(evs, session.StateChanged{ID: 200, From: session.Connecting, To: session.Failed})
+	calls := f.sessionsCalls
+	d.send(eventsMsg{evs: evs})
+	if n := f.sessionsCalls - calls; n < 1 || n > 2 {
+		t.Fatalf("a batch of %d events took %d snapshots, want 1 (2 with the failure)", len(evs), n)
+	}
+	d.mustSee("Sessions "+fmt.Sprint(len(f.sessions)), "newfail failed")
+	if !slices.ContainsFunc(d.m.snapshot, func(s session.Status) bool { return s.Alias == "extra19" }) {
+		t.Fatal("the snapshot after the batch misses the last session")
+	}
+}
