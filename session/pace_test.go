@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,6 +101,43 @@ func TestPacedConnBufferGrowsWithBulkOnly(t *testing.T) {
 	}
 	if len(pc.buf) != readBufMin {
 		t.Errorf("buffer grew to %d on small reads", len(pc.buf))
+	}
+
+	// Bulk, then small arrivals: the buffer goes back to its smallest.
+	cc = &chunkConn{err: io.EOF}
+	for range 8 {
+		cc.chunks = append(cc.chunks, make([]byte, readBufMax))
+	}
+	for range 20 {
+		cc.chunks = append(cc.chunks, []byte("heartbeat reply"))
+	}
+	pc = newPacedConn(cc, &pacer{})
+	for {
+		if _, err := pc.Read(buf); err != nil {
+			break
+		}
+	}
+	if slices.Max(cc.reads) != readBufMax {
+		t.Errorf("socket reads %v never reached %d", cc.reads, readBufMax)
+	}
+	if last := cc.reads[len(cc.reads)-1]; last != readBufMin || len(pc.buf) != readBufMin {
+		t.Errorf("after bulk and then small reads, the last read asked for %d and the buffer is %d bytes, want %d", last, len(pc.buf), readBufMin)
+	}
+}
+
+func TestSizeReadBuf(t *testing.T) {
+	for _, c := range []struct{ size, n, want int }{
+		{readBufMin, readBufMin, 2 * readBufMin},
+		{readBufMin, 1, readBufMin},
+		{readBufMax, readBufMax, readBufMax},
+		{readBufMax, readBufMax / 8, readBufMax / 2},
+		{readBufMax, readBufMax/8 + 1, readBufMax},
+		{2 * readBufMin, 0, readBufMin},
+		{64 << 10, 10 << 10, 64 << 10},
+	} {
+		if got := len(sizeReadBuf(make([]byte, c.size), c.n)); got != c.want {
+			t.Errorf("after %d bytes into %d: %d, want %d", c.n, c.size, got, c.want)
+		}
 	}
 }
 
