@@ -21,8 +21,9 @@ func spinnerFrame(n int) string {
 	return frames[i : i+3]
 }
 
-// flushInterval is how soon output for the session shown in the preview
-// is drawn: at most four redraws a second, however much arrives.
+// flushInterval is how soon output for the session shown in the preview,
+// and sessions going Stale or back Up, are drawn: at most four redraws a
+// second, however much arrives.
 const flushInterval = 250 * time.Millisecond
 
 // eventBatchMax bounds how many waiting events one message carries.
@@ -110,6 +111,13 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 		return nil, false
 	case session.StateChanged:
 		m.sh.log.Debug("session state", "session", ev.ID, "from", ev.From.String(), "to", ev.To.String())
+		if livenessOnly(ev) && (!m.hasPendingAttach || m.pendingAttach != ev.ID) {
+			// A late heartbeat reply and the reply itself: on a loaded
+			// machine with a thousand sessions, dozens a second. They
+			// show at the next flush, with one snapshot for all.
+			m.statesDirty = true
+			return m.scheduleFlush(), false
+		}
 		m.refreshSessions()
 		var cmds []tea.Cmd
 		if ev.To.Terminal() {
@@ -153,6 +161,12 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// livenessOnly reports whether ev is a live session going Stale or back
+// Up: the heartbeat's verdict, not a change of the session's life.
+func livenessOnly(ev session.StateChanged) bool {
+	return ev.From == session.Up && ev.To == session.Stale || ev.From == session.Stale && ev.To == session.Up
 }
 
 func (m *Model) scheduleFlush() tea.Cmd {

@@ -62,3 +62,30 @@ func TestEventBatchTakesOneSnapshot(t *testing.T) {
 		t.Fatal("the snapshot after the batch misses the last session")
 	}
 }
+
+// Sessions going Stale and back Up (a late heartbeat reply, then the
+// reply) take no snapshot each: the next flush takes one for all of them.
+func TestLivenessChangesWaitForTheFlush(t *testing.T) {
+	f := newDemoBackend()
+	d := newDriver(t, f, 120, 40)
+	d.keys("tab")
+	d.mustNotSee("◐ 2 stale")
+	calls := f.sessionsCalls
+	f.update(1, func(s *session.Status) { s.State = session.Stale })
+	var cmds int
+	for range 50 {
+		nm, cmd := d.m.Update(session.StateChanged{ID: 1, From: session.Up, To: session.Stale})
+		d.m = nm.(Model)
+		if cmd != nil {
+			cmds++
+		}
+	}
+	if cmds != 1 || f.sessionsCalls != calls {
+		t.Fatalf("50 liveness changes scheduled %d flushes and took %d snapshots, want 1 and none", cmds, f.sessionsCalls-calls)
+	}
+	d.send(flushMsg{})
+	if f.sessionsCalls != calls+1 {
+		t.Fatalf("the flush took %d snapshots, want 1", f.sessionsCalls-calls)
+	}
+	d.mustSee("◐ 2 stale")
+}

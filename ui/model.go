@@ -120,7 +120,10 @@ type Model struct {
 	// deferRefresh is set while a batch of events is applied: snapshots
 	// asked for meanwhile are taken once at its end (refreshDeferred).
 	deferRefresh, refreshDeferred bool
-	previewDirty                  bool
+	// statesDirty: a session went Stale or back Up since the last
+	// snapshot; the next flush takes one.
+	statesDirty  bool
+	previewDirty bool
 
 	rev   uint64
 	cache *viewCache
@@ -257,10 +260,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 
 	case flushMsg:
 		m.flushScheduled = false
-		if !m.previewDirty {
+		switch {
+		case m.statesDirty:
+			m.refreshSessions() // the preview too
+		case m.previewDirty:
+			m.refreshPreview()
+		default:
 			return m, nil, false
 		}
-		m.refreshPreview()
 		return m, nil, true
 
 	case secondTickMsg:

@@ -16,7 +16,7 @@ func (m *Model) refreshSessions() {
 		m.refreshDeferred = true
 		return
 	}
-	m.needRefresh, m.refreshDeferred = false, false
+	m.needRefresh, m.refreshDeferred, m.statesDirty = false, false, false
 	n := len(m.snapshot)
 	m.snapshot = m.backend.Sessions()
 	m.sessions.setRows(m.snapshot)
