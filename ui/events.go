@@ -111,10 +111,7 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 		return nil, false
 	case session.StateChanged:
 		m.sh.log.Debug("session state", "session", ev.ID, "from", ev.From.String(), "to", ev.To.String())
-		if livenessOnly(ev) && (!m.hasPendingAttach || m.pendingAttach != ev.ID) {
-			// A late heartbeat reply and the reply itself: on a loaded
-			// machine with a thousand sessions, dozens a second. They
-			// show at the next flush, with one snapshot for all.
+		if m.canWait(ev) {
 			m.statesDirty = true
 			return m.scheduleFlush(), false
 		}
@@ -163,10 +160,26 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 	return nil, false
 }
 
-// livenessOnly reports whether ev is a live session going Stale or back
-// Up: the heartbeat's verdict, not a change of the session's life.
-func livenessOnly(ev session.StateChanged) bool {
-	return ev.From == session.Up && ev.To == session.Stale || ev.From == session.Stale && ev.To == session.Up
+// canWait reports whether a state change may be drawn at the next flush
+// (within flushInterval, with one snapshot of all sessions for all of
+// them) rather than at once: a connecting session's next stage, and a
+// live session going Stale or back Up. Opening a thousand sessions
+// publishes thousands of stages, and a loaded machine dozens of late
+// heartbeat replies a second; each taken at once was a snapshot of all
+// sessions and a redraw. A session the user waits to attach to, and every
+// other change (new, up, failed, dropped, a question, the end) are drawn
+// at once.
+func (m *Model) canWait(ev session.StateChanged) bool {
+	if m.hasPendingAttach && m.pendingAttach == ev.ID {
+		return false
+	}
+	stage := ev.From == ev.To && (ev.To == session.Connecting || ev.To == session.Reconnecting)
+	liveness := ev.From == session.Up && ev.To == session.Stale || ev.From == session.Stale && ev.To == session.Up
+	if !stage && !liveness {
+		return false
+	}
+	_, known := m.sessionByID(ev.ID)
+	return known
 }
 
 func (m *Model) scheduleFlush() tea.Cmd {

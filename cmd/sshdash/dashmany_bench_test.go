@@ -50,6 +50,7 @@ type dashBench struct {
 //   - the time quitting takes with all N open.
 //
 // SSHDASH_BENCH_SKIP_OPENSSH=1 leaves out the OpenSSH side;
+// SSHDASH_BENCH_BIN=PATH runs that sshdash binary instead of building one;
 // SSHDASH_BENCH_CPUPROFILE=FILE profiles the dashboard child's idle phase.
 //
 //	SSHDASH_INTEGRATION=1 go test -run '^$' -bench DashboardManySessions -benchtime 1x -timeout 60m ./cmd/sshdash/
@@ -58,7 +59,10 @@ func BenchmarkDashboardManySessions(b *testing.B) {
 	if !testenv.Enabled() {
 		b.Skip(testenv.Var + " is not set")
 	}
-	bin := buildBenchBinary(b)
+	bin := os.Getenv("SSHDASH_BENCH_BIN") // another build, for A/B runs
+	if bin == "" {
+		bin = buildBenchBinary(b)
+	}
 	d := newDashBench(b)
 	for range b.N {
 		d.run(bin)
