@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
 	"runtime"
@@ -69,6 +70,8 @@ func profileOnSignal(getenv func(string) string) func() {
 	}
 }
 
+// writeHeapProfile writes a heap profile to path and the runtime's memory
+// figures (heap, stacks, goroutines) to path.txt.
 func writeHeapProfile(path string) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -77,4 +80,8 @@ func writeHeapProfile(path string) {
 	defer f.Close()
 	runtime.GC()
 	pprof.Lookup("heap").WriteTo(f, 0)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	os.WriteFile(path+".txt", fmt.Appendf(nil, "HeapInuse %d KiB\nHeapIdle %d KiB\nHeapReleased %d KiB\nStackInuse %d KiB\nSys %d KiB\nGoroutines %d\nNumGC %d\n",
+		ms.HeapInuse>>10, ms.HeapIdle>>10, ms.HeapReleased>>10, ms.StackInuse>>10, ms.Sys>>10, runtime.NumGoroutine(), ms.NumGC), 0o600)
 }
