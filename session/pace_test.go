@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -250,4 +251,18 @@ func TestSessionStuckTerminalKeepsHeartbeat(t *testing.T) {
 	close(term.release)
 	stop()
 	m.CloseAll(context.Background())
+}
+
+// smallDiscard reads a stream to its end (as io.Copy's destination) and
+// reports the bytes and the error.
+func TestSmallDiscard(t *testing.T) {
+	n, err := io.Copy(smallDiscard{}, strings.NewReader(strings.Repeat("x", 10000)))
+	if n != 10000 || err != nil {
+		t.Fatalf("copied %d, %v; want 10000, nil", n, err)
+	}
+	boom := errors.New("boom")
+	n, err = io.Copy(smallDiscard{}, io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(boom)))
+	if n != 3 || !errors.Is(err, boom) {
+		t.Fatalf("copied %d, %v; want 3, boom", n, err)
+	}
 }
