@@ -162,20 +162,23 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 
 // canWait reports whether a state change may be drawn at the next flush
 // (within flushInterval, with one snapshot of all sessions for all of
-// them) rather than at once: a connecting session's next stage, and a
-// live session going Stale or back Up. Opening a thousand sessions
-// publishes thousands of stages, and a loaded machine dozens of late
-// heartbeat replies a second; each taken at once was a snapshot of all
-// sessions and a redraw. A session the user waits to attach to, and every
-// other change (new, up, failed, dropped, a question, the end) are drawn
-// at once.
+// them) rather than at once: a connecting session's next stage, its
+// coming up, and a live session going Stale or back Up. Opening a
+// thousand sessions publishes thousands of these, and a loaded machine
+// dozens of late heartbeat replies a second; each taken at once was a
+// snapshot of all sessions and a redraw, and the dashboard was still
+// drawing the opening long after all were up. A session the user waits
+// to attach to, a session new to the table, and a failure, a drop, a
+// question or the end are drawn at once.
 func (m *Model) canWait(ev session.StateChanged) bool {
 	if m.hasPendingAttach && m.pendingAttach == ev.ID {
 		return false
 	}
-	stage := ev.From == ev.To && (ev.To == session.Connecting || ev.To == session.Reconnecting)
+	progress := ev.From == session.Connecting || ev.From == session.Reconnecting
+	stage := ev.From == ev.To && progress
+	up := ev.To == session.Up && progress
 	liveness := ev.From == session.Up && ev.To == session.Stale || ev.From == session.Stale && ev.To == session.Up
-	if !stage && !liveness {
+	if !stage && !up && !liveness {
 		return false
 	}
 	_, known := m.sessionByID(ev.ID)

@@ -89,3 +89,34 @@ func TestLivenessChangesWaitForTheFlush(t *testing.T) {
 	}
 	d.mustSee("◐ 2 stale")
 }
+
+// Connecting stages and coming up wait for the flush like liveness
+// changes; a failure is drawn at once.
+func TestOpeningProgressWaitsForTheFlush(t *testing.T) {
+	f := newDemoBackend()
+	d := newDriver(t, f, 120, 40)
+	d.keys("tab")
+	calls := f.sessionsCalls
+	var cmds int
+	for range 20 {
+		for _, ev := range []session.StateChanged{
+			{ID: 1, From: session.Connecting, To: session.Connecting},
+			{ID: 1, From: session.Connecting, To: session.Up},
+			{ID: 1, From: session.Reconnecting, To: session.Up},
+		} {
+			nm, cmd := d.m.Update(ev)
+			d.m = nm.(Model)
+			if cmd != nil {
+				cmds++
+			}
+		}
+	}
+	if cmds != 1 || f.sessionsCalls != calls {
+		t.Fatalf("60 progress changes scheduled %d flushes and took %d snapshots, want 1 and none", cmds, f.sessionsCalls-calls)
+	}
+	f.update(1, func(s *session.Status) { s.State = session.Failed })
+	d.send(session.StateChanged{ID: 1, From: session.Up, To: session.Failed})
+	if f.sessionsCalls != calls+1 {
+		t.Fatalf("a failure took %d snapshots, want 1 at once", f.sessionsCalls-calls)
+	}
+}

@@ -386,7 +386,7 @@ func TestTimersRunOnlyWhileNeeded(t *testing.T) {
 	if !d.m.ticking || !d.m.spinning {
 		t.Fatalf("ticking %v spinning %v while a session connects", d.m.ticking, d.m.spinning)
 	}
-	d.send(f.setState(1, session.Up, nil))
+	d.send(f.setState(1, session.Up, nil), flushMsg{}) // coming up shows at the flush
 	d.send(spinTickMsg{})
 	if d.m.spinning {
 		t.Fatal("spinner still running with nothing in progress")
@@ -858,7 +858,7 @@ func TestTunnelOnlyOpenAndForwardsShown(t *testing.T) {
 			{Spec: "D localhost:1080", Error: errors.New("cannot listen on localhost:1080: address already in use")},
 		}
 	})
-	d.send(ev)
+	d.send(ev, flushMsg{}) // coming up shows at the flush
 	d.keys("tab")
 	d.mustSee("tunnels only", "✓ L localhost:8080 → db:5432", "✕ D localhost:1080: cannot listen on localhost:1080: address already in use")
 }
