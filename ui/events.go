@@ -22,8 +22,8 @@ func spinnerFrame(n int) string {
 }
 
 // flushInterval is how soon output for the session shown in the preview,
-// and sessions going Stale or back Up, are drawn: at most four redraws a
-// second, however much arrives.
+// and the state changes that can wait (see canWait), are drawn: at most
+// four redraws a second, however much arrives.
 const flushInterval = 250 * time.Millisecond
 
 // eventBatchMax bounds how many waiting events one message carries.

@@ -120,8 +120,8 @@ type Model struct {
 	// deferRefresh is set while a batch of events is applied: snapshots
 	// asked for meanwhile are taken once at its end (refreshDeferred).
 	deferRefresh, refreshDeferred bool
-	// statesDirty: a session went Stale or back Up since the last
-	// snapshot; the next flush takes one.
+	// statesDirty: a state change that can wait (see canWait) arrived
+	// since the last snapshot; the next flush takes one.
 	statesDirty  bool
 	previewDirty bool
 
@@ -263,6 +263,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 		switch {
 		case m.statesDirty:
 			m.refreshSessions() // the preview too
+			return m, tea.Batch(m.ensureTimers()...), true
 		case m.previewDirty:
 			m.refreshPreview()
 		default:
