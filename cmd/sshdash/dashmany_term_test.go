@@ -28,11 +28,9 @@ type dashTerm struct {
 	f    *os.File
 	done chan struct{} // closed when the reader has seen EOF
 
-	mu     sync.Mutex // guards scr, bytes, w and frames
-	scr    *vt.Screen
-	bytes  int64
-	w      *termWaiter
-	frames int // chunks read
+	mu  sync.Mutex // guards scr and w
+	scr *vt.Screen
+	w   *termWaiter
 }
 
 // termWaiter is one condition the reader checks on each chunk: on the raw
@@ -66,8 +64,6 @@ func (t *dashTerm) read() {
 			now := time.Now()
 			t.mu.Lock()
 			t.scr.Write(buf[:n])
-			t.bytes += int64(n)
-			t.frames++
 			if w := t.w; w != nil && !w.done {
 				ok := false
 				if w.raw != nil {
@@ -144,33 +140,10 @@ func (t *dashTerm) screenText() string {
 	return b.String()
 }
 
-func (t *dashTerm) received() int64 {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.bytes
-}
-
 func (t *dashTerm) send(s string) {
 	if _, err := t.f.Write([]byte(s)); err != nil {
 		t.b.Fatalf("writing %q to the dashboard's terminal: %v", s, err)
 	}
-}
-
-// close ends the dashboard: q, then y if it asks, else a kill after 60 s.
-func (t *dashTerm) close() {
-	t.send("q")
-	time.Sleep(200 * time.Millisecond)
-	t.send("y")
-	exited := make(chan struct{})
-	go func() { t.cmd.Wait(); close(exited) }()
-	select {
-	case <-exited:
-	case <-time.After(60 * time.Second):
-		t.cmd.Process.Kill()
-		<-exited
-	}
-	t.f.Close()
-	<-t.done
 }
 
 var (
