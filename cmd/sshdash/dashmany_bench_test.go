@@ -51,6 +51,7 @@ type dashBench struct {
 //
 // SSHDASH_BENCH_SKIP_OPENSSH=1 leaves out the OpenSSH side;
 // SSHDASH_BENCH_BIN=PATH runs that sshdash binary instead of building one;
+// SSHDASH_BENCH_GOGC=N runs the dashboard with GOGC=N;
 // SSHDASH_BENCH_CPUPROFILE=FILE profiles the dashboard child's idle phase.
 //
 //	SSHDASH_INTEGRATION=1 go test -run '^$' -bench DashboardManySessions -benchtime 1x -timeout 60m ./cmd/sshdash/
@@ -104,6 +105,9 @@ func newDashBench(b *testing.B) *dashBench {
 	}
 	env := []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "LANG=C.UTF-8",
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "xdg"), "XDG_STATE_HOME=" + filepath.Join(dir, "state")}
+	if g := os.Getenv("SSHDASH_BENCH_GOGC"); g != "" {
+		env = append(env, "GOGC="+g)
+	}
 	prof := os.Getenv("SSHDASH_BENCH_CPUPROFILE")
 	if prof != "" {
 		env = append(env, profileEnv+"="+prof)
