@@ -8,6 +8,7 @@
 #   sudo bash bench/run.sh lab        # only the network-lab comparisons
 #   sudo bash bench/run.sh start      # only start-up
 #   sudo bash bench/run.sh many       # only the many-sessions comparison
+#   sudo bash bench/run.sh dash       # only the whole dashboard with many sessions
 #   SSHDASH_BENCH_SESSIONS=200 sudo -E bash bench/run.sh many   # smaller
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,15 @@ what=${1:-all}
     # one Manager beside N parallel ssh -N: all up, idle CPU at heartbeat
     # 5 s, memory per session, quit.
     run -v -bench 'ManySessions' -benchtime 1x -timeout 30m ./session/
+  fi
+  if [ "$what" = all ] || [ "$what" = dash ]; then
+    # The real dashboard (guard + child in a 120x40 PTY) with N shells
+    # (SSHDASH_BENCH_SESSIONS, default 1,000) to one sshd, reattach off,
+    # heartbeat 5 s: all up; idle CPU in the same 20 s as N parallel
+    # ssh -N; memory per session; key-to-screen and key-to-echo p50/p99;
+    # the same with one session streaming base64 in the background, with
+    # the CPU for the stream beside ssh's; quit.
+    run -v -bench 'DashboardManySessions' -benchtime 1x -timeout 60m ./cmd/sshdash/
   fi
   if [ "$what" = all ]; then
     # Keystroke echo latency and bulk throughput (zeros and text lines, with

@@ -137,7 +137,8 @@ const shellSetupTimeout = 30 * time.Second
 func (s *Session) pumpOutput(l *link, method chan<- string) {
 	// Like the transport's read buffer (see pace.go), the buffer grows
 	// while reads fill it, so bulk output reaches the terminal in writes as
-	// large as ssh's and an idle session keeps a small one.
+	// large as ssh's, and shrinks again after it, so an idle session keeps
+	// a small one.
 	buf := make([]byte, readBufMin)
 	var pending []byte
 	scanning := true
@@ -158,7 +159,7 @@ func (s *Session) pumpOutput(l *link, method chan<- string) {
 			}
 			s.output(p)
 		}
-		buf = growReadBuf(buf, n) // output keeps no reference to the old one
+		buf = sizeReadBuf(buf, n) // output keeps no reference to the old one
 		if err != nil {
 			if scanning {
 				method <- ""

@@ -1,71 +1,22 @@
 package session
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
-	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/sshdash/sshdash/internal/benchssh"
 	"github.com/sshdash/sshdash/internal/sshdtest"
 	"github.com/sshdash/sshdash/keepalive"
 )
-
-// benchSessions is N for BenchmarkManySessions (SSHDASH_BENCH_SESSIONS,
-// default 1,000).
-func benchSessions() int {
-	if n, err := strconv.Atoi(os.Getenv("SSHDASH_BENCH_SESSIONS")); err == nil && n > 0 {
-		return n
-	}
-	return 1000
-}
-
-// manyBenchUser is a login without rc files, so that sshd's side of each
-// session is the same for both clients and small.
-const manyBenchUser = "sshdashbench"
-
-// procCPU is the time a process has spent on a CPU, in nanoseconds, from
-// /proc/PID/schedstat (its /proc/PID/stat counts 10 ms ticks).
-func procCPU(pid int) time.Duration {
-	st, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(st))
-	if len(f) == 0 {
-		return 0
-	}
-	ns, _ := strconv.ParseInt(f[0], 10, 64)
-	return time.Duration(ns)
-}
-
-// pssKiB is a process's proportional set size (shared pages divided among
-// the processes that map them).
-func pssKiB(pid int) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if strings.HasPrefix(line, "Pss:") {
-			n, _ := strconv.Atoi(strings.Fields(line)[1])
-			return n
-		}
-	}
-	return 0
-}
 
 // BenchmarkManySessions opens N sessions (SSHDASH_BENCH_SESSIONS, default
 // 1,000) to one real sshd from one Manager in this process — tunnel-only,
@@ -79,27 +30,13 @@ func pssKiB(pid int) int {
 //
 //	SSHDASH_INTEGRATION=1 go test -run '^$' -bench ManySessions -benchtime 1x -timeout 30m ./session/
 func BenchmarkManySessions(b *testing.B) {
-	n := benchSessions()
+	n := benchssh.Sessions()
 	const idle = 20 * time.Second
 	dir := b.TempDir()
 	key := writeKey(b, dir, "id", "")
-	sshdtest.EnsureUser(b, manyBenchUser, "unused-"+strconv.Itoa(os.Getpid()))
-	if home := "/home/" + manyBenchUser; home != "" {
-		for _, rc := range []string{".bashrc", ".profile", ".bash_logout"} {
-			os.Remove(filepath.Join(home, rc))
-		}
-	}
-	lim := strconv.Itoa(2*n + 10)
-	srv := sshdtest.Start(b, sshdtest.Options{AuthorizedKeys: []ssh.PublicKey{key.Pub},
-		Extra: []string{"MaxStartups " + lim, "MaxSessions " + lim, "LogLevel ERROR"}})
-	// sshd reads authorized_keys as the user: let it through the
-	// temporary directories.
-	for d := srv.Dir(); d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
-		os.Chmod(d, 0o755)
-	}
-	os.Chmod(filepath.Join(srv.Dir(), "authorized_keys"), 0o644)
+	srv := benchssh.StartSSHD(b, n, key.Pub)
 	tg := testTarget(dir, srv.Port())
-	tg.User = manyBenchUser
+	tg.User = benchssh.User
 	tg.IdentityFiles = []string{key.Path}
 	// As ssh without ConnectTimeout: a thousand connects at once overflow
 	// sshd's listen backlog, and a dropped SYN is retried after 1 s, 3 s, ...
@@ -147,7 +84,7 @@ func BenchmarkManySessions(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&m1)
 		rss1, g1 := vmRSS(os.Getpid()), runtime.NumGoroutine()
-		pss1 := pssKiB(os.Getpid())
+		pss1 := benchssh.PSSKiB(os.Getpid())
 		stopProfile := profileIdle(b)
 		stale0 := staleShown.Load()
 		c0 := cpuTime()
@@ -198,75 +135,21 @@ func pct(d []time.Duration, p int) time.Duration {
 }
 
 // manyOpenSSH starts n "ssh -N" processes in parallel and times until all
-// have authenticated (each prints a line through LocalCommand once
-// connected), then measures their idle CPU and memory.
+// have authenticated, then measures their idle CPU and memory.
 func manyOpenSSH(b *testing.B, n int, idle time.Duration, port int, keyPath, dir string) {
-	var (
-		wg    sync.WaitGroup
-		procs = make([]*exec.Cmd, n)
-	)
-	defer func() {
-		for _, p := range procs {
-			if p != nil && p.Process != nil {
-				p.Process.Kill()
-				p.Wait()
-			}
-		}
-	}()
-	t0 := time.Now()
-	errs := make(chan error, n)
-	for i := range n {
-		cmd := exec.Command("ssh", "-N", "-F", "none", "-i", keyPath, "-o", "IdentitiesOnly=yes",
-			"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile="+filepath.Join(dir, "kh-openssh"),
-			"-o", "ServerAliveInterval=5", "-o", "PermitLocalCommand=yes", "-o", "LocalCommand=echo up",
-			"-o", "BatchMode=yes", "-p", strconv.Itoa(port), manyBenchUser+"@127.0.0.1")
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			b.Fatalf("ssh %d: %v", i, err)
-		}
-		procs[i] = cmd
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			line, err := bufio.NewReader(out).ReadString('\n')
-			if err != nil || strings.TrimSpace(line) != "up" {
-				errs <- fmt.Errorf("ssh %d never came up: %q %v", i, line, err)
-			}
-		}()
-	}
-	wg.Wait()
-	allUp := time.Since(t0)
-	close(errs)
-	failed := 0
-	for err := range errs {
-		if failed == 0 {
-			b.Logf("OpenSSH: %v", err)
-		}
-		failed++
-	}
+	o := benchssh.StartOpenSSH(b, n, port, keyPath, dir)
+	defer o.Close()
 	time.Sleep(3 * time.Second)
-	rss, pss := 0, 0
-	var c0 time.Duration
-	for _, p := range procs {
-		rss += vmRSS(p.Process.Pid)
-		pss += pssKiB(p.Process.Pid)
-		c0 += procCPU(p.Process.Pid)
-	}
+	rss, pss := o.Memory()
+	c0 := o.CPU()
 	time.Sleep(idle)
-	var c1 time.Duration
-	for _, p := range procs {
-		c1 += procCPU(p.Process.Pid)
-	}
-	cpu := c1 - c0
+	cpu := o.CPU() - c0
 	b.Logf("OpenSSH, %d parallel ssh -N -o ServerAliveInterval=5 processes:\n"+
 		"    all up after %.2f s (%d of them failed to connect)\n"+
 		"    idle CPU %.2f ms per second for all (%s; /proc/PID/schedstat)\n"+
 		"    memory %.0f KiB RSS per session (shared libraries counted in each), %.0f KiB PSS per session",
-		n, allUp.Seconds(), failed, float64(cpu.Microseconds())/1000/idle.Seconds(), idle, float64(rss)/float64(n), float64(pss)/float64(n))
-	b.ReportMetric(allUp.Seconds(), "openssh-allup-s")
+		n, o.AllUp.Seconds(), o.Failed, float64(cpu.Microseconds())/1000/idle.Seconds(), idle, float64(rss)/float64(n), float64(pss)/float64(n))
+	b.ReportMetric(o.AllUp.Seconds(), "openssh-allup-s")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/idle.Seconds(), "openssh-idle-cpu-ms/s")
 	b.ReportMetric(float64(pss)/float64(n), "openssh-PSS-KiB/session")
 }

@@ -33,10 +33,14 @@ import (
 // Heartbeat thresholds are hundreds of milliseconds at the least.
 const paceMax = 10 * time.Millisecond
 
-// Transport read buffer: it starts small, so idle sessions stay cheap,
-// and doubles each time a read fills it, up to what ssh reads at once.
+// Transport read buffer: it starts small, so idle sessions stay cheap
+// (an idle session's read waits with its buffer: at 32 KiB, 1,000 idle
+// sessions held 31 MiB in two such buffers each), doubles each time a
+// read fills it, up to what ssh reads at once, and halves again on each
+// read that uses at most an eighth of it, so bulk output leaves no
+// 256 KiB buffer behind.
 const (
-	readBufMin = 32 << 10
+	readBufMin = 4 << 10
 	readBufMax = 256 << 10
 )
 
@@ -125,7 +129,7 @@ func (c *pacedConn) refill() {
 	if c.buf == nil {
 		c.buf = make([]byte, readBufMin)
 	} else {
-		c.buf = growReadBuf(c.buf, c.w)
+		c.buf = sizeReadBuf(c.buf, c.w)
 	}
 	c.pace.wait()
 	if b := c.batcher(); b != nil {
@@ -152,12 +156,16 @@ func (c *pacedConn) batcher() *batcher {
 	return c.batch
 }
 
-// growReadBuf returns a buffer twice the size of buf, up to readBufMax,
-// when the last read into buf (of n bytes) filled it; else buf. Callers
-// keep no reference to the old buffer's content.
-func growReadBuf(buf []byte, n int) []byte {
-	if n == len(buf) && len(buf) < readBufMax {
+// sizeReadBuf returns the buffer for the next read after a read of n
+// bytes into buf: twice the size, up to readBufMax, when the read filled
+// it; half the size, down to readBufMin, when it used at most an eighth;
+// else buf. Callers keep no reference to the old buffer's content.
+func sizeReadBuf(buf []byte, n int) []byte {
+	switch {
+	case n == len(buf) && len(buf) < readBufMax:
 		return make([]byte, 2*len(buf))
+	case n <= len(buf)/8 && len(buf) > readBufMin:
+		return make([]byte, max(len(buf)/2, readBufMin))
 	}
 	return buf
 }

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -100,6 +102,43 @@ func TestPacedConnBufferGrowsWithBulkOnly(t *testing.T) {
 	}
 	if len(pc.buf) != readBufMin {
 		t.Errorf("buffer grew to %d on small reads", len(pc.buf))
+	}
+
+	// Bulk, then small arrivals: the buffer goes back to its smallest.
+	cc = &chunkConn{err: io.EOF}
+	for range 8 {
+		cc.chunks = append(cc.chunks, make([]byte, readBufMax))
+	}
+	for range 20 {
+		cc.chunks = append(cc.chunks, []byte("heartbeat reply"))
+	}
+	pc = newPacedConn(cc, &pacer{})
+	for {
+		if _, err := pc.Read(buf); err != nil {
+			break
+		}
+	}
+	if slices.Max(cc.reads) != readBufMax {
+		t.Errorf("socket reads %v never reached %d", cc.reads, readBufMax)
+	}
+	if last := cc.reads[len(cc.reads)-1]; last != readBufMin || len(pc.buf) != readBufMin {
+		t.Errorf("after bulk and then small reads, the last read asked for %d and the buffer is %d bytes, want %d", last, len(pc.buf), readBufMin)
+	}
+}
+
+func TestSizeReadBuf(t *testing.T) {
+	for _, c := range []struct{ size, n, want int }{
+		{readBufMin, readBufMin, 2 * readBufMin},
+		{readBufMin, 1, readBufMin},
+		{readBufMax, readBufMax, readBufMax},
+		{readBufMax, readBufMax / 8, readBufMax / 2},
+		{readBufMax, readBufMax/8 + 1, readBufMax},
+		{2 * readBufMin, 0, readBufMin},
+		{64 << 10, 10 << 10, 64 << 10},
+	} {
+		if got := len(sizeReadBuf(make([]byte, c.size), c.n)); got != c.want {
+			t.Errorf("after %d bytes into %d: %d, want %d", c.n, c.size, got, c.want)
+		}
 	}
 }
 
@@ -212,4 +251,18 @@ func TestSessionStuckTerminalKeepsHeartbeat(t *testing.T) {
 	close(term.release)
 	stop()
 	m.CloseAll(context.Background())
+}
+
+// smallDiscard reads a stream to its end (as io.Copy's destination) and
+// reports the bytes and the error.
+func TestSmallDiscard(t *testing.T) {
+	n, err := io.Copy(smallDiscard{}, strings.NewReader(strings.Repeat("x", 10000)))
+	if n != 10000 || err != nil {
+		t.Fatalf("copied %d, %v; want 10000, nil", n, err)
+	}
+	boom := errors.New("boom")
+	n, err = io.Copy(smallDiscard{}, io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(boom)))
+	if n != 3 || !errors.Is(err, boom) {
+		t.Fatalf("copied %d, %v; want 3, boom", n, err)
+	}
 }

@@ -168,6 +168,10 @@ func startShell(client *ssh.Client, opts ShellOptions) (*Shell, error) {
 		if sh.Stdout, err = sess.StdoutPipe(); err != nil {
 			return fail(fmt.Errorf("stdout: %w", err))
 		}
+		// With a PTY the shell's stderr is in stdout; x/crypto still
+		// copies the stderr stream, to io.Discard by default, which
+		// holds a pooled 8 KiB buffer for the session's whole life.
+		sess.Stderr = smallDiscard{}
 	} else {
 		sh.merged, mergedW = io.Pipe()
 		sess.Stdout, sess.Stderr = mergedW, mergedW
@@ -321,4 +325,27 @@ func forwardAgent(client *ssh.Client, sess *ssh.Session, opts ShellOptions) erro
 		return fmt.Errorf("the server refused: %w", err)
 	}
 	return nil
+}
+
+// smallDiscard drops what is written to it; as an io.ReaderFrom (which
+// io.Copy prefers) it reads with a buffer on its stack, so a copy that
+// waits for a stream which stays empty holds no heap buffer.
+type smallDiscard struct{}
+
+func (smallDiscard) Write(p []byte) (int, error) { return len(p), nil }
+
+// ReadFrom reads r to its end and drops it.
+func (smallDiscard) ReadFrom(r io.Reader) (int64, error) {
+	var buf [512]byte
+	var n int64
+	for {
+		k, err := r.Read(buf[:])
+		n += int64(k)
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }

@@ -145,7 +145,7 @@ func TestBroadcastLineSkipsSessionsNotUp(t *testing.T) {
 	}
 
 	// web3 comes back: the next line reaches it, the first one never does.
-	d.send(b.setState(3, session.Up, nil))
+	d.send(b.setState(3, session.Up, nil), flushMsg{}) // liveness is drawn at the next flush
 	d.mustSee("⇶ to 3 of 3 session(s)")
 	d.keys("id", "enter")
 	if got := b.received(3); got != "id\r" {

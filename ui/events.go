@@ -21,10 +21,26 @@ func spinnerFrame(n int) string {
 	return frames[i : i+3]
 }
 
-// flushInterval is how often coalesced heartbeat and output events are
-// applied: at most four redraws a second, however many sessions beat.
+// flushInterval is how soon output for the session shown in the preview,
+// and the state changes that can wait (see canWait), are drawn: at most
+// four redraws a second, however much arrives.
 const flushInterval = 250 * time.Millisecond
 
+// eventBatchMax bounds how many waiting events one message carries.
+const eventBatchMax = 512
+
+// eventsMsg is the session events that were waiting at once, in order;
+// closed says the channel closed after them.
+type eventsMsg struct {
+	evs    []session.Event
+	closed bool
+}
+
+// waitEvent waits for the next session event and takes the ones already
+// waiting behind it too: opening a thousand sessions queues thousands of
+// state changes, and applied one message at a time each took a snapshot of
+// all sessions and a redraw (the dashboard was still working through them
+// long after all were up).
 func (m Model) waitEvent() tea.Cmd {
 	ch := m.events
 	if ch == nil {
@@ -35,25 +51,70 @@ func (m Model) waitEvent() tea.Cmd {
 		if !ok {
 			return eventsClosedMsg{}
 		}
-		return eventMsg{ev}
+		evs := []session.Event{ev}
+		for len(evs) < eventBatchMax {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return eventsMsg{evs: evs, closed: true}
+				}
+				evs = append(evs, ev)
+			default:
+				return eventsMsg{evs: evs}
+			}
+		}
+		return eventsMsg{evs: evs}
 	}
 }
 
-// handleEvent applies a session event. Heartbeats and output are coalesced:
-// they only mark the snapshot stale and schedule one flush.
+// handleEvents applies a batch of events with one snapshot of all
+// sessions at the end instead of one per state change.
+func (m *Model) handleEvents(evs []session.Event) (tea.Cmd, bool) {
+	if len(evs) == 1 {
+		return m.handleEvent(evs[0])
+	}
+	m.deferRefresh = true
+	cmds := make([]tea.Cmd, 0, len(evs)+2)
+	changed := false
+	for _, ev := range evs {
+		c, ch := m.handleEvent(ev)
+		cmds = append(cmds, c)
+		changed = changed || ch
+	}
+	m.deferRefresh = false
+	if m.refreshDeferred {
+		m.refreshSessions()
+		cmds = append(cmds, m.ensureTimers()...)
+		cmds = append(cmds, m.maybeAttachPending())
+	}
+	return tea.Batch(cmds...), changed
+}
+
+// handleEvent applies a session event. Heartbeats and output only mark
+// the snapshot stale: the 1 s tick, which redraws anyway for the uptimes,
+// takes the new snapshot. Taking it costs O(sessions), and with a thousand
+// sessions heartbeats arrive all the time, so a flush per burst of them
+// redrew four times a second for figures that change every few seconds.
+// Output for the session in the preview schedules a flush of the preview
+// alone, so that a shell's output shows within flushInterval.
 func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 	switch ev := ev.(type) {
 	case session.HeartbeatUpdate:
 		m.needRefresh = true
-		return m.scheduleFlush(), false
+		return nil, false
 	case session.OutputArrived:
 		m.needRefresh = true
 		if id, ok := m.sessions.selectedID(); ok && id == ev.ID && !m.preview.rect.empty() {
 			m.previewDirty = true
+			return m.scheduleFlush(), false
 		}
-		return m.scheduleFlush(), false
+		return nil, false
 	case session.StateChanged:
 		m.sh.log.Debug("session state", "session", ev.ID, "from", ev.From.String(), "to", ev.To.String())
+		if m.canWait(ev) {
+			m.statesDirty = true
+			return m.scheduleFlush(), false
+		}
 		m.refreshSessions()
 		var cmds []tea.Cmd
 		if ev.To.Terminal() {
@@ -63,6 +124,11 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 			m.hasPendingAttach = false
 		}
 		if ev.To == session.Failed {
+			if m.refreshDeferred { // its alias, if it is new
+				m.deferRefresh = false
+				m.refreshSessions()
+				m.deferRefresh = true
+			}
 			cause := "unknown cause"
 			if ev.Cause != nil {
 				// A failure the table abbreviates (a changed host key,
@@ -92,6 +158,31 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// canWait reports whether a state change may be drawn at the next flush
+// (within flushInterval, with one snapshot of all sessions for all of
+// them) rather than at once: a connecting session's next stage, its
+// coming up, and a live session going Stale or back Up. Opening a
+// thousand sessions publishes thousands of these, and a loaded machine
+// dozens of late heartbeat replies a second; each taken at once was a
+// snapshot of all sessions and a redraw, and the dashboard was still
+// drawing the opening long after all were up. A session the user waits
+// to attach to, a session new to the table, and a failure, a drop, a
+// question or the end are drawn at once.
+func (m *Model) canWait(ev session.StateChanged) bool {
+	if m.hasPendingAttach && m.pendingAttach == ev.ID {
+		return false
+	}
+	progress := ev.From == session.Connecting || ev.From == session.Reconnecting
+	stage := ev.From == ev.To && progress
+	up := ev.To == session.Up && progress
+	liveness := ev.From == session.Up && ev.To == session.Stale || ev.From == session.Stale && ev.To == session.Up
+	if !stage && !up && !liveness {
+		return false
+	}
+	_, known := m.sessionByID(ev.ID)
+	return known
 }
 
 func (m *Model) scheduleFlush() tea.Cmd {

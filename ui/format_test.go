@@ -111,7 +111,7 @@ func TestStateColumnAt120(t *testing.T) {
 	f.update(3, func(s *session.Status) {
 		s.Alias = "demo-healthy"
 	})
-	d.send(f.setState(3, session.Reconnecting, nil))
+	d.send(f.setState(3, session.Reconnecting, nil), flushMsg{}) // a stage change shows at the flush
 	d.mustSee("↻ reconnecting #12 handshake demo-healthy", "RTT")
 }
 

@@ -120,7 +120,13 @@ type Model struct {
 	initTimers     []tea.Cmd
 	flushScheduled bool
 	needRefresh    bool
-	previewDirty   bool
+	// deferRefresh is set while a batch of events is applied: snapshots
+	// asked for meanwhile are taken once at its end (refreshDeferred).
+	deferRefresh, refreshDeferred bool
+	// statesDirty: a state change that can wait (see canWait) arrived
+	// since the last snapshot; the next flush takes one.
+	statesDirty  bool
+	previewDirty bool
 
 	rev   uint64
 	cache *viewCache
@@ -203,7 +209,6 @@ func (m Model) Init() tea.Cmd {
 
 // Message types internal to the root model.
 type (
-	eventMsg        struct{ ev session.Event }
 	eventsClosedMsg struct{}
 	flushMsg        struct{}
 	secondTickMsg   struct{}
@@ -247,8 +252,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 		m.themeBG = dark
 		return m, nil, true
 
-	case eventMsg:
-		cmd, changed := m.handleEvent(msg.ev)
+	case eventsMsg:
+		cmd, changed := m.handleEvents(msg.evs)
+		if msg.closed {
+			m.events = nil
+		}
 		return m, tea.Batch(cmd, m.waitEvent()), changed
 	case session.Event:
 		cmd, changed := m.handleEvent(msg)
@@ -259,16 +267,22 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 
 	case flushMsg:
 		m.flushScheduled = false
-		if m.needRefresh {
-			m.refreshSessions()
-		}
-		if m.previewDirty {
+		switch {
+		case m.statesDirty:
+			m.refreshSessions() // the preview too
+			return m, tea.Batch(m.ensureTimers()...), true
+		case m.previewDirty:
 			m.refreshPreview()
+		default:
+			return m, nil, false
 		}
-		return m, tea.Batch(m.ensureTimers()...), true
+		return m, nil, true
 
 	case secondTickMsg:
 		m.ticking = false
+		if m.needRefresh {
+			m.refreshSessions()
+		}
 		return m, tea.Batch(m.ensureTimers()...), true
 
 	case spinTickMsg:

@@ -327,6 +327,10 @@ func TestStateEventUpdatesRow(t *testing.T) {
 	d.mustSee("↻ reconnecting #2 in 1m05s")
 }
 
+// Heartbeats neither redraw nor take a snapshot of all sessions: the
+// next 1 s tick (which redraws anyway, for the uptimes) takes one snapshot
+// for all of them. Output for a session that is not in the preview waits
+// for the tick too.
 func TestHeartbeatsAreCoalesced(t *testing.T) {
 	f := newDemoBackend()
 	d := newDriver(t, f, 80, 24)
@@ -344,19 +348,32 @@ func TestHeartbeatsAreCoalesced(t *testing.T) {
 		if cmd != nil {
 			cmds++
 		}
+		nm, cmd = d.m.Update(session.OutputArrived{ID: 2}) // not the selected session
+		d.m = nm.(Model)
+		if cmd != nil {
+			cmds++
+		}
 	}
-	if cmds != 1 {
-		t.Fatalf("100 heartbeats scheduled %d flushes, want 1", cmds)
+	if cmds != 0 {
+		t.Fatalf("100 heartbeats and outputs of a session not shown scheduled %d commands, want none", cmds)
 	}
 	if d.m.rev != rev || f.sessionsCalls != calls {
-		t.Fatalf("heartbeats caused a redraw (rev %d→%d) or snapshot (%d→%d) before the flush", rev, d.m.rev, calls, f.sessionsCalls)
+		t.Fatalf("heartbeats caused a redraw (rev %d→%d) or snapshot (%d→%d) before the tick", rev, d.m.rev, calls, f.sessionsCalls)
 	}
 	d.mustNotSee("87ms")
 	d.send(flushMsg{})
+	if f.sessionsCalls != calls {
+		t.Fatalf("a flush took %d snapshots of all sessions, want none", f.sessionsCalls-calls)
+	}
+	d.send(secondTickMsg{})
 	if f.sessionsCalls != calls+1 {
-		t.Fatalf("flush took %d snapshots, want 1", f.sessionsCalls-calls)
+		t.Fatalf("the tick took %d snapshots, want 1", f.sessionsCalls-calls)
 	}
 	d.mustSee("87ms")
+	d.send(secondTickMsg{})
+	if f.sessionsCalls != calls+1 {
+		t.Fatalf("a tick with nothing new took %d snapshots, want none", f.sessionsCalls-calls-1)
+	}
 }
 
 func TestTimersRunOnlyWhileNeeded(t *testing.T) {
@@ -370,7 +387,7 @@ func TestTimersRunOnlyWhileNeeded(t *testing.T) {
 	if !d.m.ticking || !d.m.spinning {
 		t.Fatalf("ticking %v spinning %v while a session connects", d.m.ticking, d.m.spinning)
 	}
-	d.send(f.setState(1, session.Up, nil))
+	d.send(f.setState(1, session.Up, nil), flushMsg{}) // coming up shows at the flush
 	d.send(spinTickMsg{})
 	if d.m.spinning {
 		t.Fatal("spinner still running with nothing in progress")
@@ -842,7 +859,7 @@ func TestTunnelOnlyOpenAndForwardsShown(t *testing.T) {
 			{Spec: "D localhost:1080", Error: errors.New("cannot listen on localhost:1080: address already in use")},
 		}
 	})
-	d.send(ev)
+	d.send(ev, flushMsg{}) // coming up shows at the flush
 	d.keys("tab")
 	d.mustSee("tunnels only", "✓ L localhost:8080 → db:5432", "✕ D localhost:1080: cannot listen on localhost:1080: address already in use")
 }

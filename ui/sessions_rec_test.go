@@ -17,7 +17,7 @@ func TestRecordingSessionRowShowsMarker(t *testing.T) {
 		t.Fatalf("an unrecorded session shows REC: %q", l)
 	}
 	f.update(1, func(s *session.Status) { s.Recording = true })
-	d.send(session.StateChanged{ID: 1, From: session.Up, To: session.Stale})
+	d.send(session.StateChanged{ID: 1, From: session.Up, To: session.Stale}, flushMsg{}) // liveness is drawn at the next flush
 	if l := lineWith(d.screen(), "web1"); !strings.Contains(l, "● REC web1") {
 		t.Fatalf("the recorded session's row: %q", l)
 	}

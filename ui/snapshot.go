@@ -12,7 +12,11 @@ import (
 // refreshSessions takes a new snapshot from the backend and hands it to
 // every screen that shows sessions.
 func (m *Model) refreshSessions() {
-	m.needRefresh = false
+	if m.deferRefresh {
+		m.refreshDeferred = true
+		return
+	}
+	m.needRefresh, m.refreshDeferred, m.statesDirty = false, false, false
 	n := len(m.snapshot)
 	m.snapshot = m.backend.Sessions()
 	m.sessions.setRows(m.snapshot)

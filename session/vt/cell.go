@@ -263,6 +263,9 @@ func (b *buffer) advance(n int) {
 // from the top (returned to the caller, in order, for the scrollback);
 // then lines are cut from or added at the bottom.
 func (b *buffer) resize(cols, rows, shift int) (gone []line) {
+	if len(b.ring) == 0 {
+		return nil // not allocated yet: it will be at the new size
+	}
 	ls := b.lines()
 	shift = max(0, min(shift, len(ls)))
 	gone = ls[:shift:shift]

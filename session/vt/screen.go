@@ -130,7 +130,7 @@ func New(cols, rows int, opts ...Option) *Screen {
 // to the power-on state (RIS).
 func (s *Screen) reset() {
 	s.main = newBuffer(s.cols, s.rows)
-	s.alt = newBuffer(s.cols, s.rows)
+	s.alt = buffer{} // allocated when first used (see switchScreen)
 	s.buf = &s.main
 	s.x, s.y, s.pending = 0, 0, false
 	s.pen, s.penID, s.eraseID = style{}, 0, 0
@@ -227,6 +227,9 @@ func (s *Screen) Resize(cols, rows int) {
 			anchor = &s.y
 		}
 		shift := max(0, *anchor-(rows-1))
+		if len(b.ring) == 0 { // an alternate screen never used
+			shift = 0
+		}
 		gone := b.resize(cols, rows, shift)
 		if b == &s.main {
 			for i := range gone {

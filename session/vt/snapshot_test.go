@@ -154,6 +154,9 @@ func checkInvariants(s *Screen) error {
 		return fmt.Errorf("unbounded strings")
 	}
 	for bi, b := range []*buffer{&s.main, &s.alt} {
+		if b == &s.alt && len(b.ring) == 0 && s.buf != b {
+			continue // an alternate screen not used yet has no cells
+		}
 		if len(b.ring) != s.rows || b.first < 0 || b.first >= s.rows {
 			return fmt.Errorf("buffer %d has %d lines, first %d", bi, len(b.ring), b.first)
 		}

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/sshdash/sshdash/internal/benchssh"
+	"github.com/sshdash/sshdash/internal/sshdtest"
+	"github.com/sshdash/sshdash/internal/testenv"
+)
+
+// dashBench is one BenchmarkDashboardManySessions run's world: the sshd,
+// the key, the config and the environment the dashboard runs in.
+type dashBench struct {
+	b          *testing.B
+	n          int
+	dir, key   string
+	cfg        string
+	srv        *sshdtest.Server
+	env        []string
+	cols, rows int
+}
+
+// BenchmarkDashboardManySessions runs the real sshdash dashboard (guard and
+// child, in a 120×40 PTY) with N hosts (SSHDASH_BENCH_SESSIONS, default
+// 1,000) on one real sshd, reattach off and heartbeat 5 s from the settings
+// file, marks all (*) and opens their shells (o), and prints, whole
+// process:
+//   - the time until the tab bar shows all N up;
+//   - idle CPU of the dashboard child and of its guard over 20 s, in the
+//     same 20 s as N parallel "ssh -N -o ServerAliveInterval=5" (all
+//     idle at once, so both sides see the same machine load);
+//   - memory per session: the child's RSS minus its RSS with no session,
+//     divided by N;
+//   - key-to-screen latency in the dashboard (↓ moves the hosts cursor; from
+//     the write to the PTY until the frame with the moved cursor arrived),
+//     and key-to-echo attached to one session, p50/p99;
+//   - with one session streaming "cat /dev/urandom | base64" in the
+//     background: key-to-screen in the dashboard, the RTTs and states the
+//     dashboard shows for the other sessions, key-to-echo attached to
+//     another session, and sshdash's CPU for the stream beside OpenSSH's
+//     ssh running the same command for the same time in a PTY;
+//   - the time quitting takes with all N open.
+//
+// SSHDASH_BENCH_SKIP_OPENSSH=1 leaves out the OpenSSH side;
+// SSHDASH_BENCH_BIN=PATH runs that sshdash binary instead of building one;
+// SSHDASH_BENCH_GOGC=N runs the dashboard with GOGC=N;
+// SSHDASH_BENCH_CPUPROFILE=FILE profiles the dashboard child's idle phase.
+//
+//	SSHDASH_INTEGRATION=1 go test -run '^$' -bench DashboardManySessions -benchtime 1x -timeout 60m ./cmd/sshdash/
+func BenchmarkDashboardManySessions(b *testing.B) {
+	testenv.Need(b, "ssh", "sshd")
+	if !testenv.Enabled() {
+		b.Skip(testenv.Var + " is not set")
+	}
+	bin := os.Getenv("SSHDASH_BENCH_BIN") // another build, for A/B runs
+	if bin == "" {
+		bin = buildBenchBinary(b)
+	}
+	d := newDashBench(b)
+	for range b.N {
+		d.run(bin)
+	}
+}
+
+func newDashBench(b *testing.B) *dashBench {
+	n := benchssh.Sessions()
+	dir := b.TempDir()
+	for p := dir; p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
+		os.Chmod(p, 0o755)
+	}
+	key := filepath.Join(dir, "id_ed25519")
+	pub, err := sshdtest.GenerateKey(key, "ed25519", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := benchssh.StartSSHD(b, n, pub)
+	kh := filepath.Join(dir, "known_hosts")
+	line := fmt.Sprintf("[127.0.0.1]:%d %s", srv.Port(), ssh.MarshalAuthorizedKey(srv.HostKey()))
+	if err := os.WriteFile(kh, []byte(line), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	var cfg strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&cfg, "Host b%04d\n  HostName 127.0.0.1\n", i)
+	}
+	fmt.Fprintf(&cfg, "Host *\n  Port %d\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n"+
+		"  UserKnownHostsFile %s\n  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking yes\n  ConnectTimeout 120\n",
+		srv.Port(), benchssh.User, key, kh)
+	cfgPath := filepath.Join(dir, "ssh_config")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	set := filepath.Join(dir, "xdg", "sshdash", "config.toml")
+	os.MkdirAll(filepath.Dir(set), 0o700)
+	if err := os.WriteFile(set, []byte("reattach = \"none\"\n\n[heartbeat]\nmode = \"probe\"\ninterval = \"5s\"\n"), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	env := []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "LANG=C.UTF-8",
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "xdg"), "XDG_STATE_HOME=" + filepath.Join(dir, "state")}
+	if g := os.Getenv("SSHDASH_BENCH_GOGC"); g != "" {
+		env = append(env, "GOGC="+g)
+	}
+	prof := os.Getenv("SSHDASH_BENCH_CPUPROFILE")
+	if prof != "" {
+		env = append(env, profileEnv+"="+prof)
+	}
+	return &dashBench{b: b, n: n, dir: dir, key: key, cfg: cfgPath, srv: srv, env: env, cols: 120, rows: 40}
+}
+
+func (d *dashBench) run(bin string) {
+	b, n := d.b, d.n
+	load := func() string {
+		l, _ := os.ReadFile("/proc/loadavg")
+		return strings.Join(strings.Fields(string(l))[:3], " ")
+	}
+	t := startDashTerm(b, bin, d.env, d.cols, d.rows, "-F", d.cfg)
+	defer func() {
+		if t.cmd.ProcessState == nil {
+			t.cmd.Process.Kill()
+			t.cmd.Wait()
+		}
+	}()
+	t.waitScreen("first frame naming the first host", time.Minute, func(l []string) bool { return hostCursor(l) == "b0001" })
+	guard := t.cmd.Process.Pid
+	child := childPID(guard)
+	if child == 0 {
+		b.Fatal("the dashboard in a terminal ran without a guard child")
+	}
+	time.Sleep(2 * time.Second)
+	rss0 := benchssh.RSSKiB(child)
+
+	// Mark all, open all; wait for the tab bar to count all N up.
+	t.send("*")
+	t.waitScreen("all hosts marked", 30*time.Second, func(l []string) bool {
+		return strings.Contains(strings.Join(l, "\n"), fmt.Sprintf("%d selected", n))
+	})
+	t0 := time.Now()
+	t.send("o")
+	t.waitScreen("all sessions up", 15*time.Minute, func(l []string) bool {
+		s := summary(l)
+		if s["failed"] > 0 {
+			return true // reported below
+		}
+		return s["up"] == n
+	})
+	allUp := time.Since(t0)
+	if s := summary(t.lines()); s["failed"] > 0 {
+		t.fail("%d sessions failed to open", s["failed"])
+	}
+	b.Logf("load average at all up: %s", load())
+	time.Sleep(3 * time.Second)
+	rss1, grss := benchssh.RSSKiB(child), benchssh.RSSKiB(guard)
+
+	var ossh *benchssh.OpenSSH
+	if os.Getenv("SSHDASH_BENCH_SKIP_OPENSSH") == "" {
+		ossh = benchssh.StartOpenSSH(b, n, d.srv.Port(), d.key, d.dir)
+		defer ossh.Close()
+		time.Sleep(3 * time.Second)
+	}
+
+	// Idle: both sides in the same 20 s.
+	const idle = 20 * time.Second
+	stop := watchStates(t)
+	if os.Getenv("SSHDASH_BENCH_CPUPROFILE") != "" {
+		syscall.Kill(child, syscall.SIGUSR1)
+	}
+	l0 := load()
+	c0, g0 := benchssh.ProcCPU(child), benchssh.ProcCPU(guard)
+	var o0 time.Duration
+	if ossh != nil {
+		o0 = ossh.CPU()
+	}
+	time.Sleep(idle)
+	cpu, gcpu := benchssh.ProcCPU(child)-c0, benchssh.ProcCPU(guard)-g0
+	var ocpu time.Duration
+	if ossh != nil {
+		ocpu = ossh.CPU() - o0
+	}
+	if os.Getenv("SSHDASH_BENCH_CPUPROFILE") != "" {
+		syscall.Kill(child, syscall.SIGUSR2)
+	}
+	idleStates := stop()
+	if os.Getenv("SSHDASH_BENCH_SCREENS") != "" {
+		b.Logf("screen after the idle phase:\n%s", t.screenText())
+	}
+	perS := func(c time.Duration, over time.Duration) float64 {
+		return float64(c.Microseconds()) / 1000 / over.Seconds()
+	}
+	b.Logf("sshdash dashboard (whole process: guard + child, PTY %d×%d), %d shells, reattach off, heartbeat 5 s:\n"+
+		"    all up after %.2f s\n"+
+		"    idle CPU: child %.2f ms/s, guard %.2f ms/s (%s, /proc/PID/schedstat; load average %s → %s)\n"+
+		"    memory: %.0f KiB RSS per session (child RSS %d KiB with %d open, %d KiB with none); guard RSS %d KiB\n"+
+		"    tab bar while idle (samples every 200 ms): %s",
+		d.cols, d.rows, n, allUp.Seconds(), perS(cpu, idle), perS(gcpu, idle), idle, l0, load(),
+		float64(rss1-rss0)/float64(n), rss1, n, rss0, grss, idleStates)
+	b.ReportMetric(allUp.Seconds(), "sshdash-allup-s")
+	b.ReportMetric(perS(cpu, idle), "sshdash-idle-cpu-ms/s")
+	b.ReportMetric(float64(rss1-rss0)/float64(n), "sshdash-KiB/session")
+	if ossh != nil {
+		rss, pss := ossh.Memory()
+		b.Logf("OpenSSH, %d parallel ssh -N -o ServerAliveInterval=5 (same sshd, same 20 s as above):\n"+
+			"    all up after %.2f s (%d failed; started after sshdash's were all up)\n"+
+			"    idle CPU %.2f ms/s summed; memory %.0f KiB RSS, %.0f KiB PSS per process\n"+
+			"    ratio of idle CPU (sshdash child ÷ OpenSSH): %.2f",
+			n, ossh.AllUp.Seconds(), ossh.Failed, perS(ocpu, idle), float64(rss)/float64(n), float64(pss)/float64(n),
+			float64(cpu)/float64(max(ocpu, 1)))
+		b.ReportMetric(perS(ocpu, idle), "openssh-idle-cpu-ms/s")
+		ossh.Close()
+	}
+
+	d.latency(t, "idle")
+	d.heavy(t, child)
+
+	// Quit with all N open.
+	q0 := time.Now()
+	t.send("q")
+	t.waitScreen("the quit question", 30*time.Second, func(l []string) bool {
+		return strings.Contains(strings.Join(l, "\n"), "open sessions and quit?")
+	})
+	t.send("y")
+	exited := make(chan struct{})
+	go func() { t.cmd.Wait(); close(exited) }()
+	select {
+	case <-exited:
+	case <-time.After(60 * time.Second):
+		t.fail("the dashboard did not exit within 60 s of quitting")
+	}
+	b.Logf("quit with %d open (q, y, until the process exited): %.2f s", n, time.Since(q0).Seconds())
+	t.f.Close()
+}
+
+// watchStates samples the tab bar every 200 ms until the returned function
+// is called, which describes the worst it saw: how many samples showed
+// any session not up, and the most sessions not up at once.
+func watchStates(t *dashTerm) func() string {
+	stop, done := make(chan struct{}), make(chan string)
+	go func() {
+		samples, bad, worst := 0, 0, ""
+		most := 0
+		tk := time.NewTicker(200 * time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-stop:
+				done <- fmt.Sprintf("%d samples, %d showed a session not up (most at once: %d; %s)", samples, bad, most, worst)
+				return
+			case <-tk.C:
+			}
+			s := summary(t.lines())
+			samples++
+			not := 0
+			for k, v := range s {
+				if k != "up" {
+					not += v
+				}
+			}
+			if not > 0 {
+				bad++
+				if not > most {
+					most, worst = not, t.lines()[0]
+				}
+			}
+		}
+	}()
+	return func() string { close(stop); return <-done }
+}
