@@ -6,6 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/sshdash/sshdash/internal/filelock"
 )
 
 // This file holds Save and what it needs to write safely next to other
@@ -52,7 +55,7 @@ func (f *File) Save(path string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("settings: saving %s: %w", path, err)
 	}
-	unlock, err := lockFile(filepath.Join(dir, "."+filepath.Base(target)+".lock"))
+	unlock, err := filelock.Lock(filepath.Join(dir, "."+filepath.Base(target)+".lock"), lockWait)
 	if err != nil {
 		return fmt.Errorf("settings: saving %s: %w", path, err)
 	}
@@ -230,3 +233,8 @@ func writeAtomic(path, text string, mode fs.FileMode, check func() error) error 
 	}
 	return nil
 }
+
+// lockWait bounds how long Save waits for another sshdash's save: the
+// lock is only held while one file is written, so a longer wait means
+// something is wrong, and Save reports it instead of hanging the form.
+const lockWait = 5 * time.Second

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sshdash/sshdash/internal/filelock"
 	"github.com/sshdash/sshdash/keepalive"
 )
 
@@ -228,7 +229,7 @@ func TestSaveWaitsForLock(t *testing.T) {
 	if err := f.SetHost(Host{Match: "x", Count: 1}); err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := lockFile(filepath.Join(dir, ".config.toml.lock"))
+	unlock, err := filelock.Lock(filepath.Join(dir, ".config.toml.lock"), lockWait)
 	if err != nil {
 		t.Fatal(err)
 	}

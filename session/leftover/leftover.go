@@ -22,6 +22,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/sshdash/sshdash/internal/filelock"
 )
 
 // FileName is the record's name in sshdash's state directory.
@@ -150,7 +152,7 @@ func (s *Store) update(change func(map[string]time.Time) bool) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("leftover: %w", err)
 	}
-	unlock, err := lockFile(filepath.Join(dir, "."+filepath.Base(s.path)+".lock"))
+	unlock, err := filelock.Lock(filepath.Join(dir, "."+filepath.Base(s.path)+".lock"), lockWait)
 	if err != nil {
 		return fmt.Errorf("leftover: update %s: %w", s.path, err)
 	}
@@ -195,3 +197,7 @@ func writeAtomic(path string, b []byte) error {
 	}
 	return os.Rename(tmp, path)
 }
+
+// lockWait bounds waiting for another sshdash's update: one holds the
+// lock only while it rewrites a small file.
+const lockWait = 5 * time.Second
