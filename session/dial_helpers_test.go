@@ -188,7 +188,10 @@ func dialT(t testing.TB, opts DialOptions) *Conn {
 //lint:ignore ST1008 the error is the result; the duration is a detail beside it
 func dialErr(t testing.TB, opts DialOptions) (error, time.Duration) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// A bound against hangs, not a speed target: a wrong-passphrase dial
+	// decrypts the key (bcrypt) once per attempt, seconds each under -race
+	// on a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	start := time.Now()
 	c, err := Dial(ctx, opts)
