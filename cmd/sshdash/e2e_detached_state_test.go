@@ -35,21 +35,7 @@ type stateWorld struct {
 func newStateWorld(t *testing.T, aliases ...string) *stateWorld {
 	t.Helper()
 	needTmuxE2E(t)
-	if _, err := os.Stat("/usr/sbin/sshd"); err != nil {
-		t.Skip("no /usr/sbin/sshd")
-	}
-	dir := t.TempDir()
-	tmuxDir := filepath.Join(dir, "tmux")
-	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		socks, _ := filepath.Glob(filepath.Join(tmuxDir, "tmux-*", "*"))
-		for _, s := range socks {
-			_ = exec.Command("tmux", "-S", s, "kill-server").Run()
-		}
-	})
-	srv, key := keyedSSHD(t, "SetEnv TMUX_TMPDIR="+tmuxDir)
+	srv, key, dir, tmuxDir := tmuxSSHD(t)
 	var body strings.Builder
 	for _, a := range aliases {
 		fmt.Fprintf(&body, "Host %s\n  HostName 127.0.0.1\n  Port %d\n  User root\n  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n  UserKnownHostsFile %s\n  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking accept-new\n  ConnectTimeout 10\n",

@@ -25,22 +25,8 @@ import (
 // host that is down shows why in the list, as a sentence.
 func TestEndToEndDashboardDetached(t *testing.T) {
 	needTmuxE2E(t)
-	if _, err := os.Stat("/usr/sbin/sshd"); err != nil {
-		t.Skip("no /usr/sbin/sshd")
-	}
 	bin := buildBinary(t)
-	dir := t.TempDir()
-	tmuxDir := filepath.Join(dir, "tmux")
-	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { // the server's private tmux, under this test's TMUX_TMPDIR only
-		socks, _ := filepath.Glob(filepath.Join(tmuxDir, "tmux-*", "*"))
-		for _, s := range socks {
-			_ = exec.Command("tmux", "-S", s, "kill-server").Run()
-		}
-	})
-	srv, key := keyedSSHD(t, "SetEnv TMUX_TMPDIR="+tmuxDir)
+	srv, key, dir, _ := tmuxSSHD(t)
 	me, err := user.Current()
 	if err != nil {
 		t.Fatal(err)

@@ -384,3 +384,26 @@ func (c *connectRun) waitExit(t *testing.T, within time.Duration) string {
 	t.Fatalf("sshdash did not exit within %s; stderr:\n%s\nscreen:\n%s", within, c.errText(), c.tm.screen())
 	return ""
 }
+
+// tmuxSSHD starts a real sshd (keyedSSHD, with extra sshd_config lines)
+// whose sessions keep their tmux under a private TMUX_TMPDIR in a fresh
+// directory (sshd_config SetEnv), so other tests' private tmux servers are
+// neither seen nor touched; the tmux servers started there are killed at
+// cleanup. It returns the server, the key, the directory and the
+// TMUX_TMPDIR.
+func tmuxSSHD(t *testing.T, extra ...string) (srv *sshdtest.Server, key, dir, tmuxDir string) {
+	t.Helper()
+	dir = t.TempDir()
+	tmuxDir = filepath.Join(dir, "tmux")
+	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		socks, _ := filepath.Glob(filepath.Join(tmuxDir, "tmux-*", "*"))
+		for _, s := range socks {
+			_ = exec.Command("tmux", "-S", s, "kill-server").Run()
+		}
+	})
+	srv, key = keyedSSHD(t, append([]string{"SetEnv TMUX_TMPDIR=" + tmuxDir}, extra...)...)
+	return srv, key, dir, tmuxDir
+}

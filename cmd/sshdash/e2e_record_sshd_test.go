@@ -82,25 +82,11 @@ func castStrict(t *testing.T, path string) []castEvent {
 // the exit); asciinema accepts it when installed.
 func TestEndToEndRecordDashboardRealSSHD(t *testing.T) {
 	needTmuxE2E(t)
-	if _, err := os.Stat("/usr/sbin/sshd"); err != nil {
-		t.Skip("no /usr/sbin/sshd")
-	}
 	if _, err := exec.LookPath("ss"); err != nil {
 		t.Skip("no ss to cut the connection")
 	}
 	bin := buildBinary(t)
-	dir := t.TempDir()
-	tmuxDir := filepath.Join(dir, "tmux")
-	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		socks, _ := filepath.Glob(filepath.Join(tmuxDir, "tmux-*", "*"))
-		for _, s := range socks {
-			_ = exec.Command("tmux", "-S", s, "kill-server").Run()
-		}
-	})
-	srv, key := keyedSSHD(t, "SetEnv TMUX_TMPDIR="+tmuxDir)
+	srv, key, dir, tmuxDir := tmuxSSHD(t)
 	// A used world: the server's private tmux already runs, with a
 	// session of someone else's.
 	byHand := exec.Command("tmux", "-L", "sshdash", "-f", "/dev/null", "new-session", "-d", "-s", "byhand")

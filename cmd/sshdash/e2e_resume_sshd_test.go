@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -15,22 +14,8 @@ import (
 // SetEnv), so other tests' private tmux servers are not seen or touched.
 func TestEndToEndResumeRealSSHD(t *testing.T) {
 	needTmuxE2E(t)
-	if _, err := os.Stat("/usr/sbin/sshd"); err != nil {
-		t.Skip("no /usr/sbin/sshd")
-	}
 	bin := buildBinary(t)
-	dir := t.TempDir()
-	tmuxDir := filepath.Join(dir, "tmux")
-	if err := os.MkdirAll(tmuxDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		socks, _ := filepath.Glob(filepath.Join(tmuxDir, "tmux-*", "*"))
-		for _, s := range socks {
-			_ = exec.Command("tmux", "-S", s, "kill-server").Run()
-		}
-	})
-	srv, key := keyedSSHD(t, "SetEnv TMUX_TMPDIR="+tmuxDir)
+	srv, key, dir, tmuxDir := tmuxSSHD(t)
 	cfg := pinnedSSHDConfig(t, dir, srv, key, "target")
 	env := e2eEnv(filepath.Join(dir, "state"))
 	sessions := func() []sessionRow {
