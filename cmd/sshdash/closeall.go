@@ -13,6 +13,14 @@ import (
 // given back within this bound whatever the network does.
 const exitCloseDeadline = 3 * time.Second
 
+// teardownReserve is the part of the bound kept for the sessions' local
+// teardown: ending remote tmux sessions is given up this long before the
+// bound, so that a session whose cleanup was abandoned still records what
+// it left on its server (for the next connection to end) before sshdash
+// exits. Whatever is still open at the bound ends with the process: the
+// kernel closes its connections and the servers hang up their shells.
+const teardownReserve = time.Second
+
 // allCloser closes every session of a Manager once, in the background
 // (Manager.CloseAll closes them in parallel and gives up the remote cleanup
 // at its context's deadline), and lets the dashboard's quit and the
@@ -20,6 +28,8 @@ const exitCloseDeadline = 3 * time.Second
 // deadline, counted from the first request.
 type allCloser struct {
 	closeAll func(context.Context) error
+	trace    *quitTrace    // logs when the close starts and ends; nil: not logged
+	onStart  func()        // run once as the close starts (the app stops the GC); nil: nothing
 	bound    time.Duration // how long the exit paths wait, from the first request
 	once     sync.Once
 	deadline time.Time     // the exit paths wait until then; set by once
@@ -39,10 +49,19 @@ func newAllCloser(closeAll func(context.Context) error, bound time.Duration) *al
 func (c *allCloser) start() {
 	c.once.Do(func() {
 		c.deadline = time.Now().Add(c.bound)
+		c.trace.mark("closing every session")
+		if c.onStart != nil {
+			c.onStart()
+		}
+		cleanup := c.deadline
+		if c.bound > 2*teardownReserve {
+			cleanup = cleanup.Add(-teardownReserve)
+		}
 		go func() {
-			ctx, cancel := context.WithDeadline(context.Background(), c.deadline)
+			ctx, cancel := context.WithDeadline(context.Background(), cleanup)
 			defer cancel()
 			c.err = c.closeAll(ctx)
+			c.trace.mark("every session closed")
 			close(c.done)
 		}()
 	})
@@ -75,6 +94,10 @@ func (c *allCloser) onExit() {
 
 // closer returns the app's allCloser for its Manager.
 func (a *app) closer() *allCloser {
-	a.closerOnce.Do(func() { a.allCloser = newAllCloser(a.mgr.CloseAll, exitCloseDeadline) })
+	a.closerOnce.Do(func() {
+		a.allCloser = newAllCloser(a.mgr.CloseAll, exitCloseDeadline)
+		a.allCloser.trace = a.quit
+		a.allCloser.onStart = stopGCForExit
+	})
 	return a.allCloser
 }
