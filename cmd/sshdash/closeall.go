@@ -10,8 +10,11 @@ import (
 
 // exitCloseDeadline bounds closing every session when sshdash leaves:
 // ending the remote shells is best effort, and the user's terminal is
-// given back within this bound whatever the network does.
-const exitCloseDeadline = 3 * time.Second
+// given back within this bound whatever the network does. It is below the
+// 3 s promised from the user's "y" to the process's exit: handling the key,
+// restoring the terminal and exiting take the rest, more of it on a loaded
+// machine.
+const exitCloseDeadline = 2500 * time.Millisecond
 
 // teardownReserve is the part of the bound kept for the sessions' local
 // teardown: ending remote tmux sessions is given up this long before the
@@ -19,7 +22,7 @@ const exitCloseDeadline = 3 * time.Second
 // it left on its server (for the next connection to end) before sshdash
 // exits. Whatever is still open at the bound ends with the process: the
 // kernel closes its connections and the servers hang up their shells.
-const teardownReserve = time.Second
+const teardownReserve = 750 * time.Millisecond
 
 // allCloser closes every session of a Manager once, in the background
 // (Manager.CloseAll closes them in parallel and gives up the remote cleanup
@@ -67,10 +70,13 @@ func (c *allCloser) start() {
 	})
 }
 
-// wait starts the close if needed and waits for it until ctx is done; it
-// returns the close's error, or one wrapping ctx's.
+// wait starts the close if needed and waits for it until ctx is done or
+// the bound has passed; it returns the close's error, or one wrapping
+// ctx's.
 func (c *allCloser) wait(ctx context.Context) error {
 	c.start()
+	ctx, cancel := context.WithDeadline(ctx, c.deadline)
+	defer cancel()
 	select {
 	case <-c.done:
 		return c.err
