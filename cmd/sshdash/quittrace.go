@@ -24,11 +24,12 @@ func logLevel(getenv func(string) string) slog.Level {
 // can be read from the log (SSHDASH_LOG_LEVEL=debug).
 type quitTrace struct {
 	log *slog.Logger
-	mu  sync.Mutex // guards t0
-	t0  time.Time  // when the quit began (the first mark); zero before
-	now func() time.Time
+	mu  sync.Mutex       // guards t0
+	t0  time.Time        // when the quit began (the first mark); zero before
+	now func() time.Time // the clock
 }
 
+// newQuitTrace returns a trace logging to log.
 func newQuitTrace(log *slog.Logger) *quitTrace {
 	return &quitTrace{log: log, now: time.Now}
 }
