@@ -52,7 +52,9 @@ what=${1:-all}
     # heartbeat 5 s: all up; idle CPU in the same 20 s as N parallel
     # ssh -N; memory per session; key-to-screen and key-to-echo p50/p99;
     # the same with one session streaming base64 in the background, with
-    # the CPU for the stream beside ssh's; quit.
+    # the CPU for the stream beside ssh's; quit. SSHDASH_BENCH_QUIT_ONLY=1
+    # opens all, starts the stream and quits (the quit alone, in a minute);
+    # SSHDASH_BENCH_LOG=FILE keeps the dashboard's debug log of the quit.
     run -v -bench 'DashboardManySessions' -benchtime 1x -timeout 60m ./cmd/sshdash/
   fi
   if [ "$what" = all ]; then

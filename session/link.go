@@ -78,18 +78,22 @@ func (l *link) established() {
 }
 
 // close tears the link down with a cause; only the first cause counts.
+// The transport goes first: the server ends every channel with it, so the
+// shell's own close then only ends the local readers, without encrypting
+// and writing a channel-close message that nobody will act on (a write
+// per session when quitting with a thousand open).
 func (l *link) close(cause error) {
 	l.once.Do(func() {
 		l.causeMu.Lock()
 		l.cause = cause
 		l.causeMu.Unlock()
-		if l.shell != nil {
-			_ = l.shell.Close()
-		}
 		if l.closer != nil {
 			_ = l.closer()
 		} else if l.client != nil {
 			_ = l.client.Close()
+		}
+		if l.shell != nil {
+			_ = l.shell.Close()
 		}
 	})
 }

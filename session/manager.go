@@ -156,6 +156,7 @@ const closeGrace = 2 * time.Second
 // locally. The error joins every session's Close error, and names the
 // sessions that had not ended.
 func (m *Manager) CloseAll(ctx context.Context) error {
+	t0 := time.Now()
 	ss := m.Sessions()
 	errs := make([]error, len(ss))
 	var wg sync.WaitGroup
@@ -179,6 +180,7 @@ func (m *Manager) CloseAll(ctx context.Context) error {
 		}
 		t.Stop()
 	}
+	m.log.Debug("quit: closing sessions returned", "took", time.Since(t0).Round(time.Millisecond))
 	var stuck error
 	select {
 	case <-all:
@@ -199,6 +201,7 @@ func (m *Manager) CloseAll(ctx context.Context) error {
 	}
 	m.cancel()
 	<-m.dispDone
+	m.log.Debug("quit: event dispatch stopped", "took", time.Since(t0).Round(time.Millisecond))
 	if stuck != nil {
 		return stuck // the sessions' own errors are not all in yet
 	}

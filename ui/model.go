@@ -253,6 +253,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, nil, true
 
 	case eventsMsg:
+		if m.quitting { // every session is closing: drain, draw nothing
+			if msg.closed {
+				m.events = nil
+			}
+			return m, m.waitEvent(), false
+		}
 		cmd, changed := m.handleEvents(msg.evs)
 		if msg.closed {
 			m.events = nil

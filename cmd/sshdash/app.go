@@ -40,6 +40,8 @@ type app struct {
 	watches    watchers   // per-session watchers and their alerts (watch.go)
 	left       *leftovers // the record of hosts with shells left running (backend_detached_state.go)
 
+	quit *quitTrace // logs the phases of leaving, at debug level
+
 	netWatcher  *netwatch.Watcher // network and suspend watcher (netwatch.go); nil: the OS's
 	netMu       sync.Mutex        // guards netWatching
 	netWatching bool              // watchNetwork has started the watcher
@@ -76,7 +78,7 @@ func newAppWith(e *env, cfgFile, setPath string) (*app, error) {
 		warnings = append(warnings, se.Error())
 	}
 	logger := newLogger(e)
-	a := &app{e: e, cfgPath: cfgFile, cfg: cfg, settings: sf, setPath: setPath, log: logger, warnings: warnings}
+	a := &app{e: e, cfgPath: cfgFile, cfg: cfg, settings: sf, setPath: setPath, log: logger, warnings: warnings, quit: newQuitTrace(logger)}
 	a.opener = &session.Opener{Config: cfg, Settings: sf, Getenv: e.getenv, Logger: logger}
 	a.mgr = session.NewManager(keepalive.RealClock{}, logger)
 	a.left = newLeftovers(leftover.New(leftover.DefaultPath(e.getenv), sf.DetachedTTL(), nil, logger), logger, a.mgr.PendingCleanup)
@@ -103,7 +105,7 @@ func newLogger(e *env) *slog.Logger {
 	if err != nil {
 		return discard
 	}
-	return slog.New(slog.NewTextHandler(f, nil))
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: logLevel(e.getenv)}))
 }
 
 // prefix is the attach prefix key from the settings file (ctrl+^ by default).

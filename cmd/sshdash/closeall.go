@@ -10,8 +10,19 @@ import (
 
 // exitCloseDeadline bounds closing every session when sshdash leaves:
 // ending the remote shells is best effort, and the user's terminal is
-// given back within this bound whatever the network does.
-const exitCloseDeadline = 3 * time.Second
+// given back within this bound whatever the network does. It is below the
+// 3 s promised from the user's "y" to the process's exit: handling the key,
+// restoring the terminal and exiting take the rest, more of it on a loaded
+// machine.
+const exitCloseDeadline = 2500 * time.Millisecond
+
+// teardownReserve is the part of the bound kept for the sessions' local
+// teardown: ending remote tmux sessions is given up this long before the
+// bound, so that a session whose cleanup was abandoned still records what
+// it left on its server (for the next connection to end) before sshdash
+// exits. Whatever is still open at the bound ends with the process: the
+// kernel closes its connections and the servers hang up their shells.
+const teardownReserve = 750 * time.Millisecond
 
 // allCloser closes every session of a Manager once, in the background
 // (Manager.CloseAll closes them in parallel and gives up the remote cleanup
@@ -20,6 +31,8 @@ const exitCloseDeadline = 3 * time.Second
 // deadline, counted from the first request.
 type allCloser struct {
 	closeAll func(context.Context) error
+	trace    *quitTrace    // logs when the close starts and ends; nil: not logged
+	onStart  func()        // run once as the close starts (the app stops the GC); nil: nothing
 	bound    time.Duration // how long the exit paths wait, from the first request
 	once     sync.Once
 	deadline time.Time     // the exit paths wait until then; set by once
@@ -39,19 +52,31 @@ func newAllCloser(closeAll func(context.Context) error, bound time.Duration) *al
 func (c *allCloser) start() {
 	c.once.Do(func() {
 		c.deadline = time.Now().Add(c.bound)
+		c.trace.mark("closing every session")
+		if c.onStart != nil {
+			c.onStart()
+		}
+		cleanup := c.deadline
+		if c.bound > 2*teardownReserve {
+			cleanup = cleanup.Add(-teardownReserve)
+		}
 		go func() {
-			ctx, cancel := context.WithDeadline(context.Background(), c.deadline)
+			ctx, cancel := context.WithDeadline(context.Background(), cleanup)
 			defer cancel()
 			c.err = c.closeAll(ctx)
+			c.trace.mark("every session closed")
 			close(c.done)
 		}()
 	})
 }
 
-// wait starts the close if needed and waits for it until ctx is done; it
-// returns the close's error, or one wrapping ctx's.
+// wait starts the close if needed and waits for it until ctx is done or
+// the bound has passed; it returns the close's error, or one wrapping
+// ctx's.
 func (c *allCloser) wait(ctx context.Context) error {
 	c.start()
+	ctx, cancel := context.WithDeadline(ctx, c.deadline)
+	defer cancel()
 	select {
 	case <-c.done:
 		return c.err
@@ -75,6 +100,10 @@ func (c *allCloser) onExit() {
 
 // closer returns the app's allCloser for its Manager.
 func (a *app) closer() *allCloser {
-	a.closerOnce.Do(func() { a.allCloser = newAllCloser(a.mgr.CloseAll, exitCloseDeadline) })
+	a.closerOnce.Do(func() {
+		a.allCloser = newAllCloser(a.mgr.CloseAll, exitCloseDeadline)
+		a.allCloser.trace = a.quit
+		a.allCloser.onStart = stopGCForExit
+	})
 	return a.allCloser
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,4 +41,42 @@ func TestAllCloserReturnsResult(t *testing.T) {
 		t.Fatalf("wait = %v, want %v", err, boom)
 	}
 	c.onExit()
+}
+
+// The dashboard's wait ends by the closer's bound even when its own
+// context has none, and the remote cleanup is given up teardownReserve
+// before that bound, leaving the sessions the rest to finish locally.
+func TestAllCloserWaitBoundedCleanupFirst(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	cleanupEnd := make(chan time.Duration, 1)
+	bound := 2 * time.Second
+	var started atomic.Bool
+	start := time.Now()
+	c := newAllCloser(func(ctx context.Context) error {
+		<-ctx.Done()
+		cleanupEnd <- time.Since(start)
+		<-release // local teardown that never ends
+		return nil
+	}, bound)
+	c.onStart = func() { started.Store(true) }
+	watchdog := time.AfterFunc(bound+10*time.Second, func() {
+		buf := make([]byte, 1<<20)
+		panic("wait did not end by its bound; goroutines:\n" + string(buf[:runtime.Stack(buf, true)]))
+	})
+	defer watchdog.Stop()
+	err := c.wait(context.Background())
+	waited := time.Since(start)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("wait = %v, want the bound's deadline", err)
+	}
+	if waited < bound {
+		t.Fatalf("wait returned after %v, before the %v bound", waited, bound)
+	}
+	if !started.Load() {
+		t.Fatal("onStart did not run as the close started")
+	}
+	if end := <-cleanupEnd; end >= bound-teardownReserve/2 {
+		t.Fatalf("the cleanup's context ended %v after the start, want about %v (the bound less teardownReserve)", end, bound-teardownReserve)
+	}
 }

@@ -47,11 +47,12 @@ func runDashboard(args []string, e *env) int {
 // runDashboardWith runs the dashboard on an app, optionally with a session
 // already open (connect's detach). Quitting closes every session.
 func runDashboardWith(a *app, e *env, _ int) int {
-	defer a.left.settle()     // after the sessions have closed: what they left
-	defer a.closeRecordings() // after the sessions have closed
-	defer a.closeWatchers()
-	defer a.closer().onExit()
-	defer a.watchNetwork()()
+	defer a.quit.mark("done")
+	defer a.quit.after("leftover record settled", a.left.settle) // after the sessions have closed: what they left
+	defer a.quit.after("recordings closed", a.closeRecordings)   // after the sessions have closed
+	defer a.quit.after("watchers closed", a.closeWatchers)
+	defer a.quit.after("sessions closed (onExit)", a.closer().onExit)
+	defer a.quit.after("network watcher stopped", a.watchNetwork())
 	defer profileOnSignal(e.getenv)()
 	in, out := ttyFiles(e)
 	if in == nil {
@@ -60,7 +61,7 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	}
 	b := newBackend(a)
 	b.openAtStart()
-	defer b.fetchLeftovers()() // only the hosts where shells may be left
+	defer a.quit.after("start fetch stopped", b.fetchLeftovers()) // only the hosts where shells may be left
 	opts := ui.Options{
 		Backend:   b,
 		ThemeName: a.themeName(),
@@ -80,6 +81,7 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	// dashboard has it (see resetAfterCrash).
 	e.guard.report(guardAlt)
 	fm, err := p.Run()
+	a.quit.mark("dashboard program ended (terminal restored)")
 	e.guard.report(guardMain)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)

@@ -19,7 +19,7 @@ import (
 // dashBench is one BenchmarkDashboardManySessions run's world: the sshd,
 // the key, the config and the environment the dashboard runs in.
 type dashBench struct {
-	b          *testing.B
+	b          testing.TB // the benchmark's, or a test's
 	n          int
 	dir, key   string
 	cfg        string
@@ -49,6 +49,10 @@ type dashBench struct {
 //     ssh running the same command for the same time in a PTY;
 //   - the time quitting takes with all N open.
 //
+// SSHDASH_BENCH_QUIT_ONLY=1 opens all N, starts the background stream and
+// quits (no idle, latency or OpenSSH phases);
+// SSHDASH_BENCH_LOG=FILE runs the dashboard with debug logging and copies
+// its log (with the quit's phases) to FILE;
 // SSHDASH_BENCH_SKIP_OPENSSH=1 leaves out the OpenSSH side;
 // SSHDASH_BENCH_BIN=PATH runs that sshdash binary instead of building one;
 // SSHDASH_BENCH_GOGC=N runs the dashboard with GOGC=N;
@@ -64,14 +68,13 @@ func BenchmarkDashboardManySessions(b *testing.B) {
 	if bin == "" {
 		bin = buildBenchBinary(b)
 	}
-	d := newDashBench(b)
+	d := newDashBench(b, benchssh.Sessions())
 	for range b.N {
 		d.run(bin)
 	}
 }
 
-func newDashBench(b *testing.B) *dashBench {
-	n := benchssh.Sessions()
+func newDashBench(b testing.TB, n int) *dashBench {
 	dir := b.TempDir()
 	for p := dir; p != "/" && p != os.TempDir(); p = filepath.Dir(p) {
 		os.Chmod(p, 0o755)
@@ -107,6 +110,9 @@ func newDashBench(b *testing.B) *dashBench {
 		"XDG_CONFIG_HOME=" + filepath.Join(dir, "xdg"), "XDG_STATE_HOME=" + filepath.Join(dir, "state")}
 	if g := os.Getenv("SSHDASH_BENCH_GOGC"); g != "" {
 		env = append(env, "GOGC="+g)
+	}
+	if os.Getenv("SSHDASH_BENCH_LOG") != "" {
+		env = append(env, logLevelEnv+"=debug")
 	}
 	prof := os.Getenv("SSHDASH_BENCH_CPUPROFILE")
 	if prof != "" {
@@ -159,6 +165,16 @@ func (d *dashBench) run(bin string) {
 	time.Sleep(3 * time.Second)
 	rss1, grss := benchssh.RSSKiB(child), benchssh.RSSKiB(guard)
 
+	if os.Getenv("SSHDASH_BENCH_QUIT_ONLY") != "" {
+		// As after the full run: one session streaming in the background.
+		d.attach(t)
+		t.send("cat /dev/urandom | base64\r")
+		time.Sleep(time.Second)
+		d.detach(t)
+		time.Sleep(2 * time.Second)
+		d.quit(t, child, load)
+		return
+	}
 	var ossh *benchssh.OpenSSH
 	if os.Getenv("SSHDASH_BENCH_SKIP_OPENSSH") == "" {
 		ossh = benchssh.StartOpenSSH(b, n, d.srv.Port(), d.key, d.dir)
@@ -201,9 +217,9 @@ func (d *dashBench) run(bin string) {
 		"    tab bar while idle (samples every 200 ms): %s",
 		d.cols, d.rows, n, allUp.Seconds(), perS(cpu, idle), perS(gcpu, idle), idle, l0, load(),
 		float64(rss1-rss0)/float64(n), rss1, n, rss0, grss, idleStates)
-	b.ReportMetric(allUp.Seconds(), "sshdash-allup-s")
-	b.ReportMetric(perS(cpu, idle), "sshdash-idle-cpu-ms/s")
-	b.ReportMetric(float64(rss1-rss0)/float64(n), "sshdash-KiB/session")
+	d.metric(allUp.Seconds(), "sshdash-allup-s")
+	d.metric(perS(cpu, idle), "sshdash-idle-cpu-ms/s")
+	d.metric(float64(rss1-rss0)/float64(n), "sshdash-KiB/session")
 	if ossh != nil {
 		rss, pss := ossh.Memory()
 		b.Logf("OpenSSH, %d parallel ssh -N -o ServerAliveInterval=5 (same sshd, same 20 s as above):\n"+
@@ -212,28 +228,67 @@ func (d *dashBench) run(bin string) {
 			"    ratio of idle CPU (sshdash child ÷ OpenSSH): %.2f",
 			n, ossh.AllUp.Seconds(), ossh.Failed, perS(ocpu, idle), float64(rss)/float64(n), float64(pss)/float64(n),
 			float64(cpu)/float64(max(ocpu, 1)))
-		b.ReportMetric(perS(ocpu, idle), "openssh-idle-cpu-ms/s")
+		d.metric(perS(ocpu, idle), "openssh-idle-cpu-ms/s")
 		ossh.Close()
 	}
 
 	d.latency(t, "idle")
 	d.heavy(t, child)
+	d.quit(t, child, load)
+}
 
-	// Quit with all N open.
+// quit quits the dashboard with all N open (q, y) and reports how long
+// until the whole process (guard and child) had exited, from q and from y.
+//
+// With SSHDASH_BENCH_QUIT_ONLY and SSHDASH_BENCH_CPUPROFILE the profile
+// covers the quit (the dashboard writes it as it exits).
+func (d *dashBench) quit(t *dashTerm, child int, load func() string) {
+	b, n := d.b, d.n
+	if os.Getenv("SSHDASH_BENCH_QUIT_ONLY") != "" && os.Getenv("SSHDASH_BENCH_CPUPROFILE") != "" {
+		syscall.Kill(child, syscall.SIGUSR1)
+	}
+	l0 := load()
 	q0 := time.Now()
 	t.send("q")
 	t.waitScreen("the quit question", 30*time.Second, func(l []string) bool {
 		return strings.Contains(strings.Join(l, "\n"), "open sessions and quit?")
 	})
+	run0, wait0 := schedTimes(child)
+	y0 := time.Now()
 	t.send("y")
 	exited := make(chan struct{})
 	go func() { t.cmd.Wait(); close(exited) }()
-	select {
-	case <-exited:
-	case <-time.After(60 * time.Second):
-		t.fail("the dashboard did not exit within 60 s of quitting")
+	// The child's CPU and run-queue wait, sampled until it is gone: on a
+	// loaded machine the quit's wall time is mostly waiting for a CPU.
+	var run, wait time.Duration
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(60 * time.Second)
+sample:
+	for {
+		select {
+		case <-exited:
+			break sample
+		case <-tick.C:
+			// Threads that have exited drop out of the sums: keep the most.
+			r, w := schedTimes(child)
+			run, wait = max(run, r-run0), max(wait, w-wait0)
+		case <-timeout:
+			t.fail("the dashboard did not exit within 60 s of quitting")
+		}
 	}
-	b.Logf("quit with %d open (q, y, until the process exited): %.2f s", n, time.Since(q0).Seconds())
+	end := time.Now()
+	b.Logf("quit with %d open, whole process: %.2f s from q, %.2f s from y until the process exited (load average %s → %s);\n"+
+		"    the dashboard child from y until its last sample (20 ms apart): %.0f ms on a CPU, %.0f ms runnable waiting for one",
+		n, end.Sub(q0).Seconds(), end.Sub(y0).Seconds(), l0, load(), float64(run.Microseconds())/1000, float64(wait.Microseconds())/1000)
+	d.metric(end.Sub(y0).Seconds(), "sshdash-quit-s")
+	if p := os.Getenv("SSHDASH_BENCH_LOG"); p != "" {
+		b.Logf("y sent at %s, the process exited at %s (to set beside the log's times)",
+			y0.UTC().Format(time.StampMicro), end.UTC().Format(time.StampMicro))
+		if l, err := os.ReadFile(filepath.Join(d.dir, "state", "sshdash", "sshdash.log")); err == nil {
+			os.WriteFile(p, l, 0o600)
+		}
+	}
 	t.f.Close()
 }
 
@@ -271,4 +326,29 @@ func watchStates(t *dashTerm) func() string {
 		}
 	}()
 	return func() string { close(stop); return <-done }
+}
+
+// schedTimes sums a process's threads' time on a CPU and time runnable
+// but waiting for one (/proc/PID/task/*/schedstat); zero once it is gone.
+func schedTimes(pid int) (run, wait time.Duration) {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	for _, t := range tasks {
+		st, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		var r, w int64
+		if _, err := fmt.Sscan(string(st), &r, &w); err == nil {
+			run += time.Duration(r)
+			wait += time.Duration(w)
+		}
+	}
+	return run, wait
+}
+
+// metric reports a figure when d runs as a benchmark.
+func (d *dashBench) metric(v float64, unit string) {
+	if b, ok := d.b.(*testing.B); ok {
+		b.ReportMetric(v, unit)
+	}
 }

@@ -112,8 +112,8 @@ func (d *dashBench) latency(t *dashTerm, label string) {
 		"    dashboard key-to-screen (↓ to the frame with the moved cursor): p50 %s, p99 %s, max %s\n"+
 		"    attached to %s, key-to-echo: p50 %s, p99 %s, max %s",
 		d.n, label, latencySamples, msf(p50), msf(p99), msf(slices.Max(ks)), alias, msf(e50), msf(e99), msf(slices.Max(ke)))
-	d.b.ReportMetric(float64(p50.Microseconds())/1000, "key-to-screen-p50-ms")
-	d.b.ReportMetric(float64(p99.Microseconds())/1000, "key-to-screen-p99-ms")
+	d.metric(float64(p50.Microseconds())/1000, "key-to-screen-p50-ms")
+	d.metric(float64(p99.Microseconds())/1000, "key-to-screen-p99-ms")
 }
 
 var (

@@ -23,14 +23,17 @@ import (
 // on every chunk, so the time it records is when the bytes arrived, not
 // when the benchmark looked.
 type dashTerm struct {
-	b    *testing.B
+	b    testing.TB
 	cmd  *exec.Cmd
 	f    *os.File
 	done chan struct{} // closed when the reader has seen EOF
 
-	mu  sync.Mutex // guards scr and w
+	mu  sync.Mutex // guards scr, w and tail
 	scr *vt.Screen
 	w   *termWaiter
+	// tail is the last bytes the dashboard wrote (at most tailMax), for
+	// what scrolled off the screen: a goroutine dump, say.
+	tail []byte
 }
 
 // termWaiter is one condition the reader checks on each chunk: on the raw
@@ -42,7 +45,7 @@ type termWaiter struct {
 	done bool
 }
 
-func startDashTerm(b *testing.B, bin string, env []string, cols, rows int, args ...string) *dashTerm {
+func startDashTerm(b testing.TB, bin string, env []string, cols, rows int, args ...string) *dashTerm {
 	b.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
@@ -64,6 +67,10 @@ func (t *dashTerm) read() {
 			now := time.Now()
 			t.mu.Lock()
 			t.scr.Write(buf[:n])
+			t.tail = append(t.tail, buf[:n]...)
+			if len(t.tail) > 2*tailMax {
+				t.tail = append(t.tail[:0], t.tail[len(t.tail)-tailMax:]...)
+			}
 			if w := t.w; w != nil && !w.done {
 				ok := false
 				if w.raw != nil {
@@ -185,3 +192,21 @@ func latencies(d []time.Duration) (p50, p99 time.Duration) {
 }
 
 func msf(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// altScreen says whether the terminal is on the alternate screen.
+func (t *dashTerm) altScreen() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.scr.AltScreen()
+}
+
+// tailMax is how much of the dashboard's output a dashTerm keeps raw.
+const tailMax = 256 << 10
+
+// rawTail is the last of the dashboard's output, as written (at most
+// tailMax bytes).
+func (t *dashTerm) rawTail() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.tail[max(0, len(t.tail)-tailMax):])
+}

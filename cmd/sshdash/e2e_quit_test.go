@@ -1,0 +1,168 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sshdash/sshdash/internal/testenv"
+)
+
+// quitTestSessions is how many shells TestEndToEndQuitManySessions opens.
+const quitTestSessions = 100
+
+// Quitting the real dashboard (guard and child in a PTY) with 100 shells
+// open on a real sshd, reattach off, from a used world: the server already
+// has another client's session open, one of the dashboard's shells is
+// streaming output in the background, and the state directory holds a log
+// from an earlier run. After q, y the whole process exits well within the
+// close's bound (exitCloseDeadline, plus 2 s for the machine), the
+// terminal has left the alternate screen, every connection the dashboard
+// opened has ended on the server (its shells hung up), and the other
+// client's session is still there.
+func TestEndToEndQuitManySessions(t *testing.T) {
+	testenv.Need(t, "ssh", "sshd")
+	if !testenv.Enabled() {
+		t.Skip(testenv.Var + " is not set")
+	}
+	bin := buildBinary(t)
+	d := newDashBench(t, quitTestSessions)
+	sshd := sshdPID(t, d.srv.Dir())
+	d.env = append(d.env, "GOTRACEBACK=all") // SIGQUIT from the watchdog dumps every goroutine
+	state := filepath.Join(d.dir, "state", "sshdash")
+	os.MkdirAll(state, 0o700)
+	os.WriteFile(filepath.Join(state, "sshdash.log"), []byte("time=2026-01-01T00:00:00Z level=INFO msg=\"an earlier run\"\n"), 0o600)
+
+	// Another client's session on the same server, which the quit must
+	// leave alone.
+	other := exec.Command("ssh", "-F", d.cfg, "-N", "b0001")
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { other.Process.Kill(); other.Wait() }()
+	waitFor(t, "the other client's connection on the server", 30*time.Second, func() bool { return len(childPIDsOf(sshd)) == 1 })
+	otherConn := childPIDsOf(sshd)[0]
+
+	term := startDashTerm(t, bin, d.env, d.cols, d.rows, "-F", d.cfg)
+	defer func() {
+		if term.cmd.ProcessState == nil {
+			term.cmd.Process.Kill()
+			term.cmd.Wait()
+		}
+	}()
+	term.waitScreen("first frame naming the first host", time.Minute, func(l []string) bool { return hostCursor(l) == "b0001" })
+	child := childPID(term.cmd.Process.Pid)
+	term.send("*")
+	term.waitScreen("all hosts marked", 30*time.Second, func(l []string) bool {
+		return strings.Contains(strings.Join(l, "\n"), fmt.Sprintf("%d selected", quitTestSessions))
+	})
+	term.send("o")
+	term.waitScreen("all sessions up", 5*time.Minute, func(l []string) bool {
+		s := summary(l)
+		return s["up"] == quitTestSessions || s["failed"] > 0
+	})
+	if s := summary(term.lines()); s["failed"] > 0 {
+		term.fail("%d sessions failed to open", s["failed"])
+	}
+	if n := len(childPIDsOf(sshd)); n != quitTestSessions+1 {
+		t.Fatalf("the server has %d connections, want %d (the dashboard's and the other client's)", n, quitTestSessions+1)
+	}
+	d.attach(term)
+	term.send("cat /dev/urandom | base64\r")
+	time.Sleep(500 * time.Millisecond)
+	d.detach(term)
+
+	term.send("q")
+	term.waitScreen("the quit question", 30*time.Second, func(l []string) bool {
+		return strings.Contains(strings.Join(l, "\n"), "open sessions and quit?")
+	})
+	y := time.Now()
+	term.send("y")
+	exited := make(chan struct{})
+	go func() { term.cmd.Wait(); close(exited) }()
+	limit := exitCloseDeadline + 2*time.Second
+	select {
+	case <-exited:
+	case <-time.After(limit):
+		// The child's goroutines go to the terminal.
+		syscall.Kill(child, syscall.SIGQUIT)
+		time.Sleep(time.Second)
+		t.Fatalf("the dashboard had not exited %v after y (the close's bound is %v); its goroutines:\n%s",
+			limit, exitCloseDeadline, strings.ReplaceAll(term.rawTail(), "\r\n", "\n"))
+	}
+	took := time.Since(y)
+	t.Logf("quit with %d open: the process exited %.2f s after y", quitTestSessions, took.Seconds())
+	if !term.cmd.ProcessState.Success() {
+		t.Fatalf("the dashboard exited with %v\nscreen:\n%s", term.cmd.ProcessState, term.screenText())
+	}
+	<-term.done
+	if term.altScreen() {
+		t.Fatalf("the terminal was left on the alternate screen\nscreen:\n%s", term.screenText())
+	}
+	// The server hangs up each shell as its connection ends; only the
+	// other client's connection is left.
+	waitFor(t, "the server's connections from the dashboard to end", 10*time.Second, func() bool {
+		k := childPIDsOf(sshd)
+		return len(k) == 1 && k[0] == otherConn
+	})
+}
+
+// waitFor polls cond every 50 ms until it holds, failing after limit.
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(limit); !cond(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("no %s within %v", what, limit)
+		}
+	}
+}
+
+// sshdPID finds the listening sshd started with its configuration in dir.
+func sshdPID(t *testing.T, dir string) int {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmd, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if strings.Contains(string(cmd), filepath.Join(dir, "sshd_config")) {
+			return pid
+		}
+	}
+	t.Fatalf("no sshd running with %s", filepath.Join(dir, "sshd_config"))
+	return 0
+}
+
+// childPIDsOf lists the processes whose parent is pid (sshd's connection
+// processes call setsid, so they are found by parent).
+func childPIDsOf(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …; comm may contain spaces and parentheses.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		if f := strings.Fields(string(stat[i+1:])); len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
