@@ -21,7 +21,7 @@ import (
 // Bounds on holding early input.
 const (
 	maxEarlyInput  = 64 << 10        // bytes held; past it keys are refused, not queued
-	earlyInputWait = 3 * time.Second // after this the held keys go out with the next key
+	earlyInputWait = 3 * time.Second // after this the held keys go out anyway
 )
 
 // errEarlyInputFull is returned for keys beyond maxEarlyInput while tmux
@@ -40,16 +40,33 @@ type earlyInput struct {
 	mu   sync.Mutex
 	held []byte
 	open bool
+
+	stop     chan struct{} // closed once holding ends (released or closed): ends the release timer
+	stopOnce sync.Once
 }
 
 // holdEarlyInput makes sh hold its input until its output shows that the
 // remote terminal is ready (or earlyInputWait has passed by the time more
 // keys come).
 func holdEarlyInput(sh *Shell, clock keepalive.Clock) {
-	g := &earlyInput{w: sh.Stdin, clock: clock, since: clock.Now()}
+	g := &earlyInput{w: sh.Stdin, clock: clock, since: clock.Now(), stop: make(chan struct{})}
 	sh.Stdin = g
 	sh.Stdout = &releaseOnOutput{r: sh.Stdout, g: g}
+	// Keys held when tmux stays silent past earlyInputWait go out then,
+	// not only with the next key (the user may type nothing more).
+	t := clock.NewTimer(earlyInputWait)
+	go func() {
+		defer t.Stop()
+		select {
+		case <-t.C():
+			g.release()
+		case <-g.stop:
+		}
+	}()
 }
+
+// stopHolding ends the release timer's wait; g.mu is held.
+func (g *earlyInput) stopHolding() { g.stopOnce.Do(func() { close(g.stop) }) }
 
 // Write holds p, or sends it once the remote terminal is ready.
 func (g *earlyInput) Write(p []byte) (int, error) {
@@ -73,6 +90,7 @@ func (g *earlyInput) Write(p []byte) (int, error) {
 func (g *earlyInput) Close() error {
 	g.mu.Lock()
 	g.held, g.open = nil, true
+	g.stopHolding()
 	g.mu.Unlock()
 	return g.w.Close()
 }
@@ -89,6 +107,7 @@ func (g *earlyInput) releaseLocked() {
 		return
 	}
 	g.open = true
+	g.stopHolding()
 	if len(g.held) > 0 {
 		// A failure ends the shell, which the session sees on its output.
 		_, _ = g.w.Write(g.held)

@@ -8,31 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sshdash/sshdash/keepalive"
+	"github.com/sshdash/sshdash/keepalive/clocktest"
 )
-
-// stepClock is a clock whose time the test sets.
-type stepClock struct {
-	mu  sync.Mutex // guards now
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// NewTimer is not used by earlyInput, which looks at Now only.
-func (c *stepClock) NewTimer(time.Duration) keepalive.Timer {
-	panic("stepClock: earlyInput uses no timers")
-}
 
 // recordingStdin is a shell's stdin that keeps what was sent.
 type recordingStdin struct {
@@ -66,7 +43,7 @@ func TestEarlyInputHeldUntilOutput(t *testing.T) {
 	in := &recordingStdin{}
 	outR, outW := io.Pipe()
 	sh := &Shell{Stdin: in, Stdout: outR}
-	clock := &stepClock{now: time.Unix(1000, 0)}
+	clock := clocktest.New(time.Unix(1000, 0))
 	holdEarlyInput(sh, clock)
 
 	for _, k := range []string{"echo ", "EARLY", "\r"} {
@@ -93,11 +70,11 @@ func TestEarlyInputHeldUntilOutput(t *testing.T) {
 
 // Held keys are bounded (beyond the bound a write fails, it is not
 // queued), and when the remote side stays silent past earlyInputWait the
-// held keys go out with the next key.
+// held keys go out, before the next key.
 func TestEarlyInputBoundAndWait(t *testing.T) {
 	in := &recordingStdin{}
 	sh := &Shell{Stdin: in, Stdout: bytes.NewReader(nil)}
-	clock := &stepClock{now: time.Unix(1000, 0)}
+	clock := clocktest.New(time.Unix(1000, 0))
 	holdEarlyInput(sh, clock)
 	big := bytes.Repeat([]byte("x"), maxEarlyInput)
 	if n, err := sh.Stdin.Write(big); n != len(big) || err != nil {
@@ -106,7 +83,7 @@ func TestEarlyInputBoundAndWait(t *testing.T) {
 	if n, err := sh.Stdin.Write([]byte("y")); n != 0 || !errors.Is(err, errEarlyInputFull) {
 		t.Fatalf("a write past the bound: %d, %v", n, err)
 	}
-	clock.add(earlyInputWait)
+	clock.Advance(earlyInputWait)
 	if _, err := sh.Stdin.Write([]byte("z")); err != nil {
 		t.Fatal(err)
 	}
@@ -139,5 +116,31 @@ func TestAfterMarker(t *testing.T) {
 		if got := string(afterMarker([]byte(c.in))); got != c.want {
 			t.Errorf("afterMarker(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// Keys held while the remote side stays silent go out once earlyInputWait
+// has passed, though nothing more is typed; the timer's goroutine ends
+// with the release.
+func TestEarlyInputReleasedByTimer(t *testing.T) {
+	in := &recordingStdin{}
+	outR, outW := io.Pipe()
+	defer outW.Close()
+	sh := &Shell{Stdin: in, Stdout: outR}
+	clock := clocktest.New(time.Unix(1000, 0))
+	holdEarlyInput(sh, clock)
+	sh.Stdin.Write([]byte("ls\r"))
+	clock.BlockUntil(1) // the release timer is armed
+	clock.Advance(earlyInputWait - time.Millisecond)
+	if got := in.String(); got != "" {
+		t.Fatalf("sent %q before earlyInputWait", got)
+	}
+	clock.Advance(time.Millisecond)
+	deadline := time.Now().Add(10 * time.Second)
+	for in.String() != "ls\r" {
+		if time.Now().After(deadline) {
+			t.Fatalf("held keys not sent after earlyInputWait: sent %q", in.String())
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
