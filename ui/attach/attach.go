@@ -193,8 +193,8 @@ type attached struct {
 	o          Options
 	parser     keyParser
 	direct     *directKeys // the terminal reader's path for plain keys (fastkeys.go)
-	stop       func()    // ends live output to w
-	w          io.Writer // where the session's output goes (see output)
+	stop       func()      // ends live output to w
+	w          io.Writer   // where the session's output goes (see output)
 	cols, rows int
 	banner     bool        // a link-down banner or help overlay covers the bottom line
 	help       bool        // the help overlay is shown
