@@ -9,6 +9,7 @@
 #   sudo bash bench/run.sh start      # only start-up
 #   sudo bash bench/run.sh many       # only the many-sessions comparison
 #   sudo bash bench/run.sh dash       # only the whole dashboard with many sessions
+#   sudo bash bench/run.sh heavy      # only its heavy-output phase, 20 sessions
 #   SSHDASH_BENCH_SESSIONS=200 sudo -E bash bench/run.sh many   # smaller
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,17 @@ what=${1:-all}
     # opens all, starts the stream and quits (the quit alone, in a minute);
     # SSHDASH_BENCH_LOG=FILE keeps the dashboard's debug log of the quit.
     run -v -bench 'DashboardManySessions' -benchtime 1x -timeout 60m ./cmd/sshdash/
+  fi
+  if [ "$what" = heavy ]; then
+    # One session streaming base64 in the preview of a dashboard with 20
+    # sessions (SSHDASH_BENCH_SESSIONS), the CPU for the stream beside ssh's
+    # (three runs: the figure swings with the machine's load); the
+    # emulator's share in-process.
+    for _ in 1 2 3; do
+      SSHDASH_BENCH_ONLY_HEAVY=1 SSHDASH_BENCH_SESSIONS=${SSHDASH_BENCH_SESSIONS:-20} \
+        run -v -bench 'DashboardManySessions' -benchtime 1x -timeout 20m ./cmd/sshdash/
+    done
+    run -bench 'Stream' -benchmem -count 3 ./session/vt/
   fi
   if [ "$what" = all ]; then
     # Keystroke echo latency and bulk throughput (zeros and text lines, with

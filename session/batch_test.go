@@ -108,7 +108,8 @@ func batchedConn(t *testing.T, wait time.Duration) (*pacedConn, *net.TCPConn, *n
 func TestBatchReadWaitsForABatch(t *testing.T) {
 	pc, client, server := batchedConn(t, time.Hour)
 	// The next read's buffer: the mark is never above what it can take.
-	next := len(sizeReadBuf(pc.buf, pc.w))
+	small := pc.small
+	next := len(sizeReadBuf(pc.buf, pc.w, &small))
 	want := min(batchMax, next, sockInt(t, client, syscall.SO_RCVBUF)/4)
 	type result struct {
 		n   int

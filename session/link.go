@@ -144,6 +144,7 @@ func (s *Session) pumpOutput(l *link, method chan<- string) {
 	// large as ssh's, and shrinks again after it, so an idle session keeps
 	// a small one.
 	buf := make([]byte, readBufMin)
+	small := 0 // consecutive small reads (see sizeReadBuf)
 	var pending []byte
 	scanning := true
 	for {
@@ -163,7 +164,7 @@ func (s *Session) pumpOutput(l *link, method chan<- string) {
 			}
 			s.output(p)
 		}
-		buf = sizeReadBuf(buf, n) // output keeps no reference to the old one
+		buf = sizeReadBuf(buf, n, &small) // output keeps no reference to the old one
 		if err != nil {
 			if scanning {
 				method <- ""

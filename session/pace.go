@@ -99,6 +99,7 @@ type pacedConn struct {
 	tried bool     // batch was created (or found impossible)
 	buf   []byte   // buf[r:w] is unread; w is also the size of the last refill
 	r, w  int
+	small int   // consecutive small refills (see sizeReadBuf)
 	err   error // the error of the read that filled buf, returned once buf is drained
 }
 
@@ -129,7 +130,7 @@ func (c *pacedConn) refill() {
 	if c.buf == nil {
 		c.buf = make([]byte, readBufMin)
 	} else {
-		c.buf = sizeReadBuf(c.buf, c.w)
+		c.buf = sizeReadBuf(c.buf, c.w, &c.small)
 	}
 	c.pace.wait()
 	if b := c.batcher(); b != nil {
@@ -158,17 +159,32 @@ func (c *pacedConn) batcher() *batcher {
 
 // sizeReadBuf returns the buffer for the next read after a read of n
 // bytes into buf: twice the size, up to readBufMax, when the read filled
-// it; half the size, down to readBufMin, when it used at most an eighth;
-// else buf. Callers keep no reference to the old buffer's content.
-func sizeReadBuf(buf []byte, n int) []byte {
+// it; half the size, down to readBufMin, when it used at most an eighth
+// and so did the shrinkAfter-1 reads before it; else buf. *small counts
+// those consecutive small reads. Without the count, a stream whose reads
+// alternate between full and nearly empty (an SSH channel hands over a
+// packet or what has queued) reallocated its buffer on every read: a
+// fifth of the dashboard's allocations during `cat /dev/urandom | base64`.
+// Callers keep no reference to the old buffer's content.
+func sizeReadBuf(buf []byte, n int, small *int) []byte {
+	if n > len(buf)/8 {
+		*small = 0
+	} else {
+		*small++
+	}
 	switch {
 	case n == len(buf) && len(buf) < readBufMax:
 		return make([]byte, 2*len(buf))
-	case n <= len(buf)/8 && len(buf) > readBufMin:
+	case *small >= shrinkAfter && len(buf) > readBufMin:
 		return make([]byte, max(len(buf)/2, readBufMin))
 	}
 	return buf
 }
+
+// shrinkAfter is how many consecutive reads of at most an eighth of the
+// buffer make sizeReadBuf halve it (and every further one halves it
+// again, so the smallest size is soon back after bulk).
+const shrinkAfter = 4
 
 // NetConn returns the wrapped connection (keepalive.SetUserTimeout looks
 // through it for the TCP socket).

@@ -127,17 +127,33 @@ func TestPacedConnBufferGrowsWithBulkOnly(t *testing.T) {
 }
 
 func TestSizeReadBuf(t *testing.T) {
-	for _, c := range []struct{ size, n, want int }{
-		{readBufMin, readBufMin, 2 * readBufMin},
-		{readBufMin, 1, readBufMin},
-		{readBufMax, readBufMax, readBufMax},
-		{readBufMax, readBufMax / 8, readBufMax / 2},
-		{readBufMax, readBufMax/8 + 1, readBufMax},
-		{2 * readBufMin, 0, readBufMin},
-		{64 << 10, 10 << 10, 64 << 10},
+	for _, c := range []struct{ size, n, small, want int }{
+		{readBufMin, readBufMin, 0, 2 * readBufMin},
+		{readBufMin, 1, shrinkAfter, readBufMin},
+		{readBufMax, readBufMax, 0, readBufMax},
+		{readBufMax, readBufMax / 8, shrinkAfter - 1, readBufMax / 2},
+		{readBufMax, readBufMax / 8, shrinkAfter - 2, readBufMax}, // not yet
+		{readBufMax, readBufMax / 8, 0, readBufMax},               // one small read among big ones
+		{readBufMax, readBufMax/8 + 1, shrinkAfter, readBufMax},
+		{2 * readBufMin, 0, shrinkAfter - 1, readBufMin},
+		{64 << 10, 10 << 10, shrinkAfter, 64 << 10},
 	} {
-		if got := len(sizeReadBuf(make([]byte, c.size), c.n)); got != c.want {
-			t.Errorf("after %d bytes into %d: %d, want %d", c.n, c.size, got, c.want)
+		small := c.small
+		if got := len(sizeReadBuf(make([]byte, c.size), c.n, &small)); got != c.want {
+			t.Errorf("after %d bytes into %d (%d small reads before): %d, want %d", c.n, c.size, c.small, got, c.want)
+		}
+	}
+	// Reads alternating full and nearly empty keep one buffer.
+	buf, small := make([]byte, 32<<10), 0
+	for i := range 100 {
+		n := len(buf)
+		if i%2 == 1 {
+			n = 100
+		}
+		if next := sizeReadBuf(buf, n, &small); len(next) < len(buf) {
+			t.Fatalf("read %d (%d bytes) shrank the buffer to %d", i, n, len(next))
+		} else {
+			buf = next
 		}
 	}
 }

@@ -96,7 +96,8 @@ func (m *Model) handleEvents(evs []session.Event) (tea.Cmd, bool) {
 // sessions heartbeats arrive all the time, so a flush per burst of them
 // redrew four times a second for figures that change every few seconds.
 // Output for the session in the preview schedules a flush of the preview
-// alone, so that a shell's output shows within flushInterval.
+// alone, so that a shell's output shows within flushInterval (once per
+// tick while it streams: see previewstream.go).
 func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 	switch ev := ev.(type) {
 	case session.HeartbeatUpdate:
@@ -105,8 +106,7 @@ func (m *Model) handleEvent(ev session.Event) (tea.Cmd, bool) {
 	case session.OutputArrived:
 		m.needRefresh = true
 		if id, ok := m.sessions.selectedID(); ok && id == ev.ID && !m.preview.rect.empty() {
-			m.previewDirty = true
-			return m.scheduleFlush(), false
+			return m.previewOutput(ev.ID), false
 		}
 		return nil, false
 	case session.StateChanged:

@@ -127,6 +127,7 @@ type Model struct {
 	// since the last snapshot; the next flush takes one.
 	statesDirty  bool
 	previewDirty bool
+	stream       previewStream // output of the session in the preview (previewstream.go)
 
 	rev   uint64
 	cache *viewCache
@@ -278,7 +279,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 			m.refreshSessions() // the preview too
 			return m, tea.Batch(m.ensureTimers()...), true
 		case m.previewDirty:
-			m.refreshPreview()
+			if !m.flushPreview() {
+				return m, nil, false
+			}
 		default:
 			return m, nil, false
 		}
@@ -286,6 +289,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd, bool) {
 
 	case secondTickMsg:
 		m.ticking = false
+		m.streamTick()
 		if m.needRefresh {
 			m.refreshSessions()
 		}

@@ -56,7 +56,9 @@ type dashBench struct {
 // SSHDASH_BENCH_SKIP_OPENSSH=1 leaves out the OpenSSH side;
 // SSHDASH_BENCH_BIN=PATH runs that sshdash binary instead of building one;
 // SSHDASH_BENCH_GOGC=N runs the dashboard with GOGC=N;
-// SSHDASH_BENCH_CPUPROFILE=FILE profiles the dashboard child's idle phase.
+// SSHDASH_BENCH_CPUPROFILE=FILE profiles the dashboard child's idle phase;
+// SSHDASH_BENCH_ONLY_HEAVY=1 runs only the heavy-output phase after all are
+// up (and profiles that phase instead, with SSHDASH_BENCH_CPUPROFILE).
 //
 //	SSHDASH_INTEGRATION=1 go test -run '^$' -bench DashboardManySessions -benchtime 1x -timeout 60m ./cmd/sshdash/
 func BenchmarkDashboardManySessions(b *testing.B) {
@@ -175,6 +177,12 @@ func (d *dashBench) run(bin string) {
 		d.quit(t, child, load)
 		return
 	}
+	if os.Getenv("SSHDASH_BENCH_ONLY_HEAVY") != "" {
+		d.heavy(t, child)
+		t.cmd.Process.Kill()
+		return
+	}
+
 	var ossh *benchssh.OpenSSH
 	if os.Getenv("SSHDASH_BENCH_SKIP_OPENSSH") == "" {
 		ossh = benchssh.StartOpenSSH(b, n, d.srv.Port(), d.key, d.dir)

@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/creack/pty"
@@ -182,6 +184,10 @@ func (d *dashBench) heavy(t *dashTerm, child int) {
 	// The stream's cost: the child's CPU over 10 s, and the bytes the
 	// sessions pane counts for the heavy session.
 	const window = 10 * time.Second
+	profile := os.Getenv("SSHDASH_BENCH_CPUPROFILE") != "" && os.Getenv("SSHDASH_BENCH_ONLY_HEAVY") != ""
+	if profile {
+		syscall.Kill(child, syscall.SIGUSR1)
+	}
 	in0, c0 := bytesIn(t.lines(), heavyAlias), benchssh.ProcCPU(child)
 	stop := watchStates(t)
 	var rtts []time.Duration
@@ -192,6 +198,9 @@ func (d *dashBench) heavy(t *dashTerm, child int) {
 	}
 	cpu := benchssh.ProcCPU(child) - c0
 	in1 := bytesIn(t.lines(), heavyAlias)
+	if profile {
+		syscall.Kill(child, syscall.SIGUSR2)
+	}
 	states := stop()
 	mb := (in1 - in0) / (1 << 20)
 	slices.Sort(rtts)

@@ -32,8 +32,17 @@ import (
 // against a screen that emulates everything.
 
 // maxLazy bounds the deferred bytes: text that cannot be cut (very long
-// lines, no CR LF) is emulated once it reaches this size.
-const maxLazy = 1 << 20
+// lines, no CR LF) is emulated once it reaches this size. It is above
+// twice keepLines() lines of ordinary text (2 × 10,080 lines of base64's
+// 78 bytes is 1.6 MB), so that a stream is cut, not emulated, whenever
+// it can be: at 1 MiB every byte of such a stream was emulated.
+const maxLazy = 2 << 20
+
+// keepLazy is the capacity of the deferred-text buffer that settle always
+// keeps for the next text. A bigger one is kept while text keeps coming
+// (so a stream does not reallocate it on every settle) and let go by the
+// first reader that finds nothing new deferred since the last settle.
+const keepLazy = 64 << 10
 
 // plainBytes marks the bytes that may be deferred: printable ASCII, CR,
 // LF and HT. None of them changes the pen, modes, margins or charsets. It
@@ -130,11 +139,18 @@ func (s *Screen) keepLines() int {
 func (s *Screen) deferText(p []byte) {
 	s.lazyLFs += bytes.Count(p, []byte{'\n'})
 	s.lazy = append(s.lazy, p...)
-	if keep := s.keepLines(); s.lazyLFs >= 2*keep {
+	keep := s.keepLines()
+	if s.lazyLFs >= 2*keep {
 		s.cutLazy(keep)
 	}
 	if len(s.lazy) >= maxLazy {
-		s.settle()
+		// Cut what can be cut first; emulate only text that cannot be.
+		if s.lazyLFs > keep {
+			s.cutLazy(keep)
+		}
+		if len(s.lazy) >= maxLazy/2 {
+			s.settle()
+		}
 	}
 }
 
@@ -188,6 +204,9 @@ func nthLF(p []byte, k int) int {
 // starts with. The caller unlocks s.mu.
 func (s *Screen) lockSettled() {
 	s.mu.Lock()
+	if len(s.lazy) == 0 && cap(s.lazy) > keepLazy {
+		s.lazy = nil // the stream that needed a big buffer has paused
+	}
 	s.settle()
 }
 
@@ -209,7 +228,5 @@ func (s *Screen) settle() {
 	}
 	s.lazy, s.lazyLFs, s.lazyCut = nil, 0, false
 	s.process(p)
-	if cap(p) <= 64<<10 { // keep a small buffer; let a big one go
-		s.lazy = p[:0]
-	}
+	s.lazy = p[:0] // see keepLazy and lockSettled for when it goes
 }

@@ -168,3 +168,45 @@ func TestPlainPrefixEveryByte(t *testing.T) {
 		}
 	}
 }
+
+// A base64 stream (`cat /dev/urandom | base64`) at the default scrollback
+// is cut, not emulated: 2 × keepLines() of its lines fit under maxLazy.
+// Reads in between give what emulating every byte gives, and the big
+// buffer is let go once a reader finds nothing new.
+func TestLazyCutsStreamAtDefaultScrollback(t *testing.T) {
+	data := base64Output()
+	lazy := New(120, 40)
+	eager := New(120, 40, func(o *options) { o.noLazy = true })
+	keep := 2*40 + DefaultScrollback
+	written, cuts := 0, 0
+	for p := data; len(p) > 0; {
+		n := min(32<<10, len(p))
+		lazy.Write(p[:n])
+		eager.Write(p[:n])
+		p, written = p[n:], written+n
+		lazy.mu.Lock()
+		lines, size, cut := lazy.lazyLFs, len(lazy.lazy), lazy.lazyCut
+		lazy.mu.Unlock()
+		if cut {
+			cuts++
+		}
+		// Unread since the start: everything past the first cut must be
+		// deferred, none of it emulated.
+		if written > 2*keep*78 && (lines < keep || lines >= 2*keep || size >= maxLazy) {
+			t.Fatalf("after %d bytes: %d lines, %d bytes deferred (keep %d, max %d)", written, lines, size, keep, maxLazy)
+		}
+	}
+	if cuts == 0 {
+		t.Fatal("the stream was never cut")
+	}
+	if !slices.Equal(eager.Lines(), lazy.Lines()) || !slices.Equal(eager.Scrollback(), lazy.Scrollback()) {
+		t.Fatal("the cut stream reads back differently")
+	}
+	lazy.Lines() // nothing new since the last read: the buffer goes
+	lazy.mu.Lock()
+	c := cap(lazy.lazy)
+	lazy.mu.Unlock()
+	if c > keepLazy {
+		t.Fatalf("an idle screen keeps a deferred-text buffer of %d bytes", c)
+	}
+}

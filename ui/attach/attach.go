@@ -133,7 +133,8 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 	}
 	defer restore()
 
-	keys, err := startTermReader(o.In)
+	direct := &directKeys{s: s, prefix: o.Prefix}
+	keys, err := startTermReader(o.In, direct)
 	if err != nil {
 		return Result{}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
 	}
@@ -145,7 +146,7 @@ func Run(ctx context.Context, s Session, o Options) (res Result, err error) {
 	defer out.Close()
 	o.Out = out
 
-	a := &attached{s: s, o: o, parser: keyParser{prefix: o.Prefix}}
+	a := &attached{s: s, o: o, parser: keyParser{prefix: o.Prefix}, direct: direct}
 	a.resize()
 	a.w = a.output()
 	a.stop = s.Attach(a.w)
@@ -191,8 +192,9 @@ type attached struct {
 	s          Session
 	o          Options
 	parser     keyParser
-	stop       func()    // ends live output to w
-	w          io.Writer // where the session's output goes (see output)
+	direct     *directKeys // the terminal reader's path for plain keys (fastkeys.go)
+	stop       func()      // ends live output to w
+	w          io.Writer   // where the session's output goes (see output)
 	cols, rows int
 	banner     bool        // a link-down banner or help overlay covers the bottom line
 	help       bool        // the help overlay is shown
@@ -297,12 +299,18 @@ func (a *attached) loop(ctx context.Context, keys *termReader) (Result, error) {
 	a.drawChrome()
 	a.pendNotice()
 	for {
+		// Every case starts with pause: the reader's direct path is on
+		// only while the loop waits in the plain state.
+		a.direct.resume(a.plain())
 		select {
 		case <-ctx.Done():
+			a.direct.pause()
 			return Result{Action: Detached}, nil
 		case <-a.s.Done():
+			a.direct.pause()
 			return Result{Action: Ended}, nil
 		case <-a.o.Resized:
+			a.direct.pause()
 			a.resize()
 			if a.view != nil {
 				a.drawView()
@@ -310,20 +318,25 @@ func (a *attached) loop(ctx context.Context, keys *termReader) (Result, error) {
 				a.redraw()
 			}
 		case al := <-a.o.Alerts:
+			a.direct.pause()
 			a.takeAlert(al)
 		case <-tick.C:
+			a.direct.pause()
 			a.flushAlerts()
 			a.takeNoticeLater()
 			if a.view == nil {
 				a.drawChrome()
 			}
 		case p := <-keys.reads:
+			a.direct.pause()
 			if res, done := a.input(p); done {
 				return res, nil
 			}
 		case <-keys.eof: // in raw mode: the terminal hung up
+			a.direct.pause()
 			return Result{Action: Detached}, errors.New("terminal input closed")
 		case err := <-keys.err:
+			a.direct.pause()
 			return Result{Action: Detached}, fmt.Errorf("terminal input closed: %w", err)
 		}
 	}

@@ -39,7 +39,7 @@ func RunCooked(ctx context.Context, s PlainSession, o Options) (Result, error) {
 	if !o.PrefixSet && o.Prefix == 0 {
 		o.Prefix, _ = ParsePrefix(DefaultPrefix)
 	}
-	lines, err := startTermReader(o.In)
+	lines, err := startTermReader(o.In, nil)
 	if err != nil {
 		return Result{}, fmt.Errorf("attach %s: read terminal: %w", o.Alias, err)
 	}

@@ -13,27 +13,30 @@ import (
 // the wait for it cannot block. What it read but could not deliver is
 // dropped: it was typed into an attach that had ended.
 type termReader struct {
-	in    input
-	reads chan []byte   // each read's bytes (a copy)
-	eof   chan struct{} // a read returned end of file; reading goes on (a cooked terminal's ^D is not sticky)
-	err   chan error    // the error that ended reading; sent once
-	ended chan struct{} // closed by stop
-	done  chan struct{} // closed when the goroutine has returned
+	in     input
+	direct *directKeys   // plain keys written to the session without the loop (nil: none)
+	reads  chan []byte   // each read's bytes (a copy) that direct did not write
+	eof    chan struct{} // a read returned end of file; reading goes on (a cooked terminal's ^D is not sticky)
+	err    chan error    // the error that ended reading; sent once
+	ended  chan struct{} // closed by stop
+	done   chan struct{} // closed when the goroutine has returned
 }
 
-// startTermReader opens f's input (see openInput) and starts reading it.
-func startTermReader(f *os.File) (*termReader, error) {
+// startTermReader opens f's input (see openInput) and starts reading it;
+// direct, if not nil, may take plain keys (see fastkeys.go).
+func startTermReader(f *os.File, direct *directKeys) (*termReader, error) {
 	in, err := openInput(f)
 	if err != nil {
 		return nil, err
 	}
 	r := &termReader{
-		in:    in,
-		reads: make(chan []byte),
-		eof:   make(chan struct{}),
-		err:   make(chan error, 1),
-		ended: make(chan struct{}),
-		done:  make(chan struct{}),
+		in:     in,
+		direct: direct,
+		reads:  make(chan []byte),
+		eof:    make(chan struct{}),
+		err:    make(chan error, 1),
+		ended:  make(chan struct{}),
+		done:   make(chan struct{}),
 	}
 	go r.run()
 	return r, nil
@@ -44,7 +47,7 @@ func (r *termReader) run() {
 	buf := make([]byte, 4096)
 	for {
 		n, err := r.in.Read(buf)
-		if n > 0 {
+		if n > 0 && !r.direct.write(buf[:n]) {
 			select {
 			case r.reads <- append([]byte(nil), buf[:n]...):
 			case <-r.ended:

@@ -27,7 +27,7 @@ func TestTermReaderStopsWithReadsInHand(t *testing.T) {
 			}
 			defer r.Close()
 			defer w.Close()
-			tr, err := startTermReader(r)
+			tr, err := startTermReader(r, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +46,7 @@ func TestTermReaderStopsWithReadsInHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	tr, err := startTermReader(r)
+	tr, err := startTermReader(r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
