@@ -119,13 +119,13 @@ type Session struct {
 	cleanupCtx    context.Context
 	cleanupCancel context.CancelCauseFunc
 
-	remoteName string        // the private tmux/screen session name; fixed for the session's life
-	plainOut   bool          // no remote terminal (RequestTTY no): output has bare LFs
-	retryNow   chan struct{} // buffered 1: "reconnect now" requests
-	netKick    chan struct{} // buffered 1: ProbeAll's "try now" to a session waiting to reconnect (probe.go)
-	netKicked  atomic.Bool   // set with netKick; the run loop resets its backoff
-	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
-	dials      *dialSlots    // the Manager's pacing of first connections; nil: none
+	remoteName string          // the private tmux/screen session name; fixed for the session's life
+	plainOut   bool            // no remote terminal (RequestTTY no): output has bare LFs
+	retryNow   chan struct{}   // buffered 1: "reconnect now" requests
+	netKick    chan struct{}   // buffered 1: ProbeAll's "try now" to a session waiting to reconnect (probe.go)
+	netKicked  atomic.Bool     // set with netKick; the run loop resets its backoff
+	ann        outputAnnouncer // OutputArrived events, coalesced (announce.go)
+	dials      *dialSlots      // the Manager's pacing of first connections; nil: none
 
 	// outMu guards attached and orders everything that reaches the
 	// emulator: output is written to the attached terminal and then to the
