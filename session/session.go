@@ -99,6 +99,9 @@ type Options struct {
 	// markerWait, when positive, replaces how long a new shell's marker is
 	// waited for before the session is shown Up without it (tests).
 	markerWait time.Duration
+	// heartbeatAlign replaces the package's heartbeatAlign when non-zero;
+	// negative: no alignment (benchmarks compare).
+	heartbeatAlign time.Duration
 }
 
 // Session is one SSH session: it connects, keeps its link alive, reconnects
