@@ -56,7 +56,7 @@ type outputAnnouncer struct {
 	done  bool // stopped: publish nothing more
 }
 
-// kick announces output now or when outputEvery has passed since the last
+// kickOutput announces output now or when outputEvery has passed since the last
 // announcement. It never waits for the consumer (publish does not).
 func (s *Session) kickOutput() {
 	a := &s.ann
