@@ -76,8 +76,17 @@ func (e *engine) sends() bool {
 	return !e.broken && (e.s.Mode == ModeProbe || e.s.Mode == ModeNoop)
 }
 
-// delay is the time from now to the next checkpoint.
-func (e *engine) delay() time.Duration { return e.mark.Add(e.s.Interval).Sub(e.m.clk.Now()) }
+// delay is the time from now to the next checkpoint: mark + Interval,
+// rounded up to the Monitor's alignment.
+func (e *engine) delay() time.Duration {
+	at := e.mark.Add(e.s.Interval)
+	if q := e.m.align; q > 0 {
+		if t := at.Truncate(q); t.Before(at) {
+			at = t.Add(q)
+		}
+	}
+	return at.Sub(e.m.clk.Now())
+}
 
 // schedule points the timer at the next checkpoint, or stops it when the
 // mode sends nothing. An overdue checkpoint fires at once. The timer is

@@ -74,6 +74,7 @@ type Monitor struct {
 	running  atomic.Bool   // Run has been called
 	finished chan struct{} // closed when Run returns
 	notify   func(Stats)   // set by Notify before Run: replaces publishing on updates
+	align    time.Duration // set by Align before Run: checkpoints rounded up to multiples of it
 
 	mu      sync.Mutex // guards stats and pending
 	stats   Stats      // published figures; LastContact is filled from act on read
@@ -141,6 +142,14 @@ func (m *Monitor) Updates() <-chan Stats { return m.updates }
 // it. f runs on Run's goroutine, with no lock of the Monitor held, and
 // must not block. Call it before Run.
 func (m *Monitor) Notify(f func(Stats)) { m.notify = f }
+
+// Align makes Run round each checkpoint up to the next multiple of q (of
+// the clock's time since its zero), so that the heartbeats of many
+// monitors in one process fall due together and are sent in one wakeup
+// of the process instead of one each. Each interval grows by up to q, and
+// so does the time until a dead link is declared dead. Call it before
+// Run; q <= 0 (the default) aligns nothing.
+func (m *Monitor) Align(q time.Duration) { m.align = q }
 
 // Done returns a channel that is closed when Run has returned.
 func (m *Monitor) Done() <-chan struct{} { return m.finished }

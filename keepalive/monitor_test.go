@@ -476,3 +476,65 @@ func TestNotifyReplacesUpdates(t *testing.T) {
 	default:
 	}
 }
+
+// With Align, checkpoints fall on multiples of the alignment: the probe
+// due one interval after the start, and the next one interval after the
+// reply, each waits for the next multiple. Without it the first would go
+// at 10.1 s.
+func TestAlignRoundsCheckpointsUp(t *testing.T) {
+	const q = 250 * time.Millisecond
+	start := t0.Add(100 * time.Millisecond) // t0 is a whole second: on the grid
+	clk := clocktest.New(start)
+	conn := newFakeConn()
+	defer conn.Close()
+	m := keepalive.NewMonitor(conn, nil, nil, probe(10*sec, 3), clk)
+	m.Align(q)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); <-m.Done() }()
+	go m.Run(ctx)
+	block := func() {
+		t.Helper()
+		bctx, bcancel := context.WithTimeout(context.Background(), guard)
+		defer bcancel()
+		if err := clk.BlockUntilContext(bctx, 1); err != nil {
+			t.Fatalf("at %s: the monitor never armed its timer", clk.Now().Sub(t0))
+		}
+	}
+	expect := func(sent uint64) {
+		t.Helper()
+		if got := m.Stats().Sent; got != sent {
+			t.Fatalf("at %s: %d probes sent, want %d", clk.Now().Sub(t0), got, sent)
+		}
+	}
+	block()
+	clk.Advance(10 * sec) // t0+10.1s: due, but not on the grid
+	block()
+	expect(0)
+	clk.Advance(150 * time.Millisecond) // t0+10.25s
+	var c call
+	select {
+	case c = <-conn.calls:
+	case <-time.After(guard):
+		t.Fatal("no probe at the aligned checkpoint")
+	}
+	expect(1)
+	clk.Advance(20 * time.Millisecond) // the reply at t0+10.27s
+	c.reply <- true
+	deadline := time.Now().Add(guard)
+	for m.Stats().Answered != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the reply was not handled")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	block()
+	clk.Advance(10*sec + 220*time.Millisecond) // t0+20.49s: due since 20.27
+	block()
+	expect(1)
+	clk.Advance(10 * time.Millisecond) // t0+20.5s
+	select {
+	case <-conn.calls:
+	case <-time.After(guard):
+		t.Fatal("no second probe at the aligned checkpoint")
+	}
+}

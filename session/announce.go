@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -42,22 +43,64 @@ func (p publisher) publish(e Event) {
 // session, however fast output arrives.
 const outputEvery = 33 * time.Millisecond
 
-// announceOutput turns output kicks into coalesced OutputArrived events.
-func (s *Session) announceOutput() {
-	for {
-		select {
-		case <-s.outKick:
-			s.pub.publish(OutputArrived{ID: s.id})
-			t := s.clock.NewTimer(outputEvery)
-			select {
-			case <-t.C():
-			case <-s.ctx.Done():
-				t.Stop()
-				return
-			}
-		case <-s.ctx.Done():
-			return
+// outputAnnouncer turns output kicks into OutputArrived events, at most one
+// per outputEvery: the first kick is published at once, kicks within
+// outputEvery of the last event are published once, when it has passed.
+// It needs no goroutine of its own (with a thousand sessions that was a
+// thousand goroutines): the kick publishes, or arms a timer that does.
+type outputAnnouncer struct {
+	mu    sync.Mutex // guards every field below; held while publishing, so nothing is published after stop
+	last  time.Time  // when the last event was published
+	armed bool       // a timer will publish
+	timer *time.Timer
+	done  bool // stopped: publish nothing more
+}
+
+// kickOutput announces output now or when outputEvery has passed since the last
+// announcement. It never waits for the consumer (publish does not).
+func (s *Session) kickOutput() {
+	a := &s.ann
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.armed || a.done {
+		return
+	}
+	now := time.Now()
+	if wait := outputEvery - now.Sub(a.last); wait > 0 {
+		a.armed = true
+		if a.timer == nil {
+			a.timer = time.AfterFunc(wait, s.announceLate)
+		} else {
+			a.timer.Reset(wait)
 		}
+		return
+	}
+	a.last = now
+	s.pub.publish(OutputArrived{ID: s.id})
+}
+
+// announceLate publishes the output kicked while the last announcement
+// was too recent.
+func (s *Session) announceLate() {
+	a := &s.ann
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.armed || a.done {
+		return
+	}
+	a.armed, a.last = false, time.Now()
+	s.pub.publish(OutputArrived{ID: s.id})
+}
+
+// stopOutputAnnouncer ends announcements: after it returns, none is
+// published.
+func (s *Session) stopOutputAnnouncer() {
+	a := &s.ann
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.done, a.armed = true, false
+	if a.timer != nil {
+		a.timer.Stop()
 	}
 }
 

@@ -205,10 +205,7 @@ func (s *Session) output(p []byte) {
 		s.opts.Observer.Output(p)
 	}
 	s.outMu.Unlock()
-	select {
-	case s.outKick <- struct{}{}:
-	default:
-	}
+	s.kickOutput()
 }
 
 // localLine writes a line of sshdash's own into the session's screen (and

@@ -89,7 +89,6 @@ func (m *Manager) Open(opts Options) *Session {
 		plainOut:   opts.Shell.NoTerminal() && !opts.TunnelOnly,
 		retryNow:   make(chan struct{}, 1),
 		netKick:    make(chan struct{}, 1),
-		outKick:    make(chan struct{}, 1),
 		dials:      m.dials,
 		screen:     vt.New(opts.Cols, opts.Rows, vt.WithScrollback(scrollbackLines(opts))),
 		cols:       opts.Cols,

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,8 +55,14 @@ func BenchmarkManySessions(b *testing.B) {
 		},
 		Heartbeat:  hb,
 		Reattach:   ReattachNone,
-		TunnelOnly: true,
+		TunnelOnly: os.Getenv("SSHDASH_BENCH_SHELLS") == "",
 		Cols:       80, Rows: 24,
+	}
+	if os.Getenv("SSHDASH_BENCH_NOALIGN") != "" { // heartbeats not aligned, to compare
+		opts.heartbeatAlign = -1
+	}
+	if !opts.TunnelOnly { // shells, as the dashboard opens them
+		opts.Cols, opts.Rows = 120, 40
 	}
 	// The host key is accepted once, before the timed run.
 	{
@@ -85,6 +92,7 @@ func BenchmarkManySessions(b *testing.B) {
 		runtime.ReadMemStats(&m1)
 		rss1, g1 := vmRSS(os.Getpid()), runtime.NumGoroutine()
 		pss1 := benchssh.PSSKiB(os.Getpid())
+		dumpGoroutines(b)
 		stopProfile := profileIdle(b)
 		stale0 := staleShown.Load()
 		c0 := cpuTime()
@@ -107,14 +115,18 @@ func BenchmarkManySessions(b *testing.B) {
 		quit := time.Since(t1)
 		ev.close()
 
-		b.Logf("sshdash, %d tunnel-only sessions in this process (one Manager, events drained, no UI):\n"+
+		kind := "tunnel-only sessions"
+		if !opts.TunnelOnly {
+			kind = "shells (SSHDASH_BENCH_SHELLS)"
+		}
+		b.Logf("sshdash, %d %s in this process (one Manager, events drained, no UI):\n"+
 			"    all up after %.2f s\n"+
-			"    idle CPU %.2f ms per second for all (heartbeat 5 s, %s)\n"+
-			"    memory %.0f KiB RSS per session (RSS delta / N; process RSS %d KiB, PSS %d KiB), %.0f KiB Go heap in use per session, %.1f goroutines per session\n"+
+			"    idle CPU %.2f ms per second for all (heartbeat 5 s, %s; heartbeats aligned: %v; load average %s)\n"+
+			"    memory %.0f KiB RSS per session (RSS delta / N; process RSS %d KiB, PSS %d KiB), %.0f KiB Go heap in use per session, %.1f KiB of goroutine stacks, %.1f goroutines per session\n"+
 			"    heartbeat RTT (send to the reply's arrival in the transport), recent samples: p50 %v, p99 %v, max %v over %d samples; shown Stale while idle: %d times; %d sessions not Up at the end\n"+
 			"    CloseAll took %.2f s",
-			n, allUp.Seconds(), float64(cpu.Microseconds())/1000/idle.Seconds(), idle,
-			float64(rss1-rss0)/float64(n), rss1, pss1, float64(int64(m1.HeapInuse)-int64(m0.HeapInuse))/1024/float64(n), float64(g1-g0)/float64(n),
+			n, kind, allUp.Seconds(), float64(cpu.Microseconds())/1000/idle.Seconds(), idle, opts.heartbeatAlign >= 0, loadAvg(),
+			float64(rss1-rss0)/float64(n), rss1, pss1, float64(int64(m1.HeapInuse)-int64(m0.HeapInuse))/1024/float64(n), float64(int64(m1.StackInuse)-int64(m0.StackInuse))/1024/float64(n), float64(g1-g0)/float64(n),
 			pct(rtts, 50), pct(rtts, 99), pct(rtts, 100), len(rtts), staleIdle, stale, quit.Seconds())
 		b.ReportMetric(allUp.Seconds(), "sshdash-allup-s")
 		b.ReportMetric(float64(cpu.Microseconds())/1000/idle.Seconds(), "sshdash-idle-cpu-ms/s")
@@ -124,6 +136,43 @@ func BenchmarkManySessions(b *testing.B) {
 	if os.Getenv("SSHDASH_BENCH_SKIP_OPENSSH") == "" {
 		manyOpenSSH(b, n, idle, srv.Port(), key.Path, dir)
 	}
+}
+
+// dumpGoroutines writes the goroutine profile (debug=1: one entry per
+// stack, with its count) to the file named by SSHDASH_BENCH_GOROUTINES, if
+// set, to see which goroutines each session keeps, and a heap profile to
+// that name plus ".heap".
+func dumpGoroutines(b *testing.B) {
+	p := os.Getenv("SSHDASH_BENCH_GOROUTINES")
+	if p == "" {
+		return
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("goroutine").WriteTo(f, 1); err != nil {
+		b.Fatal(err)
+	}
+	h, err := os.Create(p + ".heap")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	if err := pprof.Lookup("heap").WriteTo(h, 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// loadAvg returns the first three fields of /proc/loadavg.
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func pct(d []time.Duration, p int) time.Duration {

@@ -35,11 +35,10 @@ const markerWait = 10 * time.Second
 // fails at its first failure unless Options.RetryFirst is set.
 func (s *Session) run() {
 	defer close(s.done)
-	announceDone := make(chan struct{})
-	go func() { defer close(announceDone); s.announceOutput() }()
-	defer func() { <-announceDone }()
-	// However the session ends, its context ends with it: that stops the
-	// announcer and anything else still tied to the session.
+	// No output is announced once the session has ended.
+	defer s.stopOutputAnnouncer()
+	// However the session ends, its context ends with it: that stops
+	// anything still tied to the session.
 	defer s.cancel(errSessionEnded)
 
 	b := s.opts.Backoff
@@ -259,6 +258,13 @@ type serveResult struct {
 	refused bool  // the server refused the shell after login, or it ended at once while the server still answered
 }
 
+// heartbeatAlign rounds every session's heartbeat checkpoints up to
+// multiples of it (keepalive.Monitor.Align): with a thousand sessions the
+// heartbeats due within the same 50 ms go out in one wakeup of the process
+// instead of one each. An interval grows by up to 50 ms (1% of the
+// default 5 s).
+const heartbeatAlign = 50 * time.Millisecond
+
 // serve runs one established link until it ends. Teardown closes the
 // transport, the shell and the tunnels' listeners and connections first,
 // and only then waits for the goroutines, none of which can then block.
@@ -270,6 +276,11 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	// The monitor reports on its own goroutine: one wakeup fewer per
 	// heartbeat, which counts with a thousand sessions.
 	l.mon.Notify(s.heartbeatUpdate)
+	align := heartbeatAlign
+	if s.opts.heartbeatAlign != 0 {
+		align = s.opts.heartbeatAlign
+	}
+	l.mon.Align(align)
 	monDone := make(chan error, 1)
 	go func() { monDone <- l.mon.Run(linkCtx) }()
 	pumpDone := make(chan struct{})
@@ -293,7 +304,8 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 		}
 	}()
 
-	shellDone := make(chan error, 1)
+	shellDone := make(chan error, 1) // the tunnel-only link ended
+	var shellEnded <-chan struct{}   // the shell ended
 	method := make(chan string, 1)
 	if s.opts.TunnelOnly {
 		close(pumpDone)
@@ -310,7 +322,7 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 			return serveResult{cause: err, refused: refused}
 		}
 		go func() { defer close(pumpDone); s.pumpOutput(l, method) }()
-		go func() { _, err := l.shell.Wait(); shellDone <- err }()
+		shellEnded = l.shell.Done() // no goroutine of its own to wait for it
 	}
 
 	stopTunnels = s.startForwards(linkCtx, l)
@@ -358,18 +370,11 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 	monitor := (<-chan error)(monDone) // nil once the monitor has ended
 	for {
 		select {
+		case <-shellEnded:
+			_, err := l.shell.Wait() // returns at once
+			return s.shellEnded(l, err, shownUp)
 		case err := <-shellDone:
-			if status, exited := exitStatusOf(l.shell); exited && l.err() == nil {
-				s.mu.Lock()
-				s.exitStatus = status
-				s.mu.Unlock()
-				return serveResult{exited: true, up: true}
-			}
-			cause := linkCause(l, err)
-			// A shell gone at once without a status while the server still
-			// answers was refused, as much as a shell request answered no.
-			refused := l.err() == nil && s.clock.Now().Sub(shownUp) < usableAfter && s.serverAnswers(l)
-			return serveResult{cause: cause, up: true, refused: refused}
+			return s.shellEnded(l, err, shownUp)
 		case err := <-monitor:
 			monDone <- err // for the deferred wait
 			monitor = nil
@@ -407,6 +412,22 @@ func (s *Session) serve(l *link, downSince, upAt time.Time) (res serveResult) {
 			return serveResult{cause: context.Cause(s.ctx), up: true}
 		}
 	}
+}
+
+// shellEnded is serve's result when the shell (or, tunnel-only, the
+// connection) has ended with err.
+func (s *Session) shellEnded(l *link, err error, shownUp time.Time) serveResult {
+	if status, exited := exitStatusOf(l.shell); exited && l.err() == nil {
+		s.mu.Lock()
+		s.exitStatus = status
+		s.mu.Unlock()
+		return serveResult{exited: true, up: true}
+	}
+	cause := linkCause(l, err)
+	// A shell gone at once without a status while the server still
+	// answers was refused, as much as a shell request answered no.
+	refused := l.err() == nil && s.clock.Now().Sub(shownUp) < usableAfter && s.serverAnswers(l)
+	return serveResult{cause: cause, up: true, refused: refused}
 }
 
 func stateWhileConnecting(downSince time.Time) State {

@@ -99,6 +99,9 @@ type Options struct {
 	// markerWait, when positive, replaces how long a new shell's marker is
 	// waited for before the session is shown Up without it (tests).
 	markerWait time.Duration
+	// heartbeatAlign replaces the package's heartbeatAlign when non-zero;
+	// negative: no alignment (benchmarks compare).
+	heartbeatAlign time.Duration
 }
 
 // Session is one SSH session: it connects, keeps its link alive, reconnects
@@ -119,13 +122,13 @@ type Session struct {
 	cleanupCtx    context.Context
 	cleanupCancel context.CancelCauseFunc
 
-	remoteName string        // the private tmux/screen session name; fixed for the session's life
-	plainOut   bool          // no remote terminal (RequestTTY no): output has bare LFs
-	retryNow   chan struct{} // buffered 1: "reconnect now" requests
-	netKick    chan struct{} // buffered 1: ProbeAll's "try now" to a session waiting to reconnect (probe.go)
-	netKicked  atomic.Bool   // set with netKick; the run loop resets its backoff
-	outKick    chan struct{} // buffered 1: output arrived, to be announced (coalesced)
-	dials      *dialSlots    // the Manager's pacing of first connections; nil: none
+	remoteName string          // the private tmux/screen session name; fixed for the session's life
+	plainOut   bool            // no remote terminal (RequestTTY no): output has bare LFs
+	retryNow   chan struct{}   // buffered 1: "reconnect now" requests
+	netKick    chan struct{}   // buffered 1: ProbeAll's "try now" to a session waiting to reconnect (probe.go)
+	netKicked  atomic.Bool     // set with netKick; the run loop resets its backoff
+	ann        outputAnnouncer // OutputArrived events, coalesced (announce.go)
+	dials      *dialSlots      // the Manager's pacing of first connections; nil: none
 
 	// outMu guards attached and orders everything that reaches the
 	// emulator: output is written to the attached terminal and then to the

@@ -18,8 +18,8 @@ func TestAltScreenAllocatedOnFirstUse(t *testing.T) {
 		t.Fatalf("alternate screen has %d lines before any use", n)
 	}
 	s.Write([]byte("\x1b[?1049h\x1b[5;3Hin alt"))
-	if !s.AltScreen() || len(s.alt.ring) != 30 || len(s.alt.ring[0].cells) != 100 {
-		t.Fatalf("alt active %v with %d lines of %d cells, want 30 of 100", s.AltScreen(), len(s.alt.ring), len(s.alt.ring[0].cells))
+	if !s.AltScreen() || len(s.alt.ring) != 30 || len(s.alt.peek(4).cells) != 100 {
+		t.Fatalf("alt active %v with %d lines, the written one of %d cells, want 30 of 100", s.AltScreen(), len(s.alt.ring), len(s.alt.peek(4).cells))
 	}
 	if l := s.Lines(); !strings.HasPrefix(l[4], "  in alt") || strings.Contains(strings.Join(l, "\n"), "after reset") {
 		t.Fatalf("alternate screen content:\n%s", strings.Join(l, "\n"))

@@ -120,7 +120,9 @@ type line struct {
 	wrapped bool
 }
 
-// clear fills the whole line with blanks of style sid.
+// clear fills the whole line with blanks of style sid. A line not yet
+// allocated (see buffer) stays so when sid is the default style; for
+// another style the caller allocates it first (buffer.clearLine).
 func (l *line) clear(sid uint16) {
 	fillBlank(l.cells, sid)
 	l.wrapped = false
@@ -211,8 +213,15 @@ type savedCursor struct {
 // buffer is one of the two screens (main and alternate). Its lines are a
 // ring, so that scrolling the whole screen, by far the most common scroll,
 // moves no lines: row y is ring[(first+y) % len(ring)] (see line).
+//
+// A line's cells are allocated on its first write: until then cells is
+// nil, which reads as cols default blanks. An idle shell writes a few rows
+// of its screen; with a thousand sessions open, the blank rest was most of
+// the emulators' memory. line allocates (for writers); peek does not (for
+// readers, which treat nil cells as blank).
 type buffer struct {
 	ring  []line
+	cols  int // width of every allocated line
 	first int // ring index of row 0
 	saved savedCursor
 	// kitty is this screen's stack of kitty keyboard protocol flags
@@ -223,21 +232,39 @@ type buffer struct {
 // maxKittyStack bounds each screen's kitty keyboard flag stack.
 const maxKittyStack = 16
 
+// newBuffer returns a blank cols×rows buffer; no line's cells are
+// allocated yet.
 func newBuffer(cols, rows int) buffer {
-	b := buffer{ring: make([]line, rows)}
-	for i := range b.ring {
-		b.ring[i].cells = make([]cell, cols)
-	}
-	return b
+	return buffer{ring: make([]line, rows), cols: cols}
 }
 
-// line returns row y (0-based, 0 <= y < rows).
+// line returns row y (0-based, 0 <= y < rows) for writing: its cells are
+// allocated if they were not yet.
 func (b *buffer) line(y int) *line {
+	l := b.peek(y)
+	if l.cells == nil {
+		l.cells = make([]cell, b.cols)
+	}
+	return l
+}
+
+// peek returns row y (0-based, 0 <= y < rows) for reading: its cells are
+// nil if nothing was written to it yet (a blank line).
+func (b *buffer) peek(y int) *line {
 	i := b.first + y
 	if i >= len(b.ring) {
 		i -= len(b.ring)
 	}
 	return &b.ring[i]
+}
+
+// clearLine fills l, a line of b, with blanks of style sid, allocating it
+// only if sid is not the default.
+func (b *buffer) clearLine(l *line, sid uint16) {
+	if l.cells == nil && sid != 0 {
+		l.cells = make([]cell, b.cols)
+	}
+	l.clear(sid)
 }
 
 // lines returns the rows in order, top first, as a slice of the ring:
@@ -274,18 +301,20 @@ func (b *buffer) resize(cols, rows, shift int) (gone []line) {
 		ls = ls[:rows]
 	}
 	for len(ls) < rows {
-		ls = append(ls, line{cells: make([]cell, 0, cols)})
+		ls = append(ls, line{})
 	}
 	for i := range ls {
-		ls[i].resize(cols)
+		if ls[i].cells != nil {
+			ls[i].resize(cols)
+		}
 	}
-	b.ring = ls
+	b.ring, b.cols = ls, cols
 	return gone
 }
 
 // clear blanks the whole buffer with style sid.
 func (b *buffer) clear(sid uint16) {
 	for i := range b.ring {
-		b.ring[i].clear(sid)
+		b.clearLine(&b.ring[i], sid)
 	}
 }

@@ -117,7 +117,7 @@ func (s *Screen) handleESC(cmd ansi.Cmd) {
 // alignmentTest is DECALN: fill the screen with E, reset margins, home.
 func (s *Screen) alignmentTest() {
 	for i := range s.buf.ring {
-		l := &s.buf.ring[i]
+		l := s.buf.line(i) // every row, in whichever order
 		for x := range l.cells {
 			l.cells[x] = cell{r: 'E'}
 		}

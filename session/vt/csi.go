@@ -224,11 +224,11 @@ func (s *Screen) eraseDisplay(mode int) {
 	case 0:
 		b.line(s.y).erase(s.x, s.cols, sid)
 		for i := s.y + 1; i < s.rows; i++ {
-			b.line(i).clear(sid)
+			b.clearLine(b.peek(i), sid)
 		}
 	case 1:
 		for i := 0; i < s.y; i++ {
-			b.line(i).clear(sid)
+			b.clearLine(b.peek(i), sid)
 		}
 		b.line(s.y).erase(0, s.x+1, sid)
 	case 2:
@@ -259,7 +259,7 @@ func (s *Screen) scrollUp(top, bottom, n int) {
 	if s.buf == &s.main && top == 0 && bottom == s.rows-1 {
 		n = min(n, bottom-top+1)
 		for i := range n {
-			s.sb.push(s.buf.line(i))
+			s.sb.push(s.buf.peek(i))
 		}
 	}
 	s.scrollUpNoSave(top, bottom, n)
@@ -271,7 +271,7 @@ func (s *Screen) scrollUpNoSave(top, bottom, n int) {
 		s.buf.advance(n)
 		sid := s.eraseID
 		for i := s.rows - n; i < s.rows; i++ {
-			s.buf.line(i).clear(sid)
+			s.buf.clearLine(s.buf.peek(i), sid)
 		}
 		return
 	}
@@ -280,7 +280,7 @@ func (s *Screen) scrollUpNoSave(top, bottom, n int) {
 	rotate(region, n)
 	sid := s.eraseID
 	for i := len(region) - n; i < len(region); i++ {
-		region[i].clear(sid)
+		s.buf.clearLine(&region[i], sid)
 	}
 }
 
@@ -292,7 +292,7 @@ func (s *Screen) scrollDown(top, bottom, n int) {
 	rotate(region, len(region)-n)
 	sid := s.eraseID
 	for i := range n {
-		region[i].clear(sid)
+		s.buf.clearLine(&region[i], sid)
 	}
 }
 

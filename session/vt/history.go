@@ -63,7 +63,7 @@ func (s *Screen) historyLine(i int) *line {
 	if i < s.sb.len() {
 		return s.sb.at(i)
 	}
-	return s.buf.line(i - s.sb.len())
+	return s.buf.peek(i - s.sb.len())
 }
 
 // ReplaceScrollback replaces the scrollback with the lines of p (separated

@@ -221,7 +221,7 @@ func (s *Screen) settle() {
 		// Start from a blank screen, cursor on the last row, column 0:
 		// what was there is pushed out by the kept text (see above).
 		for y := range s.rows {
-			s.buf.line(y).clear(0)
+			s.buf.peek(y).clear(0)
 		}
 		s.x, s.y, s.pending = 0, s.rows-1, false
 		s.lastValid, s.repeatW = false, 0

@@ -99,7 +99,7 @@ func (s *Screen) setPrivateMode(n int, on bool) {
 func (s *Screen) switchScreen(alt, clearAlt bool) {
 	if alt {
 		if len(s.alt.ring) == 0 {
-			s.alt.ring = newBuffer(s.cols, s.rows).ring
+			s.alt.ring, s.alt.cols = newBuffer(s.cols, s.rows).ring, s.cols
 			s.alt.first = 0
 		}
 		s.buf = &s.alt

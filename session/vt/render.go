@@ -131,9 +131,9 @@ func (r *renderer) render() {
 func (r *renderer) draw(b *buffer) {
 	s := r.s
 	for y := range s.rows {
-		l := b.line(y)
+		l := b.peek(y)
 		wrapped := l.wrapped && y < s.rows-1
-		cont := y > 0 && b.line(y-1).wrapped // continue through the wrap
+		cont := y > 0 && b.peek(y-1).wrapped // continue through the wrap
 		end := len(l.cells)
 		if !wrapped {
 			for end > 0 && l.cells[end-1].isDefaultBlank() {
@@ -144,7 +144,10 @@ func (r *renderer) draw(b *buffer) {
 			end = 1
 		}
 		for x := 0; x < end; {
-			c := l.cells[x]
+			var c cell // a line never written is blank
+			if x < len(l.cells) {
+				c = l.cells[x]
+			}
 			if c.kind == cellCont {
 				x++
 				continue

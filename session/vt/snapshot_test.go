@@ -46,9 +46,13 @@ type snapshot struct {
 func snapLines(s *Screen, b *buffer) []snapLine {
 	out := make([]snapLine, len(b.ring))
 	for i := range out {
-		l := b.line(i)
-		cells := make([]snapCell, len(l.cells))
-		for j, c := range l.cells {
+		l := b.peek(i) // reading must not allocate the line
+		cells := make([]snapCell, b.cols)
+		for j := range cells {
+			var c cell // a line never written is blank
+			if l.cells != nil {
+				c = l.cells[j]
+			}
 			cells[j] = snapCell{s: s.text(c), kind: c.kind, st: s.styleOf(c.sid)}
 		}
 		// A soft wrap on the last row leads nowhere; Render cannot (and
@@ -157,11 +161,17 @@ func checkInvariants(s *Screen) error {
 		if b == &s.alt && len(b.ring) == 0 && s.buf != b {
 			continue // an alternate screen not used yet has no cells
 		}
-		if len(b.ring) != s.rows || b.first < 0 || b.first >= s.rows {
-			return fmt.Errorf("buffer %d has %d lines, first %d", bi, len(b.ring), b.first)
+		if len(b.ring) != s.rows || b.first < 0 || b.first >= s.rows || b.cols != s.cols {
+			return fmt.Errorf("buffer %d has %d lines of %d cells, first %d", bi, len(b.ring), b.cols, b.first)
 		}
 		for y := range s.rows {
-			l := b.line(y)
+			l := b.peek(y)
+			if l.cells == nil { // never written: blank, and no soft wrap
+				if l.wrapped {
+					return fmt.Errorf("buffer %d line %d: unallocated but wrapped", bi, y)
+				}
+				continue
+			}
 			if len(l.cells) != s.cols {
 				return fmt.Errorf("buffer %d line %d has %d cells", bi, y, len(l.cells))
 			}

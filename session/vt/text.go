@@ -26,7 +26,7 @@ func (s *Screen) Lines() []string {
 	defer s.mu.Unlock()
 	out := make([]string, s.rows)
 	for i := range out {
-		out[i] = s.plain(s.buf.line(i).cells)
+		out[i] = s.plain(s.buf.peek(i).cells)
 	}
 	return out
 }
@@ -72,7 +72,7 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 	for i := range out {
 		var cells []cell
 		if y := start + i; y < s.rows {
-			cells = s.buf.line(y).cells
+			cells = s.buf.peek(y).cells
 		}
 		st.buf = s.appendStyled(st.buf[:0], &st, cells, cols, true)
 		out[i] = string(st.buf)
@@ -84,7 +84,7 @@ func (s *Screen) StyledLines(cols, rows int) []string {
 // visible character. The caller holds s.mu.
 func (s *Screen) textBelow(y int) bool {
 	for r := y + 1; r < s.rows; r++ {
-		for _, c := range s.buf.line(r).cells {
+		for _, c := range s.buf.peek(r).cells {
 			if c.r != 0 && c.r != ' ' {
 				return true
 			}
