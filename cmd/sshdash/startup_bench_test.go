@@ -162,21 +162,7 @@ func procStat(pid int) (cpu time.Duration, rssKiB int, err error) {
 	ut, _ := strconv.Atoi(f[11])
 	stt, _ := strconv.Atoi(f[12])
 	cpu = time.Duration(ut+stt) * 10 * time.Millisecond // USER_HZ is 100 on Linux
-	return cpu, vmRSS(pid), nil
-}
-
-func vmRSS(pid int) int {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			n, _ := strconv.Atoi(strings.Fields(line)[1])
-			return n
-		}
-	}
-	return 0
+	return cpu, procStatusKiB(pid, "VmRSS:"), nil
 }
 
 // BenchmarkGuardStartup measures what the dashboard's guard process pays:
