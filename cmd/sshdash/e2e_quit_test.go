@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sshdash/sshdash/internal/sshdtest"
 	"github.com/sshdash/sshdash/internal/testenv"
 )
 
@@ -46,8 +47,8 @@ func TestEndToEndQuitManySessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { other.Process.Kill(); other.Wait() }()
-	waitFor(t, "the other client's connection on the server", 30*time.Second, func() bool { return len(childPIDsOf(sshd)) == 1 })
-	otherConn := childPIDsOf(sshd)[0]
+	waitFor(t, "the other client's connection on the server", 30*time.Second, func() bool { return len(sshdtest.ChildPIDs(sshd)) == 1 })
+	otherConn := sshdtest.ChildPIDs(sshd)[0]
 
 	term := startDashTerm(t, bin, d.env, d.cols, d.rows, "-F", d.cfg)
 	defer func() {
@@ -70,7 +71,7 @@ func TestEndToEndQuitManySessions(t *testing.T) {
 	if s := summary(term.lines()); s["failed"] > 0 {
 		term.fail("%d sessions failed to open", s["failed"])
 	}
-	if n := len(childPIDsOf(sshd)); n != quitTestSessions+1 {
+	if n := len(sshdtest.ChildPIDs(sshd)); n != quitTestSessions+1 {
 		t.Fatalf("the server has %d connections, want %d (the dashboard's and the other client's)", n, quitTestSessions+1)
 	}
 	d.attach(term)
@@ -108,7 +109,7 @@ func TestEndToEndQuitManySessions(t *testing.T) {
 	// The server hangs up each shell as its connection ends; only the
 	// other client's connection is left.
 	waitFor(t, "the server's connections from the dashboard to end", 10*time.Second, func() bool {
-		k := childPIDsOf(sshd)
+		k := sshdtest.ChildPIDs(sshd)
 		return len(k) == 1 && k[0] == otherConn
 	})
 }
@@ -139,30 +140,4 @@ func sshdPID(t *testing.T, dir string) int {
 	}
 	t.Fatalf("no sshd running with %s", filepath.Join(dir, "sshd_config"))
 	return 0
-}
-
-// childPIDsOf lists the processes whose parent is pid (sshd's connection
-// processes call setsid, so they are found by parent).
-func childPIDsOf(pid int) []int {
-	entries, _ := os.ReadDir("/proc")
-	var out []int
-	for _, e := range entries {
-		n, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid …; comm may contain spaces and parentheses.
-		i := strings.LastIndexByte(string(stat), ')')
-		if i < 0 {
-			continue
-		}
-		if f := strings.Fields(string(stat[i+1:])); len(f) > 1 && f[1] == strconv.Itoa(pid) {
-			out = append(out, n)
-		}
-	}
-	return out
 }

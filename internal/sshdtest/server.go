@@ -56,7 +56,7 @@ func (s *Server) Close() {
 	}
 	s.closed = true
 	pid := s.cmd.Process.Pid
-	for _, child := range childPIDs(pid) {
+	for _, child := range ChildPIDs(pid) {
 		_ = syscall.Kill(child, syscall.SIGTERM)
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
@@ -68,8 +68,9 @@ func (s *Server) Close() {
 	}
 }
 
-// childPIDs lists the processes whose parent is pid.
-func childPIDs(pid int) []int {
+// ChildPIDs lists the processes whose parent is pid (read from /proc):
+// sshd's connection processes call setsid, so they are found by parent.
+func ChildPIDs(pid int) []int {
 	entries, _ := os.ReadDir("/proc")
 	var out []int
 	for _, e := range entries {
