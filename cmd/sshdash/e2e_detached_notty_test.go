@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -17,13 +16,7 @@ func TestEndToEndRequestTTYNoDropEnds(t *testing.T) {
 		t.Skip("needs ss (iproute2) to drop the connection")
 	}
 	srv, key := keyedSSHD(t)
-	cfg := sshdConfig(t, srv, key)
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = f.WriteString("  RequestTTY no\n")
-	f.Close()
+	cfg := sshdConfig(t, srv, key, "RequestTTY no")
 	bin := buildBinary(t)
 	state := t.TempDir()
 	tm := startTerm(t, []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"},

@@ -142,8 +142,8 @@ func keyedSSHD(t *testing.T, extra ...string) (*sshdtest.Server, string) {
 }
 
 // sshdConfig writes an ssh_config for sshdash with host "h" on srv, as
-// root with key, and returns its path.
-func sshdConfig(t *testing.T, srv *sshdtest.Server, key string) string {
+// root with key (and extra lines in the Host block), and returns its path.
+func sshdConfig(t *testing.T, srv *sshdtest.Server, key string, extra ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "ssh_config")
@@ -159,6 +159,9 @@ func sshdConfig(t *testing.T, srv *sshdtest.Server, key string) string {
   StrictHostKeyChecking accept-new
   ConnectTimeout 10
 `, srv.Port(), key, filepath.Join(dir, "known_hosts"))
+	for _, line := range extra {
+		body += "  " + line + "\n"
+	}
 	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

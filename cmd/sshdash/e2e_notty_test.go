@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
@@ -13,13 +12,7 @@ import (
 func TestEndToEndConnectRequestTTYNo(t *testing.T) {
 	needTmuxE2E(t)
 	srv, key := keyedSSHD(t)
-	cfg := sshdConfig(t, srv, key)
-	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = f.WriteString("  RequestTTY no\n")
-	f.Close()
+	cfg := sshdConfig(t, srv, key, "RequestTTY no")
 	bin := buildBinary(t)
 	state := t.TempDir()
 	tm := startTerm(t, e2eEnv(state), bin+" connect -F "+cfg+" h")
