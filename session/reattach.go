@@ -111,7 +111,7 @@ func plainShell(method string) bool {
 // wrapper is never run), nor where the marker says plain shell; an
 // unknown or still awaited method may have.
 func mayHaveRemote(opts Options, method string) bool {
-	if opts.TunnelOnly || opts.Reattach == ReattachNone || !wantPTY(opts.Shell.RequestTTY, "") {
+	if opts.TunnelOnly || opts.Reattach == ReattachNone || opts.Shell.NoTerminal() {
 		return false
 	}
 	return !plainShell(method)

@@ -60,7 +60,7 @@ func startRemote(ctx context.Context, client *ssh.Client, rs remoteStart) (*Shel
 	if mode == "" {
 		mode = ReattachAuto
 	}
-	if !wantPTY(opts.RequestTTY, "") {
+	if opts.NoTerminal() {
 		return startPlain(ctx, client, opts, whyNoTTY, nil)
 	}
 	if mode == ReattachNone {
