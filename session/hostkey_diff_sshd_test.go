@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 	"testing"
@@ -149,16 +148,6 @@ func hashedName(name string) string {
 	salt := make([]byte, 20)
 	rand.Read(salt)
 	return "|1|" + base64.StdEncoding.EncodeToString(salt) + "|" + base64.StdEncoding.EncodeToString(hashHostName(name, salt))
-}
-
-// hkWatchdog fails the whole test binary with every goroutine's stack if
-// the test is still running after d.
-func hkWatchdog(t *testing.T, d time.Duration) {
-	timer := time.AfterFunc(d, func() {
-		pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
-		panic(fmt.Sprintf("%s still running after %v", t.Name(), d))
-	})
-	t.Cleanup(func() { timer.Stop() })
 }
 
 // hkLab is the servers and keys the differential runs against.
@@ -327,7 +316,7 @@ func (lab *hkLab) runSSHDash(t *testing.T, sc hkScenario, p hkPolicy, kh string)
 
 func TestSSHDHostKeyDifferential(t *testing.T) {
 	checkLeaks(t)
-	hkWatchdog(t, 8*time.Minute)
+	testWatchdog(t, 8*time.Minute)
 	lab := newHKLab(t)
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-58s %-11s %-28s %s\n", "scenario", "policy", "ssh", "sshdash")

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime"
 	"testing"
 	"time"
 )
@@ -36,21 +35,11 @@ func rawTCPPair(t *testing.T) (client, server net.Conn) {
 	return client, server
 }
 
-// rawWatchdog fails the test with every goroutine's stack if it runs
-// longer than d.
-func rawWatchdog(t *testing.T, d time.Duration) {
-	timer := time.AfterFunc(d, func() {
-		buf := make([]byte, 1<<20)
-		panic("rawIO test stuck; goroutines:\n" + string(buf[:runtime.Stack(buf, true)]))
-	})
-	t.Cleanup(func() { timer.Stop() })
-}
-
 // TestRawIOMovesDataBothWays sends 8 MiB each way through a started rawIO
 // (more than the socket buffers hold, so writes wait in the poller) with
 // a peer that reads slowly at first, and checks every byte.
 func TestRawIOMovesDataBothWays(t *testing.T) {
-	rawWatchdog(t, 60*time.Second)
+	testWatchdog(t, 60*time.Second)
 	c, s := rawTCPPair(t)
 	r := newRawIO(c)
 	if r.tcp == nil && canRawIO {
@@ -83,7 +72,7 @@ func TestRawIOMovesDataBothWays(t *testing.T) {
 // TestRawIOEndsAsTheConnDoes: deadlines, the peer's close (EOF, then a
 // write error) and our own close read as they do on the plain conn.
 func TestRawIOEndsAsTheConnDoes(t *testing.T) {
-	rawWatchdog(t, 30*time.Second)
+	testWatchdog(t, 30*time.Second)
 	c, s := rawTCPPair(t)
 	r := newRawIO(c)
 	r.start()
