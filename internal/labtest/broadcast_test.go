@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -290,16 +289,6 @@ func (p *pane) waitFor(what string, timeout time.Duration, parts ...string) stri
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// watchdog fails the test with every goroutine's stack if it is still
-// running after d.
-func watchdog(t *testing.T, d time.Duration) {
-	timer := time.AfterFunc(d, func() {
-		pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
-		panic(fmt.Sprintf("%s still running after %s", t.Name(), d))
-	})
-	t.Cleanup(func() { timer.Stop() })
 }
 
 // waitCreated waits until path exists (touch makes it empty).

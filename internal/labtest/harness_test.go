@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -160,4 +161,14 @@ func waitFile(t testing.TB, path string, timeout time.Duration) string {
 func fileGone(path string) bool {
 	_, err := os.Stat(path)
 	return os.IsNotExist(err)
+}
+
+// watchdog fails the test with every goroutine's stack if it is still
+// running after d.
+func watchdog(t *testing.T, d time.Duration) {
+	timer := time.AfterFunc(d, func() {
+		pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
+		panic(fmt.Sprintf("%s still running after %s", t.Name(), d))
+	})
+	t.Cleanup(func() { timer.Stop() })
 }

@@ -65,8 +65,7 @@ func TestLabNetworkChangeBinary(t *testing.T) {
 	if lab == nil {
 		return
 	}
-	stop := netWatchdog(4 * time.Minute)
-	defer stop()
+	watchdog(t, 4*time.Minute)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "sshdash")
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/sshdash").CombinedOutput(); err != nil {

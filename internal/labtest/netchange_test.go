@@ -2,9 +2,7 @@ package labtest
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -28,8 +26,7 @@ func TestLabNetworkChangeProbesAtOnce(t *testing.T) {
 	if lab == nil {
 		return
 	}
-	stop := netWatchdog(3 * time.Minute)
-	defer stop()
+	watchdog(t, 3*time.Minute)
 	hb := keepalive.Settings{Mode: keepalive.ModeProbe, Interval: 10 * time.Second, Count: 3}
 	m1, s1, rec1 := labSession(t, lab, hb, session.ReattachNone)
 	m2, s2, rec2 := labSession(t, lab, hb, session.ReattachNone)
@@ -112,14 +109,4 @@ func TestLabNetworkChangeProbesAtOnce(t *testing.T) {
 	unblocked = true
 	rec1.waitState(t, session.Up, changed, 20*time.Second)
 	rec2.waitState(t, session.Up, changed, 20*time.Second)
-}
-
-// netWatchdog dumps every goroutine's stack and panics if the test is
-// still running after d.
-func netWatchdog(d time.Duration) (stop func()) {
-	tm := time.AfterFunc(d, func() {
-		_ = pprof.Lookup("goroutine").WriteTo(os.Stderr, 2)
-		panic("lab test still running after " + d.String())
-	})
-	return func() { tm.Stop() }
 }
