@@ -92,10 +92,7 @@ func (c *allCloser) onExit() {
 	if c.left.Load() {
 		return
 	}
-	c.start()
-	ctx, cancel := context.WithDeadline(context.Background(), c.deadline)
-	defer cancel()
-	_ = c.wait(ctx)
+	_ = c.wait(context.Background()) // wait bounds it by the first request's deadline
 }
 
 // closer returns the app's allCloser for its Manager.
