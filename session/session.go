@@ -272,15 +272,22 @@ func (s *Session) Write(p []byte) (int, error) {
 	if l == nil || l.stdin == nil || !up {
 		return 0, fmt.Errorf("%s: %w", s.opts.Alias, ErrLinkDown)
 	}
+	n, err := s.send(l, p)
+	if err != nil {
+		return n, fmt.Errorf("%s: %w", s.opts.Alias, ErrLinkDown)
+	}
+	return n, nil
+}
+
+// send writes p to link l's shell, counting what went out and recording
+// it as input when the host records input.
+func (s *Session) send(l *link, p []byte) (int, error) {
 	n, err := l.stdin.Write(p)
 	s.bytesOut.Add(uint64(n))
 	if s.opts.RecordInput && s.opts.Recorder != nil && n > 0 {
 		s.opts.Recorder.Input(p[:n])
 	}
-	if err != nil {
-		return n, fmt.Errorf("%s: %w", s.opts.Alias, ErrLinkDown)
-	}
-	return n, nil
+	return n, err
 }
 
 // Resize sets the terminal size: the emulator's and the remote PTY's.

@@ -59,12 +59,7 @@ func (s *Session) WriteIfUp(p []byte) error {
 		}
 		return &NotUpError{Alias: s.opts.Alias, State: state}
 	}
-	n, err := l.stdin.Write(p)
-	s.bytesOut.Add(uint64(n))
-	if s.opts.RecordInput && s.opts.Recorder != nil && n > 0 {
-		s.opts.Recorder.Input(p[:n])
-	}
-	if err != nil {
+	if _, err := s.send(l, p); err != nil {
 		return &NotUpError{Alias: s.opts.Alias, State: Up, Err: err}
 	}
 	return nil
