@@ -197,13 +197,15 @@ func describeMethod(method string) string {
 // reply (prev being the figures before it). The first reply after connect
 // may include the login's tail (keepalive.Stats.FirstRTT): the second reply
 // of the same link replaces it, so one slow login does not flatten the
-// sparkline. hist is bounded to rttHistory samples.
+// sparkline. hist is bounded to rttHistory samples. No sample already in
+// hist is ever overwritten (Status hands the slice out without a copy).
 func appendRTT(hist []time.Duration, prev, st keepalive.Stats) []time.Duration {
 	if st.LastRTT <= 0 || st.Answered == 0 || (len(hist) > 0 && st.Answered == prev.Answered) {
 		return hist
 	}
 	if prev.FirstRTT && st.Answered == prev.Answered+1 && len(hist) > 0 {
-		hist = hist[:len(hist)-1]
+		// A new array: the old last sample may be in a Status handed out.
+		hist = hist[: len(hist)-1 : len(hist)-1]
 	}
 	hist = append(hist, st.LastRTT)
 	if len(hist) > rttHistory {

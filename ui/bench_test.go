@@ -69,7 +69,7 @@ func BenchmarkView1000Sessions(b *testing.B) {
 		for b.Loop() {
 			d.m.needRefresh = true
 			nm, _ := d.m.Update(secondTickMsg{})
-			d.m = nm.(Model)
+			d.m = *nm.(*Model)
 			_ = d.m.View()
 		}
 	})
@@ -84,14 +84,14 @@ func BenchmarkHeartbeatStorm(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		nm, _ := d.m.Update(session.HeartbeatUpdate{ID: i%100 + 1})
-		d.m = nm.(Model)
+		d.m = *nm.(*Model)
 		_ = d.m.View()
 		if i%100 == 99 {
 			nm, _ = d.m.Update(secondTickMsg{})
-			d.m = nm.(Model)
+			d.m = *nm.(*Model)
 			_ = d.m.View()
 		}
 	}
 }
 
-var _ tea.Model = Model{}
+var _ tea.Model = (*Model)(nil)

@@ -370,7 +370,7 @@ func TestBroadcastQueuesBehindSendInFlight(t *testing.T) {
 	d.keys("b")
 	update := func(msg tea.Msg) tea.Cmd {
 		nm, cmd := d.m.Update(msg)
-		d.m = nm.(Model)
+		d.m = *nm.(*Model)
 		return cmd
 	}
 	for _, kp := range keyMsgs("one") {

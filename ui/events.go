@@ -4,6 +4,7 @@ package ui
 
 import (
 	"fmt"
+	"runtime"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -29,6 +30,10 @@ const flushInterval = 250 * time.Millisecond
 // eventBatchMax bounds how many waiting events one message carries.
 const eventBatchMax = 512
 
+// eventBatchYields is how many times waitEvent lets other goroutines run
+// when no further event is waiting before it ends a batch.
+const eventBatchYields = 2
+
 // eventsMsg is the session events that were waiting at once, in order;
 // closed says the channel closed after them.
 type eventsMsg struct {
@@ -52,14 +57,27 @@ func (m Model) waitEvent() tea.Cmd {
 			return eventsClosedMsg{}
 		}
 		evs := []session.Event{ev}
-		for len(evs) < eventBatchMax {
+		for yields := 0; len(evs) < eventBatchMax; {
 			select {
 			case ev, ok := <-ch:
 				if !ok {
 					return eventsMsg{evs: evs, closed: true}
 				}
 				evs = append(evs, ev)
+				yields = 0
 			default:
+				// The session layer hands events over one at a time, and
+				// its dispatcher, just woken by the last receive, has
+				// not yet run to offer the next: yield to it before
+				// deciding the burst is over. Without this a burst of
+				// heartbeats (delivered every 100 ms) arrived as one
+				// message each, 180 messages a second at a thousand
+				// sessions. Only how events are grouped depends on it.
+				if yields < eventBatchYields {
+					yields++
+					runtime.Gosched()
+					continue
+				}
 				return eventsMsg{evs: evs}
 			}
 		}

@@ -75,7 +75,7 @@ func TestLivenessChangesWaitForTheFlush(t *testing.T) {
 	var cmds int
 	for range 50 {
 		nm, cmd := d.m.Update(session.StateChanged{ID: 1, From: session.Up, To: session.Stale})
-		d.m = nm.(Model)
+		d.m = *nm.(*Model)
 		if cmd != nil {
 			cmds++
 		}
@@ -105,7 +105,7 @@ func TestOpeningProgressWaitsForTheFlush(t *testing.T) {
 			{ID: 1, From: session.Reconnecting, To: session.Up},
 		} {
 			nm, cmd := d.m.Update(ev)
-			d.m = nm.(Model)
+			d.m = *nm.(*Model)
 			if cmd != nil {
 				cmds++
 			}

@@ -91,7 +91,7 @@ func (d *driver) send(msgs ...tea.Msg) {
 		}
 		d.seen = append(d.seen, msg)
 		nm, cmd := d.m.Update(msg)
-		d.m = nm.(Model)
+		d.m = *nm.(*Model)
 		queue = append(queue, runCmd(cmd)...)
 	}
 }

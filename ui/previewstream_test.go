@@ -21,7 +21,7 @@ func TestStreamingPreviewWaitsForTheTick(t *testing.T) {
 		f.screens[1] = append(f.screens[1], fmt.Sprintf("line-%03d", i))
 		f.mu.Unlock()
 		nm, cmd := d.m.Update(session.OutputArrived{ID: 1})
-		d.m = nm.(Model)
+		d.m = *nm.(*Model)
 		return cmd != nil
 	}
 	for i := range streamFlushes {
@@ -52,9 +52,9 @@ func TestStreamingPreviewWaitsForTheTick(t *testing.T) {
 	// Output that leaves the preview's lines as they were draws nothing.
 	rev := d.m.rev
 	nm, _ := d.m.Update(session.OutputArrived{ID: 1})
-	d.m = nm.(Model)
+	d.m = *nm.(*Model)
 	nm, _ = d.m.Update(flushMsg{})
-	d.m = nm.(Model)
+	d.m = *nm.(*Model)
 	if d.m.rev != rev {
 		t.Fatalf("a flush with the preview unchanged redrew (rev %d→%d)", rev, d.m.rev)
 	}

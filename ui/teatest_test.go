@@ -27,7 +27,7 @@ type screenProbe struct {
 
 func (p screenProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	nm, cmd := p.Model.Update(msg)
-	p.Model = nm.(Model)
+	p.Model = *nm.(*Model)
 	return p, cmd
 }
 

@@ -37,7 +37,8 @@ func BenchmarkFirstFrameInProcess(b *testing.B) {
 			b.Fatal(err)
 		}
 		be := newBackend(a)
-		var m tea.Model = ui.New(ui.Options{Backend: be, ThemeName: a.themeName(), Looked: a.looked(), Logger: a.log})
+		um := ui.New(ui.Options{Backend: be, ThemeName: a.themeName(), Looked: a.looked(), Logger: a.log})
+		var m tea.Model = &um
 		m.Init()
 		m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		if v := m.View(); v.Content == "" {
