@@ -15,10 +15,11 @@ import (
 const logRing = 32
 
 // heartbeatBatch is how long a heartbeat figure may wait for the
-// dispatcher. A heartbeat does not wake it at once: with a thousand
-// sessions that was two hundred wakeups of the dispatcher and of the
-// consumer a second. Everything else wakes it at once, and takes the
-// heartbeats pending along. The round trip itself is measured before, so
+// dispatcher by default (Manager.SetHeartbeatDelivery changes it). A
+// heartbeat does not wake it at once: with a thousand sessions that was
+// two hundred wakeups of the dispatcher and of the consumer a second.
+// Everything else wakes it at once, and takes the heartbeats pending
+// along. The round trip itself is measured before, so
 // only its display waits.
 const heartbeatBatch = 100 * time.Millisecond
 
@@ -45,12 +46,13 @@ type hub struct {
 	out  chan Event
 	wake chan struct{} // buffered 1: something was published
 
-	mu sync.Mutex // guards the mailboxes' contents, both queues and hbArmed
+	mu sync.Mutex // guards the mailboxes' contents, both queues, hbArmed and hbWait
 	// hbArmed: a timer will wake the dispatcher for the heartbeats posted
-	// since the last one (heartbeatBatch).
+	// since the last one (hbWait).
 	hbArmed bool
-	urgent  []*mailbox // sessions with a state change or prompt pending, round-robin
-	normal  []*mailbox // sessions with heartbeats, output or log entries pending
+	hbWait  time.Duration // how long a heartbeat may wait (heartbeatBatch unless set)
+	urgent  []*mailbox    // sessions with a state change or prompt pending, round-robin
+	normal  []*mailbox    // sessions with heartbeats, output or log entries pending
 }
 
 // mailbox is one session's undelivered events; its fields are guarded by
@@ -74,7 +76,7 @@ type mailbox struct {
 }
 
 func newHub() *hub {
-	return &hub{out: make(chan Event), wake: make(chan struct{}, 1)}
+	return &hub{out: make(chan Event), wake: make(chan struct{}, 1), hbWait: heartbeatBatch}
 }
 
 func (h *hub) signal() {
@@ -139,9 +141,10 @@ func (h *hub) heartbeat(b *mailbox, e HeartbeatUpdate) {
 	h.enqueue(b)
 	arm := !h.hbArmed
 	h.hbArmed = true
+	wait := h.hbWait
 	h.mu.Unlock()
 	if arm {
-		time.AfterFunc(heartbeatBatch, func() {
+		time.AfterFunc(wait, func() {
 			h.mu.Lock()
 			h.hbArmed = false
 			h.mu.Unlock()

@@ -46,6 +46,22 @@ func NewManager(clock keepalive.Clock, logger *slog.Logger) *Manager {
 	return m
 }
 
+// SetHeartbeatDelivery sets how long a HeartbeatUpdate may wait before it
+// is delivered (d > 0; 100 ms by default). Heartbeats wait so that many
+// sessions' figures arrive together: a consumer that draws them once a
+// second, as the dashboard does, wakes once a second instead of ten
+// times. Every other event is delivered at once and takes the waiting
+// heartbeats along. Round trips are measured before, so only their
+// display waits.
+func (m *Manager) SetHeartbeatDelivery(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	m.hub.mu.Lock()
+	m.hub.hbWait = d
+	m.hub.mu.Unlock()
+}
+
 // Events is the channel every session's events arrive on, until CloseAll.
 // Sessions never wait for it: a consumer may stop reading for as long as
 // it likes. What it has not read coalesces per session (the latest state
