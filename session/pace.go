@@ -97,7 +97,7 @@ type pacedConn struct {
 	// Used only by the reading goroutine:
 	batch *batcher // created at the first refill after batching was set; nil when not TCP
 	tried bool     // batch was created (or found impossible)
-	buf   []byte   // buf[r:w] is unread; w is also the size of the last refill
+	buf   []byte   // buf[r:w] is unread; w is also the size of the last refill; nil while reads go direct
 	r, w  int
 	small int   // consecutive small refills (see sizeReadBuf)
 	err   error // the error of the read that filled buf, returned once buf is drained
@@ -113,6 +113,9 @@ func (c *pacedConn) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	if c.r == c.w && c.err == nil {
+		if c.direct() {
+			return c.readDirect(p)
+		}
 		c.refill()
 	}
 	if c.r == c.w {
@@ -125,13 +128,39 @@ func (c *pacedConn) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// direct reports whether the next socket read goes straight into the
+// caller's buffer: while reads stay small the connection holds no buffer
+// of its own. An idle session waits in a read for minutes; with its own
+// buffer that was 4 KiB per session beside the SSH layer's, a tenth of
+// the heap at a thousand sessions. Bulk output (a read that fills
+// readBufMin) takes a buffer again, to grow and batch.
+func (c *pacedConn) direct() bool {
+	switch {
+	case c.buf == nil:
+		return true
+	case len(c.buf) == readBufMin && c.small >= shrinkAfter && c.w <= readBufMin/8:
+		c.buf, c.r, c.w, c.small = nil, 0, 0, 0
+		return true
+	}
+	return false
+}
+
+// readDirect waits for the pacer, then reads once into p. A read that
+// fills readBufMin ends direct reads: the next refill batches (c.w).
+func (c *pacedConn) readDirect(p []byte) (int, error) {
+	c.pace.wait()
+	n, err := c.Conn.Read(p)
+	if n >= readBufMin {
+		c.buf = make([]byte, 2*readBufMin)
+		c.r = min(n, len(c.buf))
+		c.w = c.r
+	}
+	return n, err
+}
+
 // refill waits for the pacer, then reads once into the (empty) buffer.
 func (c *pacedConn) refill() {
-	if c.buf == nil {
-		c.buf = make([]byte, readBufMin)
-	} else {
-		c.buf = sizeReadBuf(c.buf, c.w, &c.small)
-	}
+	c.buf = sizeReadBuf(c.buf, c.w, &c.small)
 	c.pace.wait()
 	if b := c.batcher(); b != nil {
 		if c.w >= batchFrom {

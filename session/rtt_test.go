@@ -37,3 +37,46 @@ func TestRTTHistoryReplacesFirstSample(t *testing.T) {
 		t.Fatalf("history holds %d samples, bound is %d", len(hist), rttHistory)
 	}
 }
+
+// Status hands out the session's history without a copy, so a sample once
+// in it is never rewritten: a snapshot taken before the first sample was
+// replaced, before the bound was reached, or before many more replies
+// still reads what it read.
+func TestRTTHistoryHandedOutNeverChanges(t *testing.T) {
+	ms := time.Millisecond
+	var hist []time.Duration
+	var prev keepalive.Stats
+	feed := func(st keepalive.Stats) {
+		hist = appendRTT(hist, prev, st)
+		prev = st
+	}
+	type snap struct{ got, want []time.Duration }
+	var snaps []snap
+	take := func() {
+		h := hist[:len(hist):len(hist)] // as Status does
+		snaps = append(snaps, snap{h, slices.Clone(h)})
+	}
+	hist = make([]time.Duration, 0, 64) // room to append in place
+	feed(keepalive.Stats{Answered: 1, LastRTT: 900 * ms, FirstRTT: true})
+	take()
+	feed(keepalive.Stats{Answered: 2, LastRTT: 20 * ms}) // replaces the first
+	take()
+	for i := range 3 * rttHistory {
+		feed(keepalive.Stats{Answered: uint64(3 + i), LastRTT: time.Duration(i) * ms})
+		if i%7 == 0 {
+			take()
+		}
+	}
+	for i, s := range snaps {
+		if !slices.Equal(s.got, s.want) {
+			t.Fatalf("snapshot %d changed from %v to %v", i, s.want, s.got)
+		}
+	}
+	// A caller appending to its snapshot gets its own array: the
+	// session's next sample does not overwrite what the caller appended.
+	mine := append(hist[:len(hist):len(hist)], 12345)
+	feed(keepalive.Stats{Answered: prev.Answered + 1, LastRTT: 7 * ms})
+	if mine[len(mine)-1] != 12345 {
+		t.Fatalf("the session's next sample overwrote a caller's append: %v", mine[len(mine)-1])
+	}
+}
