@@ -376,3 +376,67 @@ func TestMatcherPrefilter(t *testing.T) {
 		}
 	}
 }
+
+// runningWatchers counts the goroutines running Watcher.run.
+func runningWatchers() int {
+	var b strings.Builder
+	_ = pprof.Lookup("goroutine").WriteTo(&b, 1)
+	n := 0
+	for _, group := range strings.Split(b.String(), "\n\n") {
+		if strings.Contains(group, "watch.(*Watcher).run") {
+			var k int
+			fmt.Sscanf(group, "%d @", &k)
+			n += k
+		}
+	}
+	return n
+}
+
+// A session watched for nothing, or only for state changes, costs no
+// goroutine; the first spec that reads output or needs a timer starts one,
+// and Close works either way.
+func TestWatcherStartsGoroutineOnlyWhenNeeded(t *testing.T) {
+	base := runningWatchers()
+	var ws []*Watcher
+	for range 50 {
+		w, _, _ := start(t)
+		ws = append(ws, w)
+		w2, _, _ := start(t, "drop", "back", "fail", "exit")
+		ws = append(ws, w2)
+	}
+	if n := runningWatchers() - base; n != 0 {
+		t.Fatalf("%d watcher goroutines for 100 watchers of nothing or state changes only", n)
+	}
+	// State watchers still fire without a goroutine.
+	w, clk, c := start(t, "drop", "silence=2s")
+	if n := runningWatchers() - base; n != 1 {
+		t.Fatalf("%d watcher goroutines after a silence watcher, want 1", n)
+	}
+	w.Up()
+	w.Output([]byte("x"))
+	settle(t, w)
+	clk.Advance(3 * time.Second)
+	settle(t, w)
+	w.Down(errors.New("gone"))
+	got := texts(c.take())
+	if len(got) != 2 || !strings.HasPrefix(got[0], "silence") || !strings.HasPrefix(got[1], "drop") {
+		t.Fatalf("alerts = %q", got)
+	}
+	// Set on a watcher without a goroutine starts it.
+	spec, _ := Parse([]string{"match=ERR"})
+	ws[0].Set(spec)
+	ws[0].Output([]byte("an ERR here\n"))
+	settle(t, ws[0])
+	for _, w := range ws {
+		w.Close()
+		w.Close()
+	}
+	w.Close()
+	if n := runningWatchers() - base; n != 0 {
+		t.Fatalf("%d watcher goroutines left after Close", n)
+	}
+	ws[1].Set(spec) // after Close: starts nothing
+	if n := runningWatchers() - base; n != 0 {
+		t.Fatalf("Set after Close started a goroutine")
+	}
+}

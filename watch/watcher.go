@@ -70,6 +70,11 @@ type Watcher struct {
 	up       bool   // the session is up now
 	down     bool   // it went down after being up and is not back yet
 	downAt   time.Time
+	// running: the goroutine was started. It starts with the first spec
+	// that needs output or timers (match, silence): a session watched for
+	// nothing, as most are, costs no goroutine (a thousand sessions held
+	// a thousand idle ones). closed: Close was called; nothing starts it.
+	running, closed bool
 
 	wake      chan struct{} // buffered 1: something to read
 	syncc     chan chan struct{}
@@ -93,8 +98,21 @@ func New(cfg Config, spec Spec) *Watcher {
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	w.want.Store(wants(spec))
-	go w.run()
+	w.mu.Lock()
+	w.startLocked()
+	w.mu.Unlock()
 	return w
+}
+
+// startLocked starts the goroutine if the spec needs it and it is not
+// running (w.mu held). State changes (drop, back, fail, exit) are handled
+// on the caller's goroutine and need none.
+func (w *Watcher) startLocked() {
+	if w.running || w.closed || wants(w.spec) == 0 {
+		return
+	}
+	w.running = true
+	go w.run()
 }
 
 func wants(s Spec) uint32 {
@@ -122,6 +140,7 @@ func (w *Watcher) Set(s Spec) {
 	w.spec, w.changed, w.lost = s, true, false
 	w.pending = w.pending[:0]
 	w.want.Store(wants(s))
+	w.startLocked()
 	w.mu.Unlock()
 	w.signal()
 }
@@ -214,8 +233,14 @@ func (w *Watcher) Exited(status int) {
 // Close stops the Watcher's goroutine and waits for it. Alerts already
 // posted stay posted; nothing is posted after Close returns.
 func (w *Watcher) Close() {
+	w.mu.Lock()
+	w.closed = true
+	running := w.running
+	w.mu.Unlock()
 	w.closeOnce.Do(func() { close(w.stop) })
-	<-w.done
+	if running {
+		<-w.done
+	}
 }
 
 func (w *Watcher) post(k Kind, text string) {
@@ -225,6 +250,12 @@ func (w *Watcher) post(k Kind, text string) {
 // settle waits until the goroutine has read everything given to the
 // Watcher so far and handled the timers that have fired (tests).
 func (w *Watcher) settle() {
+	w.mu.Lock()
+	running := w.running
+	w.mu.Unlock()
+	if !running {
+		return
+	}
 	ack := make(chan struct{})
 	select {
 	case w.syncc <- ack:
