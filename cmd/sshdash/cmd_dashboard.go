@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -54,6 +55,9 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	defer a.quit.after("sessions closed (onExit)", a.closer().onExit)
 	defer a.quit.after("network watcher stopped", a.watchNetwork())
 	defer profileOnSignal(e.getenv)()
+	// The dashboard draws heartbeat figures at its 1 s tick: delivered
+	// more often they only woke it (ui/events.go).
+	a.mgr.SetHeartbeatDelivery(time.Second)
 	in, out := ttyFiles(e)
 	if in == nil {
 		fmt.Fprintln(e.stderr, "sshdash: the dashboard needs a terminal; for scripts use sshdash list or sshdash resolve")
@@ -73,10 +77,12 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	if a.restoreGC != nil { // the hosts are loaded and laid out
 		a.restoreGC()
 	}
-	// 120 frames a second: a key's frame waits for the renderer's next
-	// tick, at 60 up to 16.7 ms, the whole budget for key-to-screen; an
-	// unchanged frame costs a comparison per tick.
-	p := tea.NewProgram(model, tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()), tea.WithFPS(120))
+	// 60 frames a second (Bubble Tea's default): a key's frame waits for
+	// the renderer's next tick, 8.3 ms on average. Every tick wakes the
+	// process, changed frame or not, and those wakeups were most of an
+	// idle dashboard's CPU: 120 fps cost 27–30 ms/s with 3 hosts and no
+	// session, 60 fps 18 (BENCHMARKS.md, "Idle dashboard").
+	p := tea.NewProgram(&model, tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()), tea.WithFPS(60))
 	// The guard leaves the alternate screen after a crash only while the
 	// dashboard has it (see resetAfterCrash).
 	e.guard.report(guardAlt)
@@ -87,7 +93,7 @@ func runDashboardWith(a *app, e *env, _ int) int {
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 		return 1
 	}
-	if m, ok := fm.(ui.Model); ok && m.LeftRunning() {
+	if m, ok := fm.(*ui.Model); ok && m.LeftRunning() {
 		a.closer().leaveRunning()
 		fmt.Fprintln(e.stderr, "sshdash: the sessions' shells are left running; sshdash connect --resume HOST goes back to one")
 	}

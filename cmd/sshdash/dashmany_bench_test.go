@@ -38,7 +38,8 @@ type dashBench struct {
 //     same 20 s as N parallel "ssh -N -o ServerAliveInterval=5" (all
 //     idle at once, so both sides see the same machine load);
 //   - memory per session: the child's RSS minus its RSS with no session,
-//     divided by N;
+//     divided by N, the larger of 3 s after all were up and after the
+//     idle phase;
 //   - key-to-screen latency in the dashboard (↓ moves the hosts cursor; from
 //     the write to the PTY until the frame with the moved cursor arrived),
 //     and key-to-echo attached to one session, p50/p99;
@@ -56,6 +57,8 @@ type dashBench struct {
 // SSHDASH_BENCH_SKIP_OPENSSH=1 leaves out the OpenSSH side;
 // SSHDASH_BENCH_BIN=PATH runs that sshdash binary instead of building one;
 // SSHDASH_BENCH_GOGC=N runs the dashboard with GOGC=N;
+// SSHDASH_BENCH_ENV="K=V …" adds variables to the dashboard's environment;
+// SSHDASH_BENCH_IDLE=DURATION measures idle for that long (default 20 s);
 // SSHDASH_BENCH_CPUPROFILE=FILE profiles the dashboard child's idle phase;
 // SSHDASH_BENCH_ONLY_HEAVY=1 runs only the heavy-output phase after all are
 // up (and profiles that phase instead, with SSHDASH_BENCH_CPUPROFILE).
@@ -113,6 +116,7 @@ func newDashBench(b testing.TB, n int) *dashBench {
 	if g := os.Getenv("SSHDASH_BENCH_GOGC"); g != "" {
 		env = append(env, "GOGC="+g)
 	}
+	env = append(env, strings.Fields(os.Getenv("SSHDASH_BENCH_ENV"))...) // e.g. GODEBUG=… for an experiment
 	if os.Getenv("SSHDASH_BENCH_LOG") != "" {
 		env = append(env, logLevelEnv+"=debug")
 	}
@@ -190,24 +194,36 @@ func (d *dashBench) run(bin string) {
 		time.Sleep(3 * time.Second)
 	}
 
-	// Idle: both sides in the same 20 s.
-	const idle = 20 * time.Second
+	// Idle: both sides in the same 20 s (SSHDASH_BENCH_IDLE, a duration,
+	// for a longer profile).
+	idle := 20 * time.Second
+	if v, err := time.ParseDuration(os.Getenv("SSHDASH_BENCH_IDLE")); err == nil && v > 0 {
+		idle = v
+	}
 	stop := watchStates(t)
 	if os.Getenv("SSHDASH_BENCH_CPUPROFILE") != "" {
 		syscall.Kill(child, syscall.SIGUSR1)
 	}
 	l0 := load()
 	c0, g0 := benchssh.ProcCPU(child), benchssh.ProcCPU(guard)
+	s0 := benchssh.ProcSleeps(child)
 	var o0 time.Duration
+	var os0 int
 	if ossh != nil {
-		o0 = ossh.CPU()
+		o0, os0 = ossh.CPU(), ossh.Sleeps()
 	}
 	time.Sleep(idle)
 	cpu, gcpu := benchssh.ProcCPU(child)-c0, benchssh.ProcCPU(guard)-g0
+	sleeps := benchssh.ProcSleeps(child) - s0
 	var ocpu time.Duration
+	var osleeps int
 	if ossh != nil {
-		ocpu = ossh.CPU() - o0
+		ocpu, osleeps = ossh.CPU()-o0, ossh.Sleeps()-os0
 	}
+	// Again after the idle phase: the garbage of idle work grows the heap
+	// towards the collector's goal, so this is the steady state; the
+	// larger of the two is the figure.
+	rss2 := benchssh.RSSKiB(child)
 	if os.Getenv("SSHDASH_BENCH_CPUPROFILE") != "" {
 		syscall.Kill(child, syscall.SIGUSR2)
 	}
@@ -220,21 +236,21 @@ func (d *dashBench) run(bin string) {
 	}
 	b.Logf("sshdash dashboard (whole process: guard + child, PTY %d×%d), %d shells, reattach off, heartbeat 5 s:\n"+
 		"    all up after %.2f s\n"+
-		"    idle CPU: child %.2f ms/s, guard %.2f ms/s (%s, /proc/PID/schedstat; load average %s → %s)\n"+
-		"    memory: %.0f KiB RSS per session (child RSS %d KiB with %d open, %d KiB with none); guard RSS %d KiB\n"+
+		"    idle CPU: child %.2f ms/s, guard %.2f ms/s (%s, /proc/PID/schedstat; load average %s → %s); the child slept and woke %.0f times a second\n"+
+		"    memory: %.0f KiB RSS per session (child RSS %d KiB with %d open 3 s after all were up, %d KiB after the idle phase, %d KiB with none); guard RSS %d KiB\n"+
 		"    tab bar while idle (samples every 200 ms): %s",
-		d.cols, d.rows, n, allUp.Seconds(), perS(cpu, idle), perS(gcpu, idle), idle, l0, load(),
-		float64(rss1-rss0)/float64(n), rss1, n, rss0, grss, idleStates)
+		d.cols, d.rows, n, allUp.Seconds(), perS(cpu, idle), perS(gcpu, idle), idle, l0, load(), float64(sleeps)/idle.Seconds(),
+		float64(max(rss1, rss2)-rss0)/float64(n), rss1, n, rss2, rss0, grss, idleStates)
 	d.metric(allUp.Seconds(), "sshdash-allup-s")
 	d.metric(perS(cpu, idle), "sshdash-idle-cpu-ms/s")
-	d.metric(float64(rss1-rss0)/float64(n), "sshdash-KiB/session")
+	d.metric(float64(max(rss1, rss2)-rss0)/float64(n), "sshdash-KiB/session")
 	if ossh != nil {
 		rss, pss := ossh.Memory()
-		b.Logf("OpenSSH, %d parallel ssh -N -o ServerAliveInterval=5 (same sshd, same 20 s as above):\n"+
+		b.Logf("OpenSSH, %d parallel ssh -N -o ServerAliveInterval=5 (same sshd, same %s as above):\n"+
 			"    all up after %.2f s (%d failed; started after sshdash's were all up)\n"+
-			"    idle CPU %.2f ms/s summed; memory %.0f KiB RSS, %.0f KiB PSS per process\n"+
+			"    idle CPU %.2f ms/s summed, %.0f sleeps and wakeups a second summed; memory %.0f KiB RSS, %.0f KiB PSS per process\n"+
 			"    ratio of idle CPU (sshdash child ÷ OpenSSH): %.2f",
-			n, ossh.AllUp.Seconds(), ossh.Failed, perS(ocpu, idle), float64(rss)/float64(n), float64(pss)/float64(n),
+			n, idle, ossh.AllUp.Seconds(), ossh.Failed, perS(ocpu, idle), float64(osleeps)/idle.Seconds(), float64(rss)/float64(n), float64(pss)/float64(n),
 			float64(cpu)/float64(max(ocpu, 1)))
 		d.metric(perS(ocpu, idle), "openssh-idle-cpu-ms/s")
 		ossh.Close()

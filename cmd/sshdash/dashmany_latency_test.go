@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"regexp"
@@ -24,6 +25,16 @@ const latencySamples = 250
 // keyToScreen presses ↓ (↑ at the last host) in the hosts pane and times
 // each from the write to the PTY until the frame showing the moved cursor
 // arrived.
+// sleepBetweenKeys waits 10–35 ms, at random, before the next key. A
+// fixed pause locks the keys' phase to the renderer's frame ticks: with
+// 15 ms after each frame and ticks every 16.7 ms (60 fps) every key
+// arrived just after a tick and waited a whole frame (p50 17.4 ms); at
+// 120 fps the same pause made every key wait most of one 8.3 ms frame. A
+// person's keys come at any point of a frame.
+func sleepBetweenKeys() {
+	time.Sleep(10*time.Millisecond + rand.N(25*time.Millisecond))
+}
+
 func (d *dashBench) keyToScreen(t *dashTerm) []time.Duration {
 	out := make([]time.Duration, 0, latencySamples)
 	last := fmt.Sprintf("b%04d", d.n)
@@ -47,7 +58,7 @@ func (d *dashBench) keyToScreen(t *dashTerm) []time.Duration {
 		t0 := time.Now()
 		t.send(key)
 		out = append(out, t.wait(w, "the cursor moved", 10*time.Second).Sub(t0))
-		time.Sleep(15 * time.Millisecond)
+		sleepBetweenKeys()
 	}
 	return out
 }
@@ -94,7 +105,7 @@ func (d *dashBench) keyToEcho(t *dashTerm) []time.Duration {
 		t0 := time.Now()
 		t.send(string(c))
 		out = append(out, t.wait(w, "the echo of a key", 10*time.Second).Sub(t0))
-		time.Sleep(15 * time.Millisecond)
+		sleepBetweenKeys()
 	}
 	t.send("\x15")
 	time.Sleep(100 * time.Millisecond)

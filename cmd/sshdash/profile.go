@@ -10,8 +10,10 @@ import (
 )
 
 // profileEnv names a file for a CPU profile of the dashboard: with it set,
-// SIGUSR1 starts profiling into that file and SIGUSR2 stops it and writes
-// a heap profile beside it (FILE.heap). The many-sessions benchmark
+// SIGUSR1 writes a heap profile (FILE.heap0) and starts profiling into that
+// file, and SIGUSR2 stops it and writes a heap profile beside it
+// (FILE.heap): `go tool pprof -sample_index=alloc_space -base FILE.heap0
+// FILE.heap` shows what was allocated in between. The many-sessions benchmark
 // profiles its idle phase this way. Hidden: for
 // measuring sshdash, not for users.
 const profileEnv = "SSHDASH_CPUPROFILE"
@@ -43,12 +45,13 @@ func profileOnSignal(getenv func(string) string) func() {
 			case s := <-sig:
 				if s == syscall.SIGUSR2 {
 					stop()
-					writeHeapProfile(path + ".heap")
+					writeHeapProfile(path+".heap", true)
 					continue
 				}
 				if f != nil {
 					continue
 				}
+				writeHeapProfile(path+".heap0", false) // the base for the allocations in between
 				var err error
 				if f, err = os.Create(path); err != nil {
 					f = nil
@@ -71,17 +74,26 @@ func profileOnSignal(getenv func(string) string) func() {
 }
 
 // writeHeapProfile writes a heap profile to path and the runtime's memory
-// figures (heap, stacks, goroutines) to path.txt.
-func writeHeapProfile(path string) {
+// figures (heap, stacks, goroutines, GC cycles) to path.txt and the
+// goroutines grouped by stack to path.goroutines; gc collects
+// first, for an up-to-date in-use figure (the base of an allocation delta
+// skips it: a forced collection would be charged to the phase measured).
+func writeHeapProfile(path string, gc bool) {
 	f, err := os.Create(path)
 	if err != nil {
 		return
 	}
 	defer f.Close()
-	runtime.GC()
+	if gc {
+		runtime.GC()
+	}
 	pprof.Lookup("heap").WriteTo(f, 0)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	if g, err := os.Create(path + ".goroutines"); err == nil {
+		pprof.Lookup("goroutine").WriteTo(g, 1) // grouped by stack, with counts
+		g.Close()
+	}
 	os.WriteFile(path+".txt", fmt.Appendf(nil, "HeapInuse %d KiB\nHeapIdle %d KiB\nHeapReleased %d KiB\nStackInuse %d KiB\nSys %d KiB\nGoroutines %d\nNumGC %d\n",
 		ms.HeapInuse>>10, ms.HeapIdle>>10, ms.HeapReleased>>10, ms.StackInuse>>10, ms.Sys>>10, runtime.NumGoroutine(), ms.NumGC), 0o600)
 }

@@ -79,6 +79,19 @@ func ProcCPU(pid int) time.Duration {
 	return sum
 }
 
+// ProcSleeps is how many times a process's threads have gone to sleep
+// (voluntary context switches, summed over its threads). Each sleep is a
+// later wakeup; an idle process that wakes often pays the scheduler's and
+// the kernel's cost every time, whatever little it does when awake.
+func ProcSleeps(pid int) int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/status", pid))
+	n := 0
+	for _, t := range tasks {
+		n += procField(t, "voluntary_ctxt_switches:")
+	}
+	return n
+}
+
 // PSSKiB is a process's proportional set size (shared pages divided among
 // the processes that map them).
 func PSSKiB(pid int) int { return procField(fmt.Sprintf("/proc/%d/smaps_rollup", pid), "Pss:") }
@@ -163,6 +176,15 @@ func (o *OpenSSH) CPU() time.Duration {
 		c += ProcCPU(p.Process.Pid)
 	}
 	return c
+}
+
+// Sleeps is ProcSleeps summed over all the processes.
+func (o *OpenSSH) Sleeps() int {
+	n := 0
+	for _, p := range o.procs {
+		n += ProcSleeps(p.Process.Pid)
+	}
+	return n
 }
 
 // Memory is the RSS and PSS of all the processes, in KiB.
