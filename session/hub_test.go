@@ -239,3 +239,46 @@ func TestHubHeartbeatsAloneAreDelivered(t *testing.T) {
 		}
 	})
 }
+
+// SetHeartbeatDelivery: heartbeats wait the time set (the dashboard sets
+// a second) before the dispatcher delivers them, unless another event
+// comes first and takes them along; the default is unchanged for others.
+func TestHubHeartbeatDeliveryWait(t *testing.T) {
+	checkLeaks(t)
+	m := NewManager(nil, nil)
+	defer m.CloseAll(context.Background())
+	m.SetHeartbeatDelivery(time.Hour)
+	m.SetHeartbeatDelivery(0) // ignored: the hour stays
+	h := m.hub
+	p := publisher{h: h, box: &mailbox{id: 1}}
+	q := publisher{h: h, box: &mailbox{id: 2}}
+	p.publish(HeartbeatUpdate{ID: 1, Stats: keepalive.Stats{Answered: 1}})
+	select {
+	case ev := <-m.Events():
+		t.Fatalf("%#v delivered before the hour it may wait", ev)
+	case <-time.After(300 * time.Millisecond): // the default would have delivered it by now
+	}
+	q.publish(StateChanged{ID: 2, From: Connecting, To: Up})
+	within(t, "a state change and the heartbeat it takes along", 10*time.Second, func() {
+		var got []Event
+		for len(got) < 2 {
+			got = append(got, <-m.Events())
+		}
+		if _, ok := got[0].(StateChanged); !ok {
+			t.Fatalf("first event %#v, want the state change", got[0])
+		}
+		if hb, ok := got[1].(HeartbeatUpdate); !ok || hb.ID != 1 {
+			t.Fatalf("second event %#v, want session 1's heartbeat", got[1])
+		}
+	})
+
+	// Another manager keeps the default: a lone heartbeat arrives.
+	m2 := NewManager(nil, nil)
+	defer m2.CloseAll(context.Background())
+	publisher{h: m2.hub, box: &mailbox{id: 3}}.publish(HeartbeatUpdate{ID: 3})
+	within(t, "a lone heartbeat at the default wait", 10*time.Second, func() {
+		if hb, ok := (<-m2.Events()).(HeartbeatUpdate); !ok || hb.ID != 3 {
+			t.Fatalf("got %#v", hb)
+		}
+	})
+}

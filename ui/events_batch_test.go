@@ -120,3 +120,37 @@ func TestOpeningProgressWaitsForTheFlush(t *testing.T) {
 		t.Fatalf("a failure took %d snapshots, want 1 at once", f.sessionsCalls-calls)
 	}
 }
+
+// The session layer hands events over one at a time on an unbuffered
+// channel, its dispatcher offering the next only once it has run again: a
+// burst handed over that way still arrives in few messages, not one per
+// event (before, 200 heartbeats were 200 messages, each a pass of the
+// program's loop).
+func TestWaitEventGathersAHandedOverBurst(t *testing.T) {
+	const n = 200
+	ch := make(chan session.Event) // unbuffered, as Manager.Events
+	go func() {
+		for i := 1; i <= n; i++ {
+			ch <- session.HeartbeatUpdate{ID: i}
+		}
+	}()
+	m := Model{events: ch}
+	msgs, got := 0, 0
+	for got < n {
+		msg, ok := m.waitEvent()().(eventsMsg)
+		if !ok {
+			t.Fatalf("got %#v", msg)
+		}
+		for _, ev := range msg.evs {
+			got++
+			if ev.(session.HeartbeatUpdate).ID != got {
+				t.Fatalf("event %d is %#v: out of order", got, ev)
+			}
+		}
+		msgs++
+	}
+	if msgs > n/4 {
+		t.Fatalf("%d events handed over one at a time came in %d messages, want at most %d", n, msgs, n/4)
+	}
+	t.Logf("%d events in %d messages", n, msgs)
+}
