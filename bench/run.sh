@@ -48,6 +48,10 @@ what=${1:-all}
     run -v -bench 'ManySessions' -benchtime 1x -timeout 30m ./session/
   fi
   if [ "$what" = all ] || [ "$what" = dash ]; then
+    # An open dashboard with nothing happening (3 and 203 hosts, no
+    # session): CPU and sleeps per second of the whole process, beside a Go
+    # program that only runs the renderer's 60 Hz frame ticker.
+    run -v -bench 'DashboardIdle' -benchtime 1x ./cmd/sshdash/
     # The real dashboard (guard + child in a 120x40 PTY) with N shells
     # (SSHDASH_BENCH_SESSIONS, default 1,000) to one sshd, reattach off,
     # heartbeat 5 s: all up; idle CPU in the same 20 s as N parallel

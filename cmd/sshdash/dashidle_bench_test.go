@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,8 +19,9 @@ import (
 // child's CPU per second and how often it slept and woke (voluntary
 // context switches): an idle dashboard left open all day should cost
 // next to nothing, and every wakeup costs the scheduler and the kernel
-// far more than the little work done in it. Whole process, printed,
-// never asserted. SSHDASH_BENCH_BIN runs another build (A/B).
+// far more than the little work done in it. Beside it, the floor: a Go
+// program doing nothing but a 60 Hz ticker, the renderer's frame tick.
+// Whole process, printed, never asserted. SSHDASH_BENCH_BIN runs another build (A/B).
 //
 //	SSHDASH_INTEGRATION=1 go test -run '^$' -bench DashboardIdle -benchtime 1x ./cmd/sshdash/
 func BenchmarkDashboardIdle(b *testing.B) {
@@ -30,12 +32,50 @@ func BenchmarkDashboardIdle(b *testing.B) {
 	if bin == "" {
 		bin = buildBenchBinary(b)
 	}
+	b.Run("go-ticker-60Hz", func(b *testing.B) {
+		// The floor: a Go program that does nothing but receive from a
+		// 60 Hz time.Ticker, as Bubble Tea's renderer does (its frame
+		// rate cannot change while it runs). On this 2-core VM each tick
+		// costs the Go scheduler and the kernel several context switches.
+		dir := b.TempDir()
+		src := "package main\n\nimport \"time\"\n\nfunc main() {\n\tt := time.NewTicker(time.Second / 60)\n\tfor range t.C {\n\t}\n}\n"
+		if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module ticker\n\ngo 1.24\n"), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		build := exec.Command("go", "build", "-o", "ticker", ".")
+		build.Dir = dir
+		if out, err := build.CombinedOutput(); err != nil {
+			b.Fatalf("build the ticker: %v\n%s", err, out)
+		}
+		for range b.N {
+			cmd := exec.Command(filepath.Join(dir, "ticker"))
+			if err := cmd.Start(); err != nil {
+				b.Fatal(err)
+			}
+			time.Sleep(time.Second)
+			const idle = 10 * time.Second
+			pid := cmd.Process.Pid
+			c0, s0 := benchssh.ProcCPU(pid), benchssh.ProcSleeps(pid)
+			time.Sleep(idle)
+			cpu, sleeps := benchssh.ProcCPU(pid)-c0, benchssh.ProcSleeps(pid)-s0
+			cmd.Process.Kill()
+			cmd.Wait()
+			ms := float64(cpu.Microseconds()) / 1000 / idle.Seconds()
+			b.Logf("a Go program only receiving from a 60 Hz ticker (%s): %.2f ms CPU a second, slept and woke %.0f times a second",
+				idle, ms, float64(sleeps)/idle.Seconds())
+			b.ReportMetric(ms, "idle-cpu-ms/s")
+			b.ReportMetric(float64(sleeps)/idle.Seconds(), "sleeps/s")
+		}
+	})
 	for _, hosts := range []int{3, 203} {
 		b.Run(fmt.Sprintf("hosts=%d", hosts), func(b *testing.B) {
 			dir := b.TempDir()
 			var cfg strings.Builder
 			for i := 1; i <= hosts; i++ {
-				fmt.Fprintf(&cfg, "Host h%04d\n  HostName 127.0.0.1\n", i)
+				fmt.Fprintf(&cfg, "Host b%04d\n  HostName 127.0.0.1\n", i)
 			}
 			cfg.WriteString("Host *\n  Port 9\n")
 			path := filepath.Join(dir, "ssh_config")
@@ -46,7 +86,7 @@ func BenchmarkDashboardIdle(b *testing.B) {
 				"XDG_CONFIG_HOME=" + filepath.Join(dir, "xdg"), "XDG_STATE_HOME=" + filepath.Join(dir, "state")}
 			for range b.N {
 				t := startDashTerm(b, bin, env, 120, 40, "-F", path)
-				t.waitScreen("first frame naming the first host", time.Minute, func(l []string) bool { return hostCursor(l) == "h0001" })
+				t.waitScreen("first frame naming the first host", time.Minute, func(l []string) bool { return hostCursor(l) == "b0001" })
 				child := childPID(t.cmd.Process.Pid)
 				if child == 0 {
 					b.Fatal("the dashboard ran without a guard child")
