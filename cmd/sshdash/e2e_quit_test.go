@@ -47,8 +47,23 @@ func TestEndToEndQuitManySessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { other.Process.Kill(); other.Wait() }()
-	waitFor(t, "the other client's connection on the server", 30*time.Second, func() bool { return len(sshdtest.ChildPIDs(sshd)) == 1 })
-	otherConn := sshdtest.ChildPIDs(sshd)[0]
+	// The same single connection process seen twice, 200 ms apart: a
+	// read right after the first sighting once found none (CI, under
+	// load), and indexing it panicked.
+	var otherConn int
+	waitFor(t, "the other client's connection on the server", 30*time.Second, func() bool {
+		k := sshdtest.ChildPIDs(sshd)
+		if len(k) != 1 {
+			otherConn = 0
+			return false
+		}
+		if k[0] == otherConn {
+			return true
+		}
+		otherConn = k[0]
+		time.Sleep(200 * time.Millisecond)
+		return false
+	})
 
 	term := startDashTerm(t, bin, d.env, d.cols, d.rows, "-F", d.cfg)
 	defer func() {
