@@ -79,9 +79,9 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	}
 	// 60 frames a second (Bubble Tea's default): a key's frame waits for
 	// the renderer's next tick, 8.3 ms on average. Every tick wakes the
-	// process, changed frame or not, and those wakeups were most of an
-	// idle dashboard's CPU: 120 fps cost 27–30 ms/s with 3 hosts and no
-	// session, 60 fps 18 (BENCHMARKS.md, "Idle dashboard").
+	// process, changed frame or not, and those wakeups are most of an
+	// idle dashboard's CPU: 120 fps cost 17–24 ms/s with 3 hosts and no
+	// session, 60 fps 13–18 (BENCHMARKS.md, "An idle dashboard").
 	p := tea.NewProgram(&model, tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()), tea.WithFPS(60))
 	// The guard leaves the alternate screen after a crash only while the
 	// dashboard has it (see resetAfterCrash).
