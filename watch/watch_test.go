@@ -392,11 +392,39 @@ func runningWatchers() int {
 	return n
 }
 
+// settledWatchers is runningWatchers once it has read the same three
+// times 20 ms apart: a closed watcher's goroutine is still counted for a
+// moment after Close returns (it has closed done and is returning), and
+// a started one may not be running yet.
+func settledWatchers(t *testing.T) int {
+	t.Helper()
+	last, same := -1, 0
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		n := runningWatchers()
+		if n == last {
+			if same++; same == 2 {
+				return n
+			}
+		} else {
+			last, same = n, 0
+		}
+	}
+	t.Fatalf("the number of watcher goroutines did not settle in 10 s (last %d)", last)
+	return 0
+}
+
+// running reports whether w started its goroutine.
+func running(w *Watcher) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.running
+}
+
 // A session watched for nothing, or only for state changes, costs no
 // goroutine; the first spec that reads output or needs a timer starts one,
 // and Close works either way.
 func TestWatcherStartsGoroutineOnlyWhenNeeded(t *testing.T) {
-	base := runningWatchers()
+	base := settledWatchers(t)
 	var ws []*Watcher
 	for range 50 {
 		w, _, _ := start(t)
@@ -404,13 +432,18 @@ func TestWatcherStartsGoroutineOnlyWhenNeeded(t *testing.T) {
 		w2, _, _ := start(t, "drop", "back", "fail", "exit")
 		ws = append(ws, w2)
 	}
-	if n := runningWatchers() - base; n != 0 {
+	for _, w := range ws {
+		if running(w) {
+			t.Fatalf("a watcher for %v started its goroutine", w.Spec())
+		}
+	}
+	if n := settledWatchers(t) - base; n != 0 {
 		t.Fatalf("%d watcher goroutines for 100 watchers of nothing or state changes only", n)
 	}
 	// State watchers still fire without a goroutine.
 	w, clk, c := start(t, "drop", "silence=2s")
-	if n := runningWatchers() - base; n != 1 {
-		t.Fatalf("%d watcher goroutines after a silence watcher, want 1", n)
+	if n := settledWatchers(t) - base; !running(w) || n != 1 {
+		t.Fatalf("%d watcher goroutines after a silence watcher (its own started: %v), want 1", n, running(w))
 	}
 	w.Up()
 	w.Output([]byte("x"))
@@ -432,11 +465,11 @@ func TestWatcherStartsGoroutineOnlyWhenNeeded(t *testing.T) {
 		w.Close()
 	}
 	w.Close()
-	if n := runningWatchers() - base; n != 0 {
+	if n := settledWatchers(t) - base; n != 0 {
 		t.Fatalf("%d watcher goroutines left after Close", n)
 	}
 	ws[1].Set(spec) // after Close: starts nothing
-	if n := runningWatchers() - base; n != 0 {
+	if running(ws[1]) || settledWatchers(t)-base != 0 {
 		t.Fatalf("Set after Close started a goroutine")
 	}
 }
