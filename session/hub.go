@@ -46,13 +46,16 @@ type hub struct {
 	out  chan Event
 	wake chan struct{} // buffered 1: something was published
 
-	mu sync.Mutex // guards the mailboxes' contents, both queues, hbArmed and hbWait
+	mu sync.Mutex // guards the mailboxes' contents, both queues, hbArmed, hbWait and afterFunc
 	// hbArmed: a timer will wake the dispatcher for the heartbeats posted
 	// since the last one (hbWait).
 	hbArmed bool
 	hbWait  time.Duration // how long a heartbeat may wait (heartbeatBatch unless set)
-	urgent  []*mailbox    // sessions with a state change or prompt pending, round-robin
-	normal  []*mailbox    // sessions with heartbeats, output or log entries pending
+	// afterFunc arms the heartbeat timer: time.AfterFunc (tests record
+	// the wait and fire it themselves).
+	afterFunc func(time.Duration, func())
+	urgent    []*mailbox // sessions with a state change or prompt pending, round-robin
+	normal    []*mailbox // sessions with heartbeats, output or log entries pending
 }
 
 // mailbox is one session's undelivered events; its fields are guarded by
@@ -76,7 +79,8 @@ type mailbox struct {
 }
 
 func newHub() *hub {
-	return &hub{out: make(chan Event), wake: make(chan struct{}, 1), hbWait: heartbeatBatch}
+	return &hub{out: make(chan Event), wake: make(chan struct{}, 1), hbWait: heartbeatBatch,
+		afterFunc: func(d time.Duration, f func()) { time.AfterFunc(d, f) }}
 }
 
 func (h *hub) signal() {
@@ -141,10 +145,10 @@ func (h *hub) heartbeat(b *mailbox, e HeartbeatUpdate) {
 	h.enqueue(b)
 	arm := !h.hbArmed
 	h.hbArmed = true
-	wait := h.hbWait
+	wait, after := h.hbWait, h.afterFunc
 	h.mu.Unlock()
 	if arm {
-		time.AfterFunc(wait, func() {
+		after(wait, func() {
 			h.mu.Lock()
 			h.hbArmed = false
 			h.mu.Unlock()

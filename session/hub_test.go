@@ -240,43 +240,74 @@ func TestHubHeartbeatsAloneAreDelivered(t *testing.T) {
 	})
 }
 
-// SetHeartbeatDelivery: heartbeats wait the time set (the dashboard sets
-// a second) before the dispatcher delivers them, unless another event
-// comes first and takes them along; the default is unchanged for others.
+// SetHeartbeatDelivery: the heartbeat timer is armed for the time set
+// (the dashboard sets a second; 0 is ignored), other managers keep the
+// default, and what waits is delivered when the timer fires. The timer is
+// recorded and fired by hand: whether a heartbeat goes out earlier depends
+// on whether the dispatcher happens to be awake (it takes every pending
+// event along), which a test cannot hold still.
 func TestHubHeartbeatDeliveryWait(t *testing.T) {
 	checkLeaks(t)
+	type armed struct {
+		wait time.Duration
+		fire func()
+	}
+	record := func(m *Manager) chan armed {
+		ch := make(chan armed, 8)
+		m.hub.mu.Lock()
+		m.hub.afterFunc = func(d time.Duration, f func()) { ch <- armed{d, f} }
+		m.hub.mu.Unlock()
+		return ch
+	}
+	ctx := context.Background()
+
 	m := NewManager(nil, nil)
-	defer m.CloseAll(context.Background())
+	defer m.CloseAll(ctx)
+	timers := record(m)
 	m.SetHeartbeatDelivery(time.Hour)
 	m.SetHeartbeatDelivery(0) // ignored: the hour stays
-	h := m.hub
-	p := publisher{h: h, box: &mailbox{id: 1}}
-	q := publisher{h: h, box: &mailbox{id: 2}}
-	p.publish(HeartbeatUpdate{ID: 1, Stats: keepalive.Stats{Answered: 1}})
+	publisher{h: m.hub, box: &mailbox{id: 1}}.publish(HeartbeatUpdate{ID: 1, Stats: keepalive.Stats{Answered: 1}})
+	publisher{h: m.hub, box: &mailbox{id: 2}}.publish(HeartbeatUpdate{ID: 2, Stats: keepalive.Stats{Answered: 1}})
+	var a armed
 	select {
-	case ev := <-m.Events():
-		t.Fatalf("%#v delivered before the hour it may wait", ev)
-	case <-time.After(300 * time.Millisecond): // the default would have delivered it by now
+	case a = <-timers:
+	default:
+		t.Fatal("no heartbeat timer armed")
 	}
-	q.publish(StateChanged{ID: 2, From: Connecting, To: Up})
-	within(t, "a state change and the heartbeat it takes along", 10*time.Second, func() {
-		var got []Event
-		for len(got) < 2 {
-			got = append(got, <-m.Events())
-		}
-		if _, ok := got[0].(StateChanged); !ok {
-			t.Fatalf("first event %#v, want the state change", got[0])
-		}
-		if hb, ok := got[1].(HeartbeatUpdate); !ok || hb.ID != 1 {
-			t.Fatalf("second event %#v, want session 1's heartbeat", got[1])
+	if a.wait != time.Hour {
+		t.Fatalf("heartbeat timer armed for %v, want the hour set", a.wait)
+	}
+	select {
+	case b := <-timers:
+		t.Fatalf("a second timer (%v) armed for the second heartbeat: one timer covers all that wait", b.wait)
+	default:
+	}
+	a.fire()
+	within(t, "the heartbeats after their timer fired", 10*time.Second, func() {
+		seen := map[int]bool{}
+		for len(seen) < 2 {
+			hb, ok := (<-m.Events()).(HeartbeatUpdate)
+			if !ok {
+				t.Fatalf("an event nobody published")
+			}
+			seen[hb.ID] = true
 		}
 	})
 
-	// Another manager keeps the default: a lone heartbeat arrives.
 	m2 := NewManager(nil, nil)
-	defer m2.CloseAll(context.Background())
+	defer m2.CloseAll(ctx)
+	timers2 := record(m2)
 	publisher{h: m2.hub, box: &mailbox{id: 3}}.publish(HeartbeatUpdate{ID: 3})
-	within(t, "a lone heartbeat at the default wait", 10*time.Second, func() {
+	select {
+	case a := <-timers2:
+		if a.wait != heartbeatBatch {
+			t.Fatalf("another manager's heartbeat timer armed for %v, want the default %v", a.wait, heartbeatBatch)
+		}
+		a.fire()
+	default:
+		t.Fatal("no heartbeat timer armed on the other manager")
+	}
+	within(t, "a heartbeat at the default wait", 10*time.Second, func() {
 		if hb, ok := (<-m2.Events()).(HeartbeatUpdate); !ok || hb.ID != 3 {
 			t.Fatalf("got %#v", hb)
 		}
