@@ -56,18 +56,9 @@ func BenchmarkDashboardIdle(b *testing.B) {
 				b.Fatal(err)
 			}
 			time.Sleep(time.Second)
-			const idle = 10 * time.Second
-			pid := cmd.Process.Pid
-			c0, s0 := benchssh.ProcCPU(pid), benchssh.ProcSleeps(pid)
-			time.Sleep(idle)
-			cpu, sleeps := benchssh.ProcCPU(pid)-c0, benchssh.ProcSleeps(pid)-s0
+			idleFor(b, cmd.Process.Pid, "a Go program only receiving from a 60 Hz ticker")
 			cmd.Process.Kill()
 			cmd.Wait()
-			ms := float64(cpu.Microseconds()) / 1000 / idle.Seconds()
-			b.Logf("a Go program only receiving from a 60 Hz ticker (%s): %.2f ms CPU a second, slept and woke %.0f times a second",
-				idle, ms, float64(sleeps)/idle.Seconds())
-			b.ReportMetric(ms, "idle-cpu-ms/s")
-			b.ReportMetric(float64(sleeps)/idle.Seconds(), "sleeps/s")
 		}
 	})
 	for _, hosts := range []int{3, 203} {
@@ -92,19 +83,25 @@ func BenchmarkDashboardIdle(b *testing.B) {
 					b.Fatal("the dashboard ran without a guard child")
 				}
 				time.Sleep(2 * time.Second) // past start-up
-				const idle = 10 * time.Second
-				c0, s0 := benchssh.ProcCPU(child), benchssh.ProcSleeps(child)
-				time.Sleep(idle)
-				cpu, sleeps := benchssh.ProcCPU(child)-c0, benchssh.ProcSleeps(child)-s0
+				idleFor(b, child, fmt.Sprintf("idle dashboard, %d hosts, no session (whole process, the child)", hosts))
 				t.cmd.Process.Kill()
 				t.cmd.Wait()
 				t.f.Close()
-				ms := float64(cpu.Microseconds()) / 1000 / idle.Seconds()
-				b.Logf("idle dashboard, %d hosts, no session (whole process, the child, %s): %.2f ms CPU a second, slept and woke %.0f times a second",
-					hosts, idle, ms, float64(sleeps)/idle.Seconds())
-				b.ReportMetric(ms, "idle-cpu-ms/s")
-				b.ReportMetric(float64(sleeps)/idle.Seconds(), "sleeps/s")
 			}
 		})
 	}
+}
+
+// idleFor leaves process pid alone for 10 s and reports its CPU per
+// second and how often it slept and woke, as what says.
+func idleFor(b *testing.B, pid int, what string) {
+	const idle = 10 * time.Second
+	c0, s0 := benchssh.ProcCPU(pid), benchssh.ProcSleeps(pid)
+	time.Sleep(idle)
+	cpu, sleeps := benchssh.ProcCPU(pid)-c0, benchssh.ProcSleeps(pid)-s0
+	ms := float64(cpu.Microseconds()) / 1000 / idle.Seconds()
+	perS := float64(sleeps) / idle.Seconds()
+	b.Logf("%s, over %s: %.2f ms CPU a second, slept and woke %.0f times a second", what, idle, ms, perS)
+	b.ReportMetric(ms, "idle-cpu-ms/s")
+	b.ReportMetric(perS, "sleeps/s")
 }

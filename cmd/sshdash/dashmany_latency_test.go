@@ -22,9 +22,6 @@ import (
 // latencySamples is how many keys each latency figure times.
 const latencySamples = 250
 
-// keyToScreen presses ↓ (↑ at the last host) in the hosts pane and times
-// each from the write to the PTY until the frame showing the moved cursor
-// arrived.
 // sleepBetweenKeys waits 10–35 ms, at random, before the next key. A
 // fixed pause locks the keys' phase to the renderer's frame ticks: with
 // 15 ms after each frame and ticks every 16.7 ms (60 fps) every key
@@ -35,6 +32,9 @@ func sleepBetweenKeys() {
 	time.Sleep(10*time.Millisecond + rand.N(25*time.Millisecond))
 }
 
+// keyToScreen presses ↓ (↑ at the last host) in the hosts pane and times
+// each from the write to the PTY until the frame showing the moved cursor
+// arrived.
 func (d *dashBench) keyToScreen(t *dashTerm) []time.Duration {
 	out := make([]time.Duration, 0, latencySamples)
 	last := fmt.Sprintf("b%04d", d.n)
