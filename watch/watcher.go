@@ -76,11 +76,10 @@ type Watcher struct {
 	// a thousand idle ones). closed: Close was called; nothing starts it.
 	running, closed bool
 
-	wake      chan struct{} // buffered 1: something to read
-	syncc     chan chan struct{}
-	stop      chan struct{}
-	done      chan struct{}
-	closeOnce sync.Once
+	wake  chan struct{} // buffered 1: something to read
+	syncc chan chan struct{}
+	stop  chan struct{}
+	done  chan struct{}
 }
 
 // New starts a Watcher with spec.
@@ -234,10 +233,13 @@ func (w *Watcher) Exited(status int) {
 // posted stay posted; nothing is posted after Close returns.
 func (w *Watcher) Close() {
 	w.mu.Lock()
+	first := !w.closed
 	w.closed = true
 	running := w.running
 	w.mu.Unlock()
-	w.closeOnce.Do(func() { close(w.stop) })
+	if first {
+		close(w.stop)
+	}
 	if running {
 		<-w.done
 	}
