@@ -68,8 +68,7 @@ func BenchmarkView1000Sessions(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			d.m.needRefresh = true
-			nm, _ := d.m.Update(secondTickMsg{})
-			d.m = *nm.(*Model)
+			d.m.Update(secondTickMsg{})
 			_ = d.m.View()
 		}
 	})
@@ -83,12 +82,10 @@ func BenchmarkHeartbeatStorm(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		nm, _ := d.m.Update(session.HeartbeatUpdate{ID: i%100 + 1})
-		d.m = *nm.(*Model)
+		d.m.Update(session.HeartbeatUpdate{ID: i%100 + 1})
 		_ = d.m.View()
 		if i%100 == 99 {
-			nm, _ = d.m.Update(secondTickMsg{})
-			d.m = *nm.(*Model)
+			d.m.Update(secondTickMsg{})
 			_ = d.m.View()
 		}
 	}

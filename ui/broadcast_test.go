@@ -369,8 +369,7 @@ func TestBroadcastQueuesBehindSendInFlight(t *testing.T) {
 	markAll(d, "")
 	d.keys("b")
 	update := func(msg tea.Msg) tea.Cmd {
-		nm, cmd := d.m.Update(msg)
-		d.m = *nm.(*Model)
+		_, cmd := d.m.Update(msg)
 		return cmd
 	}
 	for _, kp := range keyMsgs("one") {

@@ -74,8 +74,7 @@ func TestLivenessChangesWaitForTheFlush(t *testing.T) {
 	f.update(1, func(s *session.Status) { s.State = session.Stale })
 	var cmds int
 	for range 50 {
-		nm, cmd := d.m.Update(session.StateChanged{ID: 1, From: session.Up, To: session.Stale})
-		d.m = *nm.(*Model)
+		_, cmd := d.m.Update(session.StateChanged{ID: 1, From: session.Up, To: session.Stale})
 		if cmd != nil {
 			cmds++
 		}
@@ -104,8 +103,7 @@ func TestOpeningProgressWaitsForTheFlush(t *testing.T) {
 			{ID: 1, From: session.Connecting, To: session.Up},
 			{ID: 1, From: session.Reconnecting, To: session.Up},
 		} {
-			nm, cmd := d.m.Update(ev)
-			d.m = *nm.(*Model)
+			_, cmd := d.m.Update(ev)
 			if cmd != nil {
 				cmds++
 			}

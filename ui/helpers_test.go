@@ -90,8 +90,7 @@ func (d *driver) send(msgs ...tea.Msg) {
 			continue
 		}
 		d.seen = append(d.seen, msg)
-		nm, cmd := d.m.Update(msg)
-		d.m = *nm.(*Model)
+		_, cmd := d.m.Update(msg)
 		queue = append(queue, runCmd(cmd)...)
 	}
 }

@@ -343,13 +343,11 @@ func TestHeartbeatsAreCoalesced(t *testing.T) {
 	})
 	var cmds int
 	for i := 0; i < 100; i++ {
-		nm, cmd := d.m.Update(session.HeartbeatUpdate{ID: 1})
-		d.m = *nm.(*Model)
+		_, cmd := d.m.Update(session.HeartbeatUpdate{ID: 1})
 		if cmd != nil {
 			cmds++
 		}
-		nm, cmd = d.m.Update(session.OutputArrived{ID: 2}) // not the selected session
-		d.m = *nm.(*Model)
+		_, cmd = d.m.Update(session.OutputArrived{ID: 2}) // not the selected session
 		if cmd != nil {
 			cmds++
 		}
@@ -735,15 +733,14 @@ func TestAdaptiveThemeFollowsBackground(t *testing.T) {
 	if m.sh.theme.Palette != "dark" {
 		t.Fatalf("auto starts as %q, want dark until the terminal answers", m.sh.theme.Palette)
 	}
-	nm, _ := m.Update(tea.BackgroundColorMsg{Color: color.White})
-	m = *nm.(*Model)
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
 	if m.sh.theme.Palette != "light" || m.sh.st.Base.GetForeground() == nil {
 		t.Fatalf("after a white background the palette is %q", m.sh.theme.Palette)
 	}
 	// A fixed theme does not change.
 	m = New(Options{Backend: f, ThemeName: "nord", Now: fixedClock()})
-	nm, _ = m.Update(tea.BackgroundColorMsg{Color: color.White})
-	if nm.(*Model).sh.theme.Palette != "nord" {
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.sh.theme.Palette != "nord" {
 		t.Fatal("a fixed theme changed with the background")
 	}
 }

@@ -20,8 +20,7 @@ func TestStreamingPreviewWaitsForTheTick(t *testing.T) {
 		f.mu.Lock()
 		f.screens[1] = append(f.screens[1], fmt.Sprintf("line-%03d", i))
 		f.mu.Unlock()
-		nm, cmd := d.m.Update(session.OutputArrived{ID: 1})
-		d.m = *nm.(*Model)
+		_, cmd := d.m.Update(session.OutputArrived{ID: 1})
 		return cmd != nil
 	}
 	for i := range streamFlushes {
@@ -51,10 +50,8 @@ func TestStreamingPreviewWaitsForTheTick(t *testing.T) {
 
 	// Output that leaves the preview's lines as they were draws nothing.
 	rev := d.m.rev
-	nm, _ := d.m.Update(session.OutputArrived{ID: 1})
-	d.m = *nm.(*Model)
-	nm, _ = d.m.Update(flushMsg{})
-	d.m = *nm.(*Model)
+	d.m.Update(session.OutputArrived{ID: 1})
+	d.m.Update(flushMsg{})
 	if d.m.rev != rev {
 		t.Fatalf("a flush with the preview unchanged redrew (rev %d→%d)", rev, d.m.rev)
 	}

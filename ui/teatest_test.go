@@ -26,8 +26,7 @@ type screenProbe struct {
 }
 
 func (p screenProbe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	nm, cmd := p.Model.Update(msg)
-	p.Model = *nm.(*Model)
+	_, cmd := p.Model.Update(msg)
 	return p, cmd
 }
 
