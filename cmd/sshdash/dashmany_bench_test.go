@@ -149,24 +149,7 @@ func (d *dashBench) run(bin string) {
 	time.Sleep(2 * time.Second)
 	rss0 := benchssh.RSSKiB(child)
 
-	// Mark all, open all; wait for the tab bar to count all N up.
-	t.send("*")
-	t.waitScreen("all hosts marked", 30*time.Second, func(l []string) bool {
-		return strings.Contains(strings.Join(l, "\n"), fmt.Sprintf("%d selected", n))
-	})
-	t0 := time.Now()
-	t.send("o")
-	t.waitScreen("all sessions up", 15*time.Minute, func(l []string) bool {
-		s := summary(l)
-		if s["failed"] > 0 {
-			return true // reported below
-		}
-		return s["up"] == n
-	})
-	allUp := time.Since(t0)
-	if s := summary(t.lines()); s["failed"] > 0 {
-		t.fail("%d sessions failed to open", s["failed"])
-	}
+	allUp := t.openAll(n, 15*time.Minute)
 	b.Logf("load average at all up: %s", load())
 	time.Sleep(3 * time.Second)
 	rss1, grss := benchssh.RSSKiB(child), benchssh.RSSKiB(guard)

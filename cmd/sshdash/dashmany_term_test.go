@@ -9,6 +9,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -157,6 +158,27 @@ var (
 	summaryRe = regexp.MustCompile(`(\d+) (up|stale|dropped|reconnecting|connecting|failed|needs you)`)
 	cursorRe  = regexp.MustCompile(`▸[✓ ] (?:\S| ) (b\d+)`)
 )
+
+// openAll marks every host (*) and opens them (o), waits up to limit for
+// the tab bar to count n up, fails if any failed, and returns the time
+// from o until all were up.
+func (t *dashTerm) openAll(n int, limit time.Duration) time.Duration {
+	t.send("*")
+	t.waitScreen("all hosts marked", 30*time.Second, func(l []string) bool {
+		return strings.Contains(strings.Join(l, "\n"), fmt.Sprintf("%d selected", n))
+	})
+	t0 := time.Now()
+	t.send("o")
+	t.waitScreen("all sessions up", limit, func(l []string) bool {
+		s := summary(l)
+		return s["up"] == n || s["failed"] > 0 // a failure is reported below
+	})
+	up := time.Since(t0)
+	if s := summary(t.lines()); s["failed"] > 0 {
+		t.fail("%d sessions failed to open", s["failed"])
+	}
+	return up
+}
 
 // summary reads the tab bar's counts of sessions per state.
 func summary(lines []string) map[string]int {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,18 +73,7 @@ func TestEndToEndQuitManySessions(t *testing.T) {
 	}()
 	term.waitScreen("first frame naming the first host", time.Minute, func(l []string) bool { return hostCursor(l) == "b0001" })
 	child := childPID(term.cmd.Process.Pid)
-	term.send("*")
-	term.waitScreen("all hosts marked", 30*time.Second, func(l []string) bool {
-		return strings.Contains(strings.Join(l, "\n"), fmt.Sprintf("%d selected", quitTestSessions))
-	})
-	term.send("o")
-	term.waitScreen("all sessions up", 5*time.Minute, func(l []string) bool {
-		s := summary(l)
-		return s["up"] == quitTestSessions || s["failed"] > 0
-	})
-	if s := summary(term.lines()); s["failed"] > 0 {
-		term.fail("%d sessions failed to open", s["failed"])
-	}
+	term.openAll(quitTestSessions, 5*time.Minute)
 	if n := len(sshdtest.ChildPIDs(sshd)); n != quitTestSessions+1 {
 		t.Fatalf("the server has %d connections, want %d (the dashboard's and the other client's)", n, quitTestSessions+1)
 	}
