@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strings"
@@ -47,17 +45,7 @@ func TestEndToEndDashboardDetached(t *testing.T) {
 	env := []string{"XDG_CONFIG_HOME=" + state, "XDG_STATE_HOME=" + state, "TERM=xterm-256color", "LANG=C.UTF-8"}
 	sessions := func() []sessionRow {
 		t.Helper()
-		cmd := exec.Command(bin, "sessions", "--json", "-F", cfg, "target")
-		cmd.Env = append(os.Environ(), env...)
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("sshdash sessions: %v\n%s", err, out)
-		}
-		var rows []sessionRow
-		if err := json.Unmarshal(out, &rows); err != nil {
-			t.Fatalf("sshdash sessions --json: %v\n%s", err, out)
-		}
-		return rows
+		return listSessions(t, bin, env, cfg, "target")
 	}
 
 	// First dashboard: one shell attached (enter), a second opened in the
