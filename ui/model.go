@@ -37,6 +37,17 @@ type Options struct {
 	Looked []string
 	// Logger receives debug records (never secrets); nil discards.
 	Logger *slog.Logger
+	// Terminal, when set, is what draws the dashboard in place of Bubble
+	// Tea's renderer (ui/screen): bells and notifications are written
+	// through it, and it asks the terminal for its background colour
+	// itself. Nil: Bubble Tea's renderer draws, and tea.Raw carries them.
+	Terminal Terminal
+}
+
+// Terminal writes escape sequences between the dashboard's frames.
+type Terminal interface {
+	// WriteRaw writes seq at once; it is called from Update.
+	WriteRaw(seq string)
 }
 
 // pane is a focusable pane of the main screen.
@@ -79,7 +90,8 @@ type Model struct {
 	backend Backend
 	events  <-chan session.Event
 	noColor bool
-	themeBG bool // the terminal background is known to be dark
+	themeBG bool     // the terminal background is known to be dark
+	term    Terminal // draws the dashboard when set (Options.Terminal)
 
 	w, h  int
 	focus pane
@@ -169,6 +181,7 @@ func New(opts Options) Model {
 		events:  opts.Backend.Events(),
 		noColor: opts.NoColor || th.NoColor,
 		themeBG: th.Dark,
+		term:    opts.Terminal,
 		cache:   &viewCache{},
 	}
 	m.configErrors = opts.Backend.ConfigErrors()
@@ -205,7 +218,10 @@ func Run(ctx context.Context, opts Options) error {
 // Init asks the terminal for its background colour (for adaptive themes)
 // and starts listening for session events.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent(), m.waitDetachedNews(), m.waitAlert()}
+	cmds := []tea.Cmd{m.waitEvent(), m.waitDetachedNews(), m.waitAlert()}
+	if m.term == nil {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
 	cmds = append(cmds, m.initTimers...)
 	return tea.Batch(cmds...)
 }
