@@ -40,6 +40,14 @@ func (d *drawer) enterAlt() {
 	d.r.Erase()
 }
 
+// setGrapheme measures widths by grapheme cluster, as the terminal said
+// it does; the next frame is drawn whole.
+func (d *drawer) setGrapheme() {
+	d.sb.Method = ansi.GraphemeWidth
+	d.r.SetGraphemeWidth(true)
+	d.r.Erase()
+}
+
 // resize sizes the frame to the terminal and repaints it whole next.
 func (d *drawer) resize(w, h int) {
 	d.sb.Resize(w, h)

@@ -59,6 +59,9 @@ func (w *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			s.toldW, s.toldH = msg.w, msg.h
 			cmd = tea.Batch(cmd, c)
 		}
+	case tea.ModeReportMsg:
+		s.modeReport(msg)
+		w.inner, cmd = w.inner.Update(msg)
 	case tea.WindowSizeMsg:
 		if msg.Width != s.w || msg.Height != s.h {
 			s.resize(msg.Width, msg.Height)
@@ -120,12 +123,37 @@ func (s *Screen) draw(v tea.View) {
 	if cursorWas {
 		b.WriteString(ansi.ResetModeTextCursorEnable) // no cursor flying over the update
 	}
-	b.Write(s.d.frame(v.Content, v.Cursor))
+	frame := s.d.frame(v.Content, v.Cursor)
+	if s.sync && len(frame) > 0 {
+		b.WriteString(ansi.SetModeSynchronizedOutput)
+	}
+	b.Write(frame)
 	if v.Cursor != nil {
 		b.WriteString(ansi.SetModeTextCursorEnable)
 	}
+	if s.sync && len(frame) > 0 {
+		b.WriteString(ansi.ResetModeSynchronizedOutput)
+	}
 	s.write(b.String())
 	s.last, s.drawn, s.lastDraw = v, true, s.now()
+}
+
+// modeReport takes the terminal's answer to the mode queries Start sent.
+func (s *Screen) modeReport(msg tea.ModeReportMsg) {
+	switch msg.Mode {
+	case ansi.ModeSynchronizedOutput:
+		s.sync = msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet
+	case ansi.ModeUnicodeCore:
+		if s.grapheme || s.suspended || s.d == nil {
+			return
+		}
+		if msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet || msg.Value == ansi.ModePermanentlySet {
+			s.grapheme = true
+			s.d.setGrapheme()
+			s.write(ansi.SetModeUnicodeCore)
+			s.drawn = false // measured again, drawn whole
+		}
+	}
 }
 
 // resize sizes the frame to w×h; the next draw repaints the whole screen.

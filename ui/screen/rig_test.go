@@ -2,6 +2,7 @@ package screen
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"runtime/pprof"
 	"strings"
@@ -41,9 +42,15 @@ type rig struct {
 	raw bytes.Buffer // every byte the terminal received
 
 	readDone chan struct{}
+	// modes, when set, are the DECRQM replies the terminal gives: mode
+	// number → value (2: reset, i.e. supported and off).
+	answers map[int]int
 }
 
-func newRig(t *testing.T, w, h int) *rig {
+func newRig(t *testing.T, w, h int) *rig { return newRigAnswering(t, w, h, nil) }
+
+// newRigAnswering is newRig with a terminal that answers mode queries.
+func newRigAnswering(t *testing.T, w, h int, modes map[int]int) *rig {
 	t.Helper()
 	ptm, tty, err := pty.Open()
 	if err != nil {
@@ -52,7 +59,7 @@ func newRig(t *testing.T, w, h int) *rig {
 	if err := pty.Setsize(ptm, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)}); err != nil {
 		t.Fatalf("size the pty: %v", err)
 	}
-	r := &rig{t: t, ptm: ptm, tty: tty, emu: vt.New(w, h), readDone: make(chan struct{})}
+	r := &rig{t: t, ptm: ptm, tty: tty, emu: vt.New(w, h), readDone: make(chan struct{}), answers: modes}
 	go r.read()
 	t.Cleanup(func() {
 		tty.Close()
@@ -72,6 +79,11 @@ func (r *rig) read() {
 			r.raw.Write(buf[:n])
 			_, _ = r.emu.Write(buf[:n])
 			r.mu.Unlock()
+			for mode, v := range r.answers {
+				if bytes.Contains(buf[:n], fmt.Appendf(nil, "\x1b[?%d$p", mode)) {
+					_, _ = fmt.Fprintf(r.ptm, "\x1b[?%d;%d$y", mode, v)
+				}
+			}
 		}
 		if err != nil {
 			return

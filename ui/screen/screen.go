@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -66,6 +67,8 @@ type Screen struct {
 	pending   bool // a frame message is on its way
 	suspended bool // the terminal is handed over (Exec) or given back (Close)
 	mouse     tea.MouseMode
+	sync      bool // the terminal has synchronized output (mode 2026)
+	grapheme  bool // the terminal measures grapheme clusters (mode 2027), on while drawing
 	title     string
 	wrapper   *Model // the program's model, drawn again after a hand-over
 
@@ -135,6 +138,12 @@ func (s *Screen) Start() error {
 	if s.askBG {
 		s.write(ansi.RequestBackgroundColor)
 	}
+	if askModes(s.env) {
+		// Does the terminal have synchronized output (frames appear
+		// whole) and grapheme-cluster widths? The replies arrive as
+		// tea.ModeReportMsg.
+		s.write(ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore)
+	}
 	s.winch = make(chan os.Signal, 1)
 	signal.Notify(s.winch, syscall.SIGWINCH)
 	return nil
@@ -151,7 +160,15 @@ func (s *Screen) takeTerminal() error {
 	s.drawn = false
 	s.mouse, s.title = tea.MouseModeNone, ""
 	s.d.enterAlt()
-	s.write(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
+	seq := ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste +
+		// Keys as Bubble Tea's renderer asks for them: xterm's
+		// modifyOtherKeys and the kitty protocol's disambiguation (ctrl+i
+		// apart from tab, a lone esc at once) where the terminal has them.
+		ansi.SetModifyOtherKeys2 + ansi.PushKittyKeyboard(1)
+	if s.grapheme {
+		seq += ansi.SetModeUnicodeCore
+	}
+	s.write(seq)
 	return nil
 }
 
@@ -163,6 +180,10 @@ func (s *Screen) giveTerminal() error {
 	b.WriteString(mouseSeq(s.mouse, tea.MouseModeNone))
 	if s.title != "" {
 		b.WriteString(ansi.SetWindowTitle(""))
+	}
+	b.WriteString(ansi.ResetModifyOtherKeys + ansi.PopKittyKeyboard(1))
+	if s.grapheme {
+		b.WriteString(ansi.ResetModeUnicodeCore)
 	}
 	b.WriteString(ansi.ResetModeBracketedPaste + ansi.SetModeTextCursorEnable + ansi.ResetModeAltScreenSaveCursor)
 	s.write(b.String())
@@ -261,4 +282,32 @@ func (s *Screen) resume() error {
 		s.draw(s.wrapper.inner.View())
 	}
 	return nil
+}
+
+// askModes reports whether to ask the terminal about modes 2026 and 2027.
+// Over ssh (SSH_TTY) the reply may come too late to be told from typed
+// keys, and Apple's Terminal prints the query; others ignore what they do
+// not know.
+func askModes(env []string) bool {
+	var term, prog string
+	var ssh, wt bool
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "TERM":
+			term = v
+		case "TERM_PROGRAM":
+			prog = v
+		case "SSH_TTY":
+			ssh = true
+		case "WT_SESSION":
+			wt = true
+		}
+	}
+	for _, t := range []string{"ghostty", "wezterm", "alacritty", "kitty", "rio"} {
+		if strings.Contains(term, t) {
+			return true
+		}
+	}
+	return wt || (!ssh && !strings.Contains(prog, "Apple"))
 }

@@ -28,9 +28,9 @@ func TestScreenDrawsTheViewAndOnlyChanges(t *testing.T) {
 	run.p.Send(setMsg("hello\nworld"))
 	r.showsLines("hello", "world")
 	m := r.modes()
-	if !m.AltScreen || m.CursorVisible || m.MouseTracking != 1002 || m.MouseEncoding != 1006 || !m.BracketedPaste {
-		t.Errorf("modes while drawing: alt %v, cursor visible %v, mouse %d/%d, bracketed paste %v; want alt, hidden, 1002/1006, paste on",
-			m.AltScreen, m.CursorVisible, m.MouseTracking, m.MouseEncoding, m.BracketedPaste)
+	if !m.AltScreen || m.CursorVisible || m.MouseTracking != 1002 || m.MouseEncoding != 1006 || !m.BracketedPaste || m.KittyKeyboard != 1 || m.ModifyOtherKeys != 2 {
+		t.Errorf("modes while drawing: alt %v, cursor visible %v, mouse %d/%d, bracketed paste %v, kitty keys %d, modifyOtherKeys %d; want alt, hidden, 1002/1006, paste on, 1, 2",
+			m.AltScreen, m.CursorVisible, m.MouseTracking, m.MouseEncoding, m.BracketedPaste, m.KittyKeyboard, m.ModifyOtherKeys)
 	}
 	if got := r.title(); got != "screen-test" {
 		t.Errorf("window title %q, want screen-test", got)
@@ -51,9 +51,9 @@ func TestScreenDrawsTheViewAndOnlyChanges(t *testing.T) {
 	if runErr != nil || closeErr != nil {
 		t.Fatalf("Run: %v, Close: %v", runErr, closeErr)
 	}
-	r.waitFor("the main screen, cursor shown, mouse and paste off", func() bool {
+	r.waitFor("the main screen, cursor shown, mouse, paste and key protocols off", func() bool {
 		m := r.modes()
-		return !m.AltScreen && m.CursorVisible && m.MouseTracking == 0 && !m.BracketedPaste
+		return !m.AltScreen && m.CursorVisible && m.MouseTracking == 0 && !m.BracketedPaste && m.KittyKeyboard == 0 && m.ModifyOtherKeys == 0
 	})
 	if !r.cooked() {
 		t.Error("after Close the terminal is still in raw mode")
@@ -153,7 +153,7 @@ func TestScreenExecHandsTheTerminalOverAndBack(t *testing.T) {
 		r.waitFor("the main screen during the hand-over", func() bool { return !r.modes().AltScreen })
 		m := r.modes()
 		inside.cooked = r.cooked()
-		inside.modes = fmt.Sprintf("cursor %v mouse %d paste %v", m.CursorVisible, m.MouseTracking, m.BracketedPaste)
+		inside.modes = fmt.Sprintf("cursor %v mouse %d paste %v keys %d/%d", m.CursorVisible, m.MouseTracking, m.BracketedPaste, m.KittyKeyboard, m.ModifyOtherKeys)
 		if _, err := r.tty.WriteString("attached output\r\n"); err != nil {
 			return err
 		}
@@ -167,12 +167,12 @@ func TestScreenExecHandsTheTerminalOverAndBack(t *testing.T) {
 	if !inside.cooked {
 		t.Error("during the hand-over the terminal was still in raw mode")
 	}
-	if inside.modes != "cursor true mouse 0 paste false" {
-		t.Errorf("during the hand-over: %s; want the cursor shown, mouse and paste off", inside.modes)
+	if inside.modes != "cursor true mouse 0 paste false keys 0/0" {
+		t.Errorf("during the hand-over: %s; want the cursor shown, mouse, paste and key protocols off", inside.modes)
 	}
 	r.showsLines("dashboard", "row two")
 	m := r.modes()
-	if !m.AltScreen || m.CursorVisible || m.MouseTracking != 1002 || !m.BracketedPaste {
+	if !m.AltScreen || m.CursorVisible || m.MouseTracking != 1002 || !m.BracketedPaste || m.KittyKeyboard != 1 || m.ModifyOtherKeys != 2 {
 		t.Errorf("after the hand-over: %+v; want the dashboard's modes back", m)
 	}
 	if r.cooked() {
@@ -223,3 +223,37 @@ func (f *funcExec) Run() error { return f.run() }
 func (f *funcExec) SetStdin(io.Reader)  {}
 func (f *funcExec) SetStdout(io.Writer) {}
 func (f *funcExec) SetStderr(io.Writer) {}
+
+// A terminal that says it has synchronized output gets every frame inside
+// 2026 on/off; one that measures grapheme clusters gets 2027 while the
+// screen draws, and not after Close. A terminal that does not answer gets
+// neither.
+func TestScreenUsesTheModesTheTerminalHas(t *testing.T) {
+	defer watchdog(t, 60*time.Second)()
+	r := newRigAnswering(t, 80, 24, map[int]int{2026: 2, 2027: 2})
+	run := start(t, r, time.Millisecond)
+	r.waitFor("unicode core on", func() bool { return strings.Contains(r.output(), ansi.SetModeUnicodeCore) })
+	n := r.received()
+	run.p.Send(setMsg("synced 👋 frame"))
+	r.showsLines("synced 👋 frame")
+	frame := r.output()[n:]
+	if !strings.HasPrefix(frame, ansi.SetModeSynchronizedOutput) || !strings.HasSuffix(frame, ansi.ResetModeSynchronizedOutput) {
+		t.Errorf("frame not inside synchronized output: %q", frame)
+	}
+	if _, err := run.quit(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	r.waitFor("the main screen", func() bool { return !r.modes().AltScreen })
+	out := r.output()
+	if strings.LastIndex(out, ansi.ResetModeUnicodeCore) < strings.LastIndex(out, ansi.SetModeUnicodeCore) {
+		t.Error("unicode core left on after Close")
+	}
+
+	r2 := newRig(t, 80, 24) // answers nothing
+	run2 := start(t, r2, time.Millisecond)
+	run2.p.Send(setMsg("plain frame"))
+	r2.showsLines("plain frame")
+	if out := r2.output(); strings.Contains(out, ansi.SetModeSynchronizedOutput) || strings.Contains(out, ansi.SetModeUnicodeCore) {
+		t.Errorf("modes used on a terminal that did not say it has them: %q", out)
+	}
+}
