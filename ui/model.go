@@ -3,8 +3,6 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"time"
@@ -203,20 +201,8 @@ func New(opts Options) Model {
 	return m
 }
 
-// Run runs the dashboard until the user quits or ctx ends. cmd/sshdash may
-// instead create its own tea.Program around New(opts).
-func Run(ctx context.Context, opts Options) error {
-	m := New(opts)
-	p := tea.NewProgram(&m, tea.WithContext(ctx))
-	_, err := p.Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return nil
-	}
-	return err
-}
-
-// Init asks the terminal for its background colour (for adaptive themes)
-// and starts listening for session events.
+// Init asks the terminal for its background colour (for adaptive themes;
+// a Terminal asks itself) and starts listening for session events.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.waitEvent(), m.waitDetachedNews(), m.waitAlert()}
 	if m.term == nil {
