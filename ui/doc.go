@@ -5,12 +5,13 @@
 //
 // # Wiring
 //
-// cmd/sshdash builds a Backend (the session layer seen from the dashboard)
-// and either runs the dashboard with Run or builds the root model with New
-// and hands it to tea.NewProgram. The UI never calls the session layer
-// directly, and no goroutine ever touches a model: session events arrive
-// through Backend.Events, read one at a time by a tea.Cmd that is re-armed
-// after each event.
+// cmd/sshdash builds a Backend (the session layer seen from the dashboard),
+// builds the root model with New and runs it in a tea.Program drawn by
+// ui/screen (Screen.Wrap; Options.Terminal is that screen), which draws a
+// frame when the view changed instead of on Bubble Tea's frame ticker.
+// The UI never calls the session layer directly, and no goroutine ever
+// touches a model: session events arrive through Backend.Events, read one
+// at a time by a tea.Cmd that is re-armed after each event.
 //
 // Messages the Backend's commands must produce:
 //

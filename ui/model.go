@@ -3,8 +3,6 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"time"
@@ -37,6 +35,17 @@ type Options struct {
 	Looked []string
 	// Logger receives debug records (never secrets); nil discards.
 	Logger *slog.Logger
+	// Terminal, when set, is what draws the dashboard in place of Bubble
+	// Tea's renderer (ui/screen): bells and notifications are written
+	// through it, and it asks the terminal for its background colour
+	// itself. Nil: Bubble Tea's renderer draws, and tea.Raw carries them.
+	Terminal Terminal
+}
+
+// Terminal writes escape sequences between the dashboard's frames.
+type Terminal interface {
+	// WriteRaw writes seq at once; it is called from Update.
+	WriteRaw(seq string)
 }
 
 // pane is a focusable pane of the main screen.
@@ -79,7 +88,8 @@ type Model struct {
 	backend Backend
 	events  <-chan session.Event
 	noColor bool
-	themeBG bool // the terminal background is known to be dark
+	themeBG bool     // the terminal background is known to be dark
+	term    Terminal // draws the dashboard when set (Options.Terminal)
 
 	w, h  int
 	focus pane
@@ -169,6 +179,7 @@ func New(opts Options) Model {
 		events:  opts.Backend.Events(),
 		noColor: opts.NoColor || th.NoColor,
 		themeBG: th.Dark,
+		term:    opts.Terminal,
 		cache:   &viewCache{},
 	}
 	m.configErrors = opts.Backend.ConfigErrors()
@@ -190,22 +201,13 @@ func New(opts Options) Model {
 	return m
 }
 
-// Run runs the dashboard until the user quits or ctx ends. cmd/sshdash may
-// instead create its own tea.Program around New(opts).
-func Run(ctx context.Context, opts Options) error {
-	m := New(opts)
-	p := tea.NewProgram(&m, tea.WithContext(ctx))
-	_, err := p.Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return nil
-	}
-	return err
-}
-
-// Init asks the terminal for its background colour (for adaptive themes)
-// and starts listening for session events.
+// Init asks the terminal for its background colour (for adaptive themes;
+// a Terminal asks itself) and starts listening for session events.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.waitEvent(), m.waitDetachedNews(), m.waitAlert()}
+	cmds := []tea.Cmd{m.waitEvent(), m.waitDetachedNews(), m.waitAlert()}
+	if m.term == nil {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
 	cmds = append(cmds, m.initTimers...)
 	return tea.Batch(cmds...)
 }

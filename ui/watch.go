@@ -93,6 +93,10 @@ func (m *Model) alert(a watch.Alert) tea.Cmd {
 		return nil
 	}
 	if seq := m.watch.be.AlertSequence(a); len(seq) > 0 {
+		if m.term != nil {
+			m.term.WriteRaw(string(seq))
+			return nil
+		}
 		return tea.Raw(string(seq))
 	}
 	return nil

@@ -134,3 +134,29 @@ func TestWatchForm(t *testing.T) {
 		t.Fatalf("after esc: %q", got)
 	}
 }
+
+// rawTerm records what the dashboard writes through Options.Terminal.
+type rawTerm struct{ seqs []string }
+
+func (r *rawTerm) WriteRaw(seq string) { r.seqs = append(r.seqs, seq) }
+
+// When a screen draws the dashboard (Options.Terminal), an alert rings
+// through it, at once, and not through tea.Raw (whose output Bubble Tea
+// writes only on its own frame tick).
+func TestWatchAlertRingsThroughTheTerminal(t *testing.T) {
+	f := &watchFake{fakeBackend: newDemoBackend(), specs: map[int]watch.Spec{}}
+	f.events = nil
+	term := &rawTerm{}
+	m := New(Options{Backend: f, Theme: themes.MustNew("dark", true, false), Now: fixedClock(), Terminal: term})
+	d := &driver{t: t, m: m}
+	d.stopTimers()
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	d.send(alertMsg{watch.Alert{ID: 2, Alias: "db-primary", Kind: watch.KindMatch, Text: "output matched: DEPLOY-42", At: testT0}})
+	if want := "\a\x1b]9;sshdash: db-primary: output matched: DEPLOY-42\a"; len(term.seqs) != 1 || term.seqs[0] != want {
+		t.Fatalf("terminal writes %q, want one bell and OSC 9", term.seqs)
+	}
+	if got := raws(d); len(got) != 0 {
+		t.Fatalf("tea.Raw writes %q as well", got)
+	}
+	d.mustSee("⚑ db-primary: output matched: DEPLOY-42")
+}

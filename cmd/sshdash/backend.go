@@ -15,6 +15,7 @@ import (
 	"github.com/sshdash/sshdash/session"
 	"github.com/sshdash/sshdash/ui"
 	"github.com/sshdash/sshdash/ui/attach"
+	"github.com/sshdash/sshdash/ui/screen"
 )
 
 // backend implements ui.Backend on the session manager, the ssh
@@ -29,6 +30,9 @@ type backend struct {
 	prefix   byte
 	statusOn bool
 	news     *detachedNews // host lists found by sessions' first connections
+	// scr draws the dashboard; an attach is handed the terminal through
+	// it. Nil when no dashboard draws (the commands without one).
+	scr *screen.Screen
 }
 
 func newBackend(a *app) *backend {
@@ -189,7 +193,11 @@ func (b *backend) Attach(id int) tea.Cmd {
 		}
 	}
 	x := &attachExec{s: s, tty: b.tty, getenv: b.a.e.getenv, guard: b.a.e.guard, alerts: b.a.alertsWhileAttached, opts: attach.Options{Prefix: b.prefix, PrefixSet: true, StatusBar: b.statusOn, Alias: s.Alias()}}
-	return tea.Exec(x, func(err error) tea.Msg {
+	var c tea.ExecCommand = x
+	if b.scr != nil {
+		c = b.scr.Exec(x)
+	}
+	return tea.Exec(c, func(err error) tea.Msg {
 		if err != nil {
 			return ui.AttachResult{ID: id, Err: err}
 		}
@@ -258,9 +266,9 @@ func (b *backend) SaveHostSettings(pattern string, hs ui.HostSettings) error {
 	return nil
 }
 
-// attachExec hands the terminal to a session for tea.Exec: Bubble Tea has
-// released the terminal (cooked mode, main screen) when Run is called and
-// takes it back afterwards.
+// attachExec hands the terminal to a session for tea.Exec: the dashboard's
+// screen (ui/screen) has given the terminal back (its own mode, main
+// screen) when Run is called and takes it back afterwards.
 type attachExec struct {
 	s      *session.Session
 	tty    *os.File

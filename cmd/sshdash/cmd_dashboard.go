@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sshdash/sshdash/ui"
+	"github.com/sshdash/sshdash/ui/screen"
 )
 
 const dashboardUsage = `usage: sshdash [-F FILE] [--theme NAME]
@@ -66,36 +67,50 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	b := newBackend(a)
 	b.openAtStart()
 	defer a.quit.after("start fetch stopped", b.fetchLeftovers()) // only the hosts where shells may be left
+	// The dashboard is drawn by ui/screen, when its view changed, not on a
+	// renderer's fixed-rate ticker: an idle dashboard is not woken at all.
+	scr := screen.New(screen.Options{In: in, Out: out, Logger: a.log, AskBackground: true})
+	b.scr = scr
 	opts := ui.Options{
 		Backend:   b,
 		ThemeName: a.themeName(),
 		NoColor:   e.getenv("NO_COLOR") != "",
 		Looked:    a.looked(),
 		Logger:    a.log,
+		Terminal:  scr,
 	}
 	model := ui.New(opts)
 	if a.restoreGC != nil { // the hosts are loaded and laid out
 		a.restoreGC()
 	}
-	// 60 frames a second (Bubble Tea's default): a key's frame waits for
-	// the renderer's next tick, 8.3 ms on average. Every tick wakes the
-	// process, changed frame or not, and those wakeups are most of an
-	// idle dashboard's CPU: 120 fps cost 17–24 ms/s with 3 hosts and no
-	// session, 60 fps 13–18 (BENCHMARKS.md, "An idle dashboard").
-	p := tea.NewProgram(&model, tea.WithInput(in), tea.WithOutput(out), tea.WithContext(context.Background()), tea.WithFPS(60))
+	if err := scr.Start(); err != nil {
+		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
+		return 1
+	}
+	p := tea.NewProgram(scr.Wrap(&model), append(scr.ProgramOptions(), tea.WithContext(context.Background()))...)
 	// The guard leaves the alternate screen after a crash only while the
 	// dashboard has it (see resetAfterCrash).
 	e.guard.report(guardAlt)
 	fm, err := p.Run()
+	if cerr := scr.Close(); err == nil {
+		err = cerr
+	}
 	a.quit.mark("dashboard program ended (terminal restored)")
 	e.guard.report(guardMain)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sshdash: %v\n", err)
 		return 1
 	}
-	if m, ok := fm.(*ui.Model); ok && m.LeftRunning() {
+	if w, ok := fm.(*screen.Model); ok && leftRunning(w.Inner()) {
 		a.closer().leaveRunning()
 		fmt.Fprintln(e.stderr, "sshdash: the sessions' shells are left running; sshdash connect --resume HOST goes back to one")
 	}
 	return 0
+}
+
+// leftRunning reports whether the user quit leaving the remote shells
+// running (the dashboard model's answer).
+func leftRunning(m tea.Model) bool {
+	um, ok := m.(*ui.Model)
+	return ok && um.LeftRunning()
 }
