@@ -170,7 +170,7 @@ func (r *rig) showsLines(want ...string) {
 // (canonical input and echo on), as a shell leaves it.
 func (r *rig) cooked() bool {
 	r.t.Helper()
-	tio, err := unix.IoctlGetTermios(int(r.tty.Fd()), unix.TCGETS)
+	tio, err := unix.IoctlGetTermios(int(r.tty.Fd()), getTermios)
 	if err != nil {
 		r.t.Fatalf("read termios: %v", err)
 	}
