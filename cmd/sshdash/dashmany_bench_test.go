@@ -26,6 +26,10 @@ type dashBench struct {
 	srv        *sshdtest.Server
 	env        []string
 	cols, rows int
+	// idleMS is the child's idle CPU (ms/s) measured earlier in the run;
+	// the heavy phase prints its CPU over that baseline too. 0: not
+	// measured (SSHDASH_BENCH_ONLY_HEAVY).
+	idleMS float64
 }
 
 // BenchmarkDashboardManySessions runs the real sshdash dashboard (guard and
@@ -226,6 +230,7 @@ func (d *dashBench) run(bin string) {
 		float64(max(rss1, rss2)-rss0)/float64(n), rss1, n, rss2, rss0, grss, idleStates)
 	d.metric(allUp.Seconds(), "sshdash-allup-s")
 	d.metric(perS(cpu, idle), "sshdash-idle-cpu-ms/s")
+	d.idleMS = perS(cpu, idle)
 	d.metric(float64(max(rss1, rss2)-rss0)/float64(n), "sshdash-KiB/session")
 	if ossh != nil {
 		rss, pss := ossh.Memory()

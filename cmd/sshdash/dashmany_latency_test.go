@@ -226,6 +226,13 @@ func (d *dashBench) heavy(t *dashTerm, child int) {
 		"    tab bar: %s",
 		heavyAlias, float64(cpu.Microseconds())/1000/window.Seconds(), mb/window.Seconds(), float64(cpu.Microseconds())/1000/max(mb, 0.001),
 		msf(r50), msf(r99), msf(rmax), len(rtts), states)
+	if d.idleMS > 0 {
+		// The CPU above includes what the other sessions cost anyway
+		// (their heartbeats, the 1 s tick); over the idle phase's
+		// baseline it is what the stream itself costs.
+		net := float64(cpu.Microseconds())/1000 - d.idleMS*window.Seconds()
+		b.Logf("    over the idle baseline (%.1f ms/s): %.1f ms CPU per MB for the stream itself", d.idleMS, net/max(mb, 0.001))
+	}
 
 	d.latency(t, "one session streaming in the background")
 	d.sshStream(window)
