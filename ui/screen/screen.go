@@ -36,7 +36,7 @@ type Options struct {
 	FrameInterval time.Duration
 	// Now is the clock frames are paced by; nil means time.Now.
 	Now func() time.Time
-	// Logger receives write errors and hand-over records; nil discards.
+	// Logger receives terminal write errors; nil discards.
 	Logger *slog.Logger
 	// AskBackground asks the terminal for its background colour when the
 	// screen starts (the reply arrives as a tea.BackgroundColorMsg).
@@ -57,24 +57,24 @@ type Screen struct {
 	// Event-loop state: touched only by Start, the wrapper's Update,
 	// Exec's hand-over and Close, which never run at the same time.
 	cooked    *term.State // the terminal's state before Start, restored by Close and Exec
-	w, h      int         // the frame's size
-	toldW     int         // the size the model was last told
+	profile   colorprofile.Profile
+	w, h      int // the frame's size
+	toldW     int // the size the model was last told
 	toldH     int
 	d         *drawer
 	last      tea.View // the last view drawn
 	drawn     bool     // last is on the terminal
 	lastDraw  time.Time
 	pending   bool // a frame message is on its way
-	suspended bool // the terminal is handed over (Exec) or given back (Close)
+	suspended bool // not drawing: before Start, handed over (Exec), given back (Close)
 	mouse     tea.MouseMode
 	sync      bool // the terminal has synchronized output (mode 2026)
 	grapheme  bool // the terminal measures grapheme clusters (mode 2027), on while drawing
 	title     string
 	wrapper   *Model // the program's model, drawn again after a hand-over
 
-	winch    chan os.Signal
-	done     chan struct{} // closed by Close: ends waitResize commands
-	stopOnce sync.Once
+	winch chan os.Signal
+	done  chan struct{} // closed by Close: ends waitResize commands
 
 	// mu guards closed and firstErr: Close may be called from a deferred
 	// call after a panic on another goroutine.
@@ -88,8 +88,9 @@ func New(opts Options) *Screen {
 	s := &Screen{
 		in: opts.In, out: opts.Out, env: opts.Env,
 		interval: opts.FrameInterval, now: opts.Now, log: opts.Logger,
-		askBG: opts.AskBackground,
-		done:  make(chan struct{}),
+		askBG:     opts.AskBackground,
+		done:      make(chan struct{}),
+		suspended: true,
 	}
 	if s.env == nil {
 		s.env = os.Environ()
@@ -108,7 +109,7 @@ func New(opts Options) *Screen {
 
 // ProgramOptions are the tea.Program options a program drawn by this
 // Screen needs: no Bubble Tea renderer, its input and output, and the
-// window size read by Start. Bubble Tea still runs its frame ticker to
+// window size and colour profile read by Start (call it after Start). Bubble Tea still runs its frame ticker to
 // write queued commands' output; once a second is plenty for that.
 func (s *Screen) ProgramOptions() []tea.ProgramOption {
 	return []tea.ProgramOption{
@@ -117,7 +118,7 @@ func (s *Screen) ProgramOptions() []tea.ProgramOption {
 		tea.WithInput(s.in),
 		tea.WithOutput(s.out),
 		tea.WithWindowSize(s.w, s.h),
-		tea.WithColorProfile(colorprofile.Detect(s.out, s.env)),
+		tea.WithColorProfile(s.profile),
 		tea.WithEnvironment(s.env),
 	}
 }
@@ -131,7 +132,8 @@ func (s *Screen) Start() error {
 		return fmt.Errorf("screen: read the terminal size of %s: %w", s.out.Name(), err)
 	}
 	s.w, s.h = w, h
-	s.d = newDrawer(s.env, colorprofile.Detect(s.out, s.env), w, h)
+	s.profile = colorprofile.Detect(s.out, s.env)
+	s.d = newDrawer(s.env, s.profile, w, h)
 	if err := s.takeTerminal(); err != nil {
 		return err
 	}
@@ -174,8 +176,11 @@ func (s *Screen) takeTerminal() error {
 
 // giveTerminal leaves the screen's modes and the alternate screen (the
 // cursor goes back where the shell's output ended) and restores the
-// terminal's own state.
+// terminal's own state. It does nothing while the screen is not drawing.
 func (s *Screen) giveTerminal() error {
+	if s.suspended {
+		return nil
+	}
 	var b bytes.Buffer
 	b.WriteString(mouseSeq(s.mouse, tea.MouseModeNone))
 	if s.title != "" {
@@ -227,15 +232,11 @@ func (s *Screen) Close() error {
 		return s.firstErr
 	}
 	s.closed = true
-	s.stopOnce.Do(func() {
-		close(s.done)
-		if s.winch != nil {
-			signal.Stop(s.winch)
-		}
-	})
-	if s.d != nil && !s.suspended {
-		s.firstErr = s.giveTerminal()
+	close(s.done)
+	if s.winch != nil {
+		signal.Stop(s.winch)
 	}
+	s.firstErr = s.giveTerminal()
 	return s.firstErr
 }
 
