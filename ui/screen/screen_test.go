@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -255,5 +256,38 @@ func TestScreenUsesTheModesTheTerminalHas(t *testing.T) {
 	r2.showsLines("plain frame")
 	if out := r2.output(); strings.Contains(out, ansi.SetModeSynchronizedOutput) || strings.Contains(out, ansi.SetModeUnicodeCore) {
 		t.Errorf("modes used on a terminal that did not say it has them: %q", out)
+	}
+}
+
+// A screen that never started, or whose Start failed half-way (the input
+// is not a terminal), leaves the terminal alone on Close: nothing written
+// (leaving an alternate screen never entered would move the cursor), the
+// mode untouched.
+func TestScreenCloseWithoutStartWritesNothing(t *testing.T) {
+	r := newRig(t, 80, 24)
+	if err := New(Options{In: r.tty, Out: r.tty}).Close(); err != nil {
+		t.Fatalf("Close without Start: %v", err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	s := New(Options{In: pr, Out: r.tty})
+	if err := s.Start(); err == nil {
+		t.Fatal("Start with a pipe for input did not fail")
+	} else if !strings.Contains(err.Error(), "raw mode") {
+		t.Errorf("Start's error does not say what failed: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close after a failed Start: %v", err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if r.received() != 0 {
+		t.Errorf("the terminal received %q", r.output())
+	}
+	if !r.cooked() {
+		t.Error("the terminal's mode changed")
 	}
 }
