@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,7 +33,8 @@ func TestHostKeyCheckerDropsKnownHostsOnceAccepted(t *testing.T) {
 	}
 	tg := testTarget(dir, 2222)
 	tg.StrictHostKeyChecking = "yes"
-	c, err := newHostKeyChecker(tg, pathExpander{home: dir, t: tg}, nil, func(string) {}, nil)
+	var stages []Stage
+	c, err := newHostKeyChecker(tg, pathExpander{home: dir, t: tg}, &prompter{}, func(string) {}, func(s Stage) { stages = append(stages, s) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +49,12 @@ func TestHostKeyCheckerDropsKnownHostsOnceAccepted(t *testing.T) {
 	}
 	if c.all != nil || c.known != nil || c.portless != nil || c.revokedKeys != nil {
 		t.Errorf("after acceptance the checker still holds %d entries (%d for the host)", len(c.all), len(c.known))
+	}
+	if c.prompt != nil || c.log != nil || c.onStage != nil {
+		t.Errorf("after acceptance the checker still holds its prompter, log or stage callback")
+	}
+	if want := []Stage{StageHostKey, StageHostKey, StageAuth}; !slices.Equal(stages, want) {
+		t.Errorf("stages reported %v, want %v", stages, want)
 	}
 	if err := c.check("", nil, host.PublicKey()); err != nil {
 		t.Errorf("a re-key with the same key was refused: %v", err)
