@@ -41,8 +41,9 @@ func (d *dialer) handshake(ctx context.Context, raw net.Conn, t Target, final bo
 	plan := newAuthPlan(t, d, pr, rec)
 	defer plan.close()
 	// x/crypto keeps the config for the connection's life (for re-keys),
-	// but shows banners only during the handshake: the callback holds no
-	// more than it needs, and nothing once the handshake has returned.
+	// but authenticates and shows banners only during the handshake: the
+	// callbacks hold no more than they need, and nothing once the
+	// handshake has returned.
 	name, log, show := t.name(), d.log, d.opts.Banner
 	if !final {
 		show = nil
@@ -62,12 +63,13 @@ func (d *dialer) handshake(ctx context.Context, raw net.Conn, t Target, final bo
 		}
 		return nil
 	}
-	defer func() { name, log, show, pr = "", nil, nil, nil }()
+	auth := plan.next
+	defer func() { name, log, show, pr, auth = "", nil, nil, nil, nil }()
 	cfg := &ssh.ClientConfig{
 		User:              t.User,
 		HostKeyCallback:   checker.check,
 		HostKeyAlgorithms: checker.algorithms(t.HostKeyAlgorithms),
-		AuthCallback:      plan.next,
+		AuthCallback:      func(ac *ssh.ClientAuthContext) (ssh.AuthMethod, error) { return auth(ac) },
 		BannerCallback:    banner,
 	}
 	d.stage(final, StageHandshake)
