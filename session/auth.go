@@ -180,12 +180,17 @@ func (p *authPlan) succeeded() {
 	}
 }
 
-// close releases the agent connection.
+// close releases the agent connection and everything else the plan
+// holds, once the handshake has returned. x/crypto keeps the
+// connection's config, and with it this plan (its AuthCallback), for as
+// long as the connection lives, but authenticates only during the
+// handshake; without this each open session kept its identity files
+// (private keys, decrypted signers) and a password typed for it.
 func (p *authPlan) close() {
 	if p.agentConn != nil {
 		p.agentConn.Close()
-		p.agentConn = nil
 	}
+	*p = authPlan{}
 }
 
 // nextKey returns a publickey method for the next key candidate.

@@ -40,26 +40,37 @@ func (d *dialer) handshake(ctx context.Context, raw net.Conn, t Target, final bo
 	}
 	plan := newAuthPlan(t, d, pr, rec)
 	defer plan.close()
+	// x/crypto keeps the config for the connection's life (for re-keys),
+	// but authenticates and shows banners only during the handshake: the
+	// callbacks hold no more than they need, and nothing once the
+	// handshake has returned.
+	name, log, show := t.name(), d.log, d.opts.Banner
+	if !final {
+		show = nil
+	}
+	banner := func(msg string) error {
+		if m := strings.TrimSpace(sanitize(msg)); m != "" {
+			log(fmt.Sprintf("%s banner: %s", name, m))
+		}
+		if strings.TrimSpace(msg) == "" {
+			return nil
+		}
+		vis := VisBanner(msg)
+		if show != nil {
+			show(vis)
+		} else {
+			pr.banner = vis
+		}
+		return nil
+	}
+	auth := plan.next
+	defer func() { name, log, show, pr, auth = "", nil, nil, nil, nil }()
 	cfg := &ssh.ClientConfig{
 		User:              t.User,
 		HostKeyCallback:   checker.check,
 		HostKeyAlgorithms: checker.algorithms(t.HostKeyAlgorithms),
-		AuthCallback:      plan.next,
-		BannerCallback: func(msg string) error {
-			if m := strings.TrimSpace(sanitize(msg)); m != "" {
-				d.log(fmt.Sprintf("%s banner: %s", t.name(), m))
-			}
-			if strings.TrimSpace(msg) == "" {
-				return nil
-			}
-			vis := VisBanner(msg)
-			if final && d.opts.Banner != nil {
-				d.opts.Banner(vis)
-			} else {
-				pr.banner = vis
-			}
-			return nil
-		},
+		AuthCallback:      func(ac *ssh.ClientAuthContext) (ssh.AuthMethod, error) { return auth(ac) },
+		BannerCallback:    banner,
 	}
 	d.stage(final, StageHandshake)
 	sc, chans, reqs, err := ssh.NewClientConn(conn, t.addr(), cfg)

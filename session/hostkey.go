@@ -35,7 +35,10 @@ type hostKeyChecker struct {
 	log         func(string)
 	onStage     func(Stage) // called with StageHostKey and, once accepted, StageAuth; may be nil
 
-	mu       sync.Mutex    // guards accepted
+	// mu guards accepted, and the clearing of the fields above once it
+	// is set (they are read only before: by verify, on the handshake's
+	// goroutine).
+	mu       sync.Mutex
 	accepted ssh.PublicKey // key accepted at the first key exchange
 }
 
@@ -121,9 +124,19 @@ func (c *hostKeyChecker) check(_ string, _ net.Addr, key ssh.PublicKey) error {
 	}
 	c.mu.Lock()
 	c.accepted = key
+	// From now on only accepted is consulted (a re-key must present the
+	// same key, as in OpenSSH's kex_verify_host_key). The parsed
+	// known_hosts files would otherwise stay alive with the connection,
+	// which keeps this callback for its re-keys: with a user's known_hosts
+	// of a few hundred lines, tens of KiB for each open session. So would
+	// the prompter and the dialer behind log.
+	c.known, c.portless, c.all, c.revokedKeys = nil, nil, nil, nil
+	c.prompt, c.log = nil, nil
+	onStage := c.onStage
+	c.onStage = nil
 	c.mu.Unlock()
-	if c.onStage != nil {
-		c.onStage(StageAuth)
+	if onStage != nil {
+		onStage(StageAuth)
 	}
 	return nil
 }

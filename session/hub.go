@@ -64,16 +64,17 @@ type mailbox struct {
 	id int
 
 	// states are in order; when full, the last one coalesces (the From of
-	// the first merged, the rest of the latest).
+	// the first merged, the rest of the latest). Like logs, nil once
+	// delivered: a mailbox lives as long as its session and is empty
+	// nearly all of that time, so an idle one holds no arrays (see
+	// release).
 	states  []StateChanged
 	prompts []*Prompt
 	hb      HeartbeatUpdate // valid when hasHB
 	hasHB   bool
 	output  bool
-	logs    [logRing]LogEntry
-	logHead int // index of the oldest entry in logs
-	logLen  int
-	missed  int // log entries dropped from the ring since the last delivery
+	logs    []LogEntry // undelivered log entries, oldest first, at most logRing
+	missed  int        // log entries dropped since the last delivery
 
 	inUrgent, inNormal bool // queued in hub.urgent / hub.normal
 }
@@ -96,7 +97,7 @@ func (h *hub) enqueue(b *mailbox) {
 		b.inUrgent = true
 		h.urgent = append(h.urgent, b)
 	}
-	if !b.inNormal && (b.hasHB || b.output || b.logLen > 0) {
+	if !b.inNormal && (b.hasHB || b.output || len(b.logs) > 0) {
 		b.inNormal = true
 		h.normal = append(h.normal, b)
 	}
@@ -163,14 +164,13 @@ func (h *hub) outputArrived(b *mailbox) {
 
 func (h *hub) logged(b *mailbox, e LogEntry) {
 	h.post(b, func(b *mailbox) {
-		if b.logLen == logRing {
-			b.logs[b.logHead] = LogEntry{}
-			b.logHead = (b.logHead + 1) % logRing
-			b.logLen--
+		if n := len(b.logs); n == logRing { // drop the oldest, in place
+			copy(b.logs, b.logs[1:])
+			b.logs[n-1] = e
 			b.missed++
+			return
 		}
-		b.logs[(b.logHead+b.logLen)%logRing] = e
-		b.logLen++
+		b.logs = append(b.logs, e)
 	})
 }
 
@@ -182,15 +182,29 @@ func (h *hub) forget(b *mailbox) {
 		p.Cancel()
 	}
 	b.prompts, b.hb, b.hasHB, b.output = nil, HeartbeatUpdate{}, false, false
-	b.logs, b.logHead, b.logLen, b.missed = [logRing]LogEntry{}, 0, 0, 0
+	b.logs, b.missed = nil, 0
 	h.mu.Unlock()
+}
+
+// release drops the first n items of q (delivered or overwritten) and
+// returns the rest. The dropped slots are zeroed, so they keep nothing
+// alive, and an emptied queue is nil: its array goes with the last item.
+// An append that finds the array's end reallocates for about twice the
+// items then queued, so a queue's array stays a small multiple of what it
+// holds (at most logRing, maxPendingStates or maxPendingPrompts items).
+func release[T any](q []T, n int) []T {
+	clear(q[:n])
+	if n == len(q) {
+		return nil
+	}
+	return q[n:]
 }
 
 // pending counts b's undelivered items (for tests and the soak's bounds).
 func (h *hub) pending(b *mailbox) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	n := len(b.states) + len(b.prompts) + b.logLen
+	n := len(b.states) + len(b.prompts) + len(b.logs)
 	if b.hasHB {
 		n++
 	}
@@ -214,12 +228,11 @@ func (h *hub) next() (ev Event, ok bool) {
 		switch {
 		case len(b.states) > 0:
 			ev = b.states[0]
-			b.states = append(b.states[:0], b.states[1:]...)
+			b.states = release(b.states, 1)
 		default:
 			for len(b.prompts) > 0 && ev == nil {
 				p := b.prompts[0]
-				b.prompts[0] = nil
-				b.prompts = b.prompts[1:]
+				b.prompts = release(b.prompts, 1)
 				if !p.isSettled() { // nobody waits for an answer any more
 					ev = PromptRequested{ID: b.id, Prompt: p}
 				}
@@ -236,11 +249,9 @@ func (h *hub) next() (ev Event, ok bool) {
 		h.normal = h.normal[1:]
 		b.inNormal = false
 		switch {
-		case b.logLen > 0:
-			ev = Logged{ID: b.id, Entry: b.logs[b.logHead], Missed: b.missed}
-			b.logs[b.logHead] = LogEntry{}
-			b.logHead = (b.logHead + 1) % logRing
-			b.logLen--
+		case len(b.logs) > 0:
+			ev = Logged{ID: b.id, Entry: b.logs[0], Missed: b.missed}
+			b.logs = release(b.logs, 1)
 			b.missed = 0
 		case b.hasHB:
 			ev, b.hb, b.hasHB = b.hb, HeartbeatUpdate{}, false

@@ -135,6 +135,10 @@ func (s *Session) startShell(l *link) error {
 // shellSetupTimeout bounds the PTY, environment and exec requests.
 const shellSetupTimeout = 30 * time.Second
 
+// pumpBufMin is the output pump's smallest read buffer: what each idle
+// session holds while it waits for output (see pumpOutput).
+const pumpBufMin = 512
+
 // pumpOutput copies the shell's output into the emulator and the attached
 // terminal until the channel ends. The first bytes are scanned for the
 // wrapper's marker, which says how the shell was (re)attached.
@@ -142,8 +146,10 @@ func (s *Session) pumpOutput(l *link, method chan<- string) {
 	// Like the transport's read buffer (see pace.go), the buffer grows
 	// while reads fill it, so bulk output reaches the terminal in writes as
 	// large as ssh's, and shrinks again after it, so an idle session keeps
-	// a small one.
-	buf := make([]byte, readBufMin)
+	// a small one. Smaller than the transport's: a shell's prompt and echo
+	// fit in pumpBufMin, and an idle session waits in this read for
+	// minutes (bulk output doubles it to readBufMin in three reads).
+	buf := make([]byte, pumpBufMin)
 	small := 0 // consecutive small reads (see sizeReadBuf)
 	var pending []byte
 	scanning := true
@@ -164,7 +170,7 @@ func (s *Session) pumpOutput(l *link, method chan<- string) {
 			}
 			s.output(p)
 		}
-		buf = sizeReadBuf(buf, n, &small) // output keeps no reference to the old one
+		buf = sizeReadBufFrom(buf, n, &small, pumpBufMin) // output keeps no reference to the old one
 		if err != nil {
 			if scanning {
 				method <- ""

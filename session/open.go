@@ -98,8 +98,13 @@ func (o *Opener) Options(p *Plan, tunnelOnly bool, cols, rows int) Options {
 	secrets := NewSecrets() // this session's passphrases, for its reconnects only
 	target := p.Target
 	logger := o.logger()
+	// The session keeps its dial for every reconnect: it keeps a copy of
+	// the plan without the resolved config, which dialling does not read
+	// (the target has what it needs) and which was the larger part.
+	dp := *p
+	dp.Resolved = nil
 	dial := func(ctx context.Context, h DialHooks) (*ssh.Client, func() error, error) {
-		conn, err := o.Dial(ctx, p, h, secrets)
+		conn, err := o.Dial(ctx, &dp, h, secrets)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -196,6 +196,11 @@ func (c *pacedConn) batcher() *batcher {
 // fifth of the dashboard's allocations during `cat /dev/urandom | base64`.
 // Callers keep no reference to the old buffer's content.
 func sizeReadBuf(buf []byte, n int, small *int) []byte {
+	return sizeReadBufFrom(buf, n, small, readBufMin)
+}
+
+// sizeReadBufFrom is sizeReadBuf with floor as the smallest size.
+func sizeReadBufFrom(buf []byte, n int, small *int, floor int) []byte {
 	if n > len(buf)/8 {
 		*small = 0
 	} else {
@@ -204,8 +209,8 @@ func sizeReadBuf(buf []byte, n int, small *int) []byte {
 	switch {
 	case n == len(buf) && len(buf) < readBufMax:
 		return make([]byte, 2*len(buf))
-	case *small >= shrinkAfter && len(buf) > readBufMin:
-		return make([]byte, max(len(buf)/2, readBufMin))
+	case *small >= shrinkAfter && len(buf) > floor:
+		return make([]byte, max(len(buf)/2, floor))
 	}
 	return buf
 }

@@ -281,4 +281,18 @@ func TestSmallDiscard(t *testing.T) {
 	if n != 3 || !errors.Is(err, boom) {
 		t.Fatalf("copied %d, %v; want 3, boom", n, err)
 	}
+	// What a PTY session's stderr copy holds while it waits: its buffer.
+	var sizes []int
+	io.Copy(smallDiscard{}, readSizes{&sizes})
+	if len(sizes) != 1 || sizes[0] > 64 {
+		t.Errorf("reads of %v bytes, want one of at most 64", sizes)
+	}
+}
+
+// readSizes records the size of each Read and ends the stream.
+type readSizes struct{ sizes *[]int }
+
+func (r readSizes) Read(p []byte) (int, error) {
+	*r.sizes = append(*r.sizes, len(p))
+	return 0, io.EOF
 }

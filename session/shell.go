@@ -328,15 +328,21 @@ func forwardAgent(client *ssh.Client, sess *ssh.Session, opts ShellOptions) erro
 }
 
 // smallDiscard drops what is written to it; as an io.ReaderFrom (which
-// io.Copy prefers) it reads with a buffer on its stack, so a copy that
-// waits for a stream which stays empty holds no heap buffer.
+// io.Copy prefers) it reads with a buffer of its own of discardBuf bytes
+// (on the heap: the reader is an interface), so a copy that waits for a
+// stream which stays empty holds no more than that.
 type smallDiscard struct{}
+
+// discardBuf is smallDiscard's read size. A PTY session's stderr stays
+// empty (OpenSSH sends none), and each session's copy waits on it for its
+// whole life; a server that does send some is read in small steps.
+const discardBuf = 64
 
 func (smallDiscard) Write(p []byte) (int, error) { return len(p), nil }
 
 // ReadFrom reads r to its end and drops it.
 func (smallDiscard) ReadFrom(r io.Reader) (int64, error) {
-	var buf [512]byte
+	var buf [discardBuf]byte
 	var n int64
 	for {
 		k, err := r.Read(buf[:])

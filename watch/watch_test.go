@@ -417,7 +417,7 @@ func settledWatchers(t *testing.T) int {
 func running(w *Watcher) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.running
+	return w.ch != nil
 }
 
 // A session watched for nothing, or only for state changes, costs no

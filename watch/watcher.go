@@ -70,12 +70,17 @@ type Watcher struct {
 	up       bool   // the session is up now
 	down     bool   // it went down after being up and is not back yet
 	downAt   time.Time
-	// running: the goroutine was started. It starts with the first spec
-	// that needs output or timers (match, silence): a session watched for
-	// nothing, as most are, costs no goroutine (a thousand sessions held
-	// a thousand idle ones). closed: Close was called; nothing starts it.
-	running, closed bool
+	// ch: the goroutine was started, with these channels. It starts with
+	// the first spec that needs output or timers (match, silence): a
+	// session watched for nothing, as most are, costs no goroutine (a
+	// thousand sessions held a thousand idle ones) and no channels (ch
+	// is nil). closed: Close was called; nothing starts it.
+	ch     *runChans
+	closed bool
+}
 
+// runChans are the channels of a Watcher's goroutine, made when it starts.
+type runChans struct {
 	wake  chan struct{} // buffered 1: something to read
 	syncc chan chan struct{}
 	stop  chan struct{}
@@ -91,11 +96,7 @@ func New(cfg Config, spec Spec) *Watcher {
 	if cfg.Post == nil {
 		cfg.Post = func(Alert) {}
 	}
-	w := &Watcher{
-		cfg: cfg, clock: clk, spec: spec,
-		wake: make(chan struct{}, 1), syncc: make(chan chan struct{}),
-		stop: make(chan struct{}), done: make(chan struct{}),
-	}
+	w := &Watcher{cfg: cfg, clock: clk, spec: spec}
 	w.want.Store(wants(spec))
 	w.mu.Lock()
 	w.startLocked()
@@ -107,11 +108,11 @@ func New(cfg Config, spec Spec) *Watcher {
 // running (w.mu held). State changes (drop, back, fail, exit) are handled
 // on the caller's goroutine and need none.
 func (w *Watcher) startLocked() {
-	if w.running || w.closed || wants(w.spec) == 0 {
+	if w.ch != nil || w.closed || wants(w.spec) == 0 {
 		return
 	}
-	w.running = true
-	go w.run()
+	w.ch = &runChans{wake: make(chan struct{}, 1), syncc: make(chan chan struct{}), stop: make(chan struct{}), done: make(chan struct{})}
+	go w.run(w.ch)
 }
 
 func wants(s Spec) uint32 {
@@ -140,13 +141,18 @@ func (w *Watcher) Set(s Spec) {
 	w.pending = w.pending[:0]
 	w.want.Store(wants(s))
 	w.startLocked()
+	ch := w.ch
 	w.mu.Unlock()
-	w.signal()
+	ch.signal()
 }
 
-func (w *Watcher) signal() {
+// signal wakes the goroutine; nil (not started): nothing to wake.
+func (ch *runChans) signal() {
+	if ch == nil {
+		return
+	}
 	select {
-	case w.wake <- struct{}{}:
+	case ch.wake <- struct{}{}:
 	default:
 	}
 }
@@ -167,8 +173,9 @@ func (w *Watcher) Output(p []byte) {
 			w.pending = append(w.pending, p...)
 		}
 	}
+	ch := w.ch
 	w.mu.Unlock()
-	w.signal()
+	ch.signal()
 }
 
 // Up says the session is up (first connection or back after a drop).
@@ -235,14 +242,15 @@ func (w *Watcher) Close() {
 	w.mu.Lock()
 	first := !w.closed
 	w.closed = true
-	running := w.running
+	ch := w.ch
 	w.mu.Unlock()
+	if ch == nil {
+		return
+	}
 	if first {
-		close(w.stop)
+		close(ch.stop)
 	}
-	if running {
-		<-w.done
-	}
+	<-ch.done
 }
 
 func (w *Watcher) post(k Kind, text string) {
@@ -253,16 +261,16 @@ func (w *Watcher) post(k Kind, text string) {
 // Watcher so far and handled the timers that have fired (tests).
 func (w *Watcher) settle() {
 	w.mu.Lock()
-	running := w.running
+	ch := w.ch
 	w.mu.Unlock()
-	if !running {
+	if ch == nil {
 		return
 	}
 	ack := make(chan struct{})
 	select {
-	case w.syncc <- ack:
+	case ch.syncc <- ack:
 		<-ack
-	case <-w.done:
+	case <-ch.done:
 	}
 }
 
@@ -290,8 +298,8 @@ type seenLine struct {
 	at   time.Time
 }
 
-func (w *Watcher) run() {
-	defer close(w.done)
+func (w *Watcher) run(ch *runChans) {
+	defer close(ch.done)
 	l := &loop{w: w, silence: w.clock.NewTimer(time.Hour), rate: w.clock.NewTimer(time.Hour)}
 	l.silence.Stop()
 	l.rate.Stop()
@@ -299,15 +307,15 @@ func (w *Watcher) run() {
 	defer l.rate.Stop()
 	for {
 		select {
-		case <-w.stop:
+		case <-ch.stop:
 			return
-		case <-w.wake:
+		case <-ch.wake:
 			l.read()
 		case <-l.silence.C():
 			l.silent()
 		case <-l.rate.C():
 			l.flushMore()
-		case ack := <-w.syncc:
+		case ack := <-ch.syncc:
 			l.read()
 			select {
 			case <-l.silence.C():

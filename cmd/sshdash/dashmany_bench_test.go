@@ -152,6 +152,11 @@ func (d *dashBench) run(bin string) {
 	}
 	time.Sleep(2 * time.Second)
 	rss0 := benchssh.RSSKiB(child)
+	prof := os.Getenv("SSHDASH_BENCH_CPUPROFILE")
+	var none runtimeFigures // the dashboard's figures with no session (profiling only)
+	if prof != "" && os.Getenv("SSHDASH_BENCH_ONLY_HEAVY") == "" && os.Getenv("SSHDASH_BENCH_QUIT_ONLY") == "" {
+		none = snapRuntime(child, prof)
+	}
 
 	allUp := t.openAll(n, 15*time.Minute)
 	b.Logf("load average at all up: %s", load())
@@ -211,8 +216,14 @@ func (d *dashBench) run(bin string) {
 	// towards the collector's goal, so this is the steady state; the
 	// larger of the two is the figure.
 	rss2 := benchssh.RSSKiB(child)
-	if os.Getenv("SSHDASH_BENCH_CPUPROFILE") != "" {
+	if prof != "" {
+		os.Remove(prof + ".heap.txt") // the figures with none open were written there
 		syscall.Kill(child, syscall.SIGUSR2)
+		if end := waitRuntime(prof + ".heap.txt"); none != nil && end != nil {
+			b.Logf("runtime figures per session after the idle phase (a forced collection; minus those with none open): "+
+				"%.1f KiB live heap, %.1f KiB the collector's next goal, %.1f KiB goroutine stacks, %.1f goroutines",
+				end.perSession(none, "HeapAlloc", n), end.perSession(none, "NextGC", n), end.perSession(none, "StackInuse", n), end.perSession(none, "Goroutines", n))
+		}
 	}
 	idleStates := stop()
 	if os.Getenv("SSHDASH_BENCH_SCREENS") != "" {

@@ -74,7 +74,8 @@ func profileOnSignal(getenv func(string) string) func() {
 }
 
 // writeHeapProfile writes a heap profile to path and the runtime's memory
-// figures (heap, stacks, goroutines, GC cycles) to path.txt and the
+// figures (heap, the collector's next goal, stacks, goroutines, GC cycles)
+// to path.txt and the
 // goroutines grouped by stack to path.goroutines; gc collects
 // first, for an up-to-date in-use figure (the base of an allocation delta
 // skips it: a forced collection would be charged to the phase measured).
@@ -94,6 +95,6 @@ func writeHeapProfile(path string, gc bool) {
 		pprof.Lookup("goroutine").WriteTo(g, 1) // grouped by stack, with counts
 		g.Close()
 	}
-	os.WriteFile(path+".txt", fmt.Appendf(nil, "HeapInuse %d KiB\nHeapIdle %d KiB\nHeapReleased %d KiB\nStackInuse %d KiB\nSys %d KiB\nGoroutines %d\nNumGC %d\n",
-		ms.HeapInuse>>10, ms.HeapIdle>>10, ms.HeapReleased>>10, ms.StackInuse>>10, ms.Sys>>10, runtime.NumGoroutine(), ms.NumGC), 0o600)
+	os.WriteFile(path+".txt", fmt.Appendf(nil, "HeapAlloc %d KiB\nHeapInuse %d KiB\nHeapIdle %d KiB\nHeapReleased %d KiB\nNextGC %d KiB\nStackInuse %d KiB\nSys %d KiB\nGoroutines %d\nNumGC %d\n",
+		ms.HeapAlloc>>10, ms.HeapInuse>>10, ms.HeapIdle>>10, ms.HeapReleased>>10, ms.NextGC>>10, ms.StackInuse>>10, ms.Sys>>10, runtime.NumGoroutine(), ms.NumGC), 0o600)
 }
