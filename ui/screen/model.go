@@ -29,11 +29,14 @@ func (w *Model) Inner() tea.Model { return w.inner }
 
 // Message types of the wrapper; the wrapped model never sees them.
 type (
-	frameMsg struct{} // the frame interval has passed: draw what changed
+	// frameMsg: the frame interval has passed, draw what changed.
+	frameMsg struct{}
+	// winchMsg: a SIGWINCH came, and the terminal's size is now w×h
+	// (ok false: the size could not be read).
 	winchMsg struct {
 		w, h int
 		ok   bool
-	} // SIGWINCH: the terminal's size now (ok false: unreadable)
+	}
 )
 
 // Init implements tea.Model.
