@@ -72,18 +72,22 @@ func newRigAnswering(t *testing.T, w, h int, modes map[int]int) *rig {
 func (r *rig) read() {
 	defer close(r.readDone)
 	buf := make([]byte, 32<<10)
+	answered := map[int]bool{}
 	for {
 		n, err := r.ptm.Read(buf)
 		if n > 0 {
 			r.mu.Lock()
 			r.raw.Write(buf[:n])
 			_, _ = r.emu.Write(buf[:n])
-			r.mu.Unlock()
+			// A query may arrive split over two reads: look in all
+			// that came so far.
 			for mode, v := range r.answers {
-				if bytes.Contains(buf[:n], fmt.Appendf(nil, "\x1b[?%d$p", mode)) {
+				if !answered[mode] && bytes.Contains(r.raw.Bytes(), fmt.Appendf(nil, "\x1b[?%d$p", mode)) {
+					answered[mode] = true
 					_, _ = fmt.Fprintf(r.ptm, "\x1b[?%d;%d$y", mode, v)
 				}
 			}
+			r.mu.Unlock()
 		}
 		if err != nil {
 			return

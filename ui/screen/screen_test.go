@@ -39,6 +39,7 @@ func TestScreenDrawsTheViewAndOnlyChanges(t *testing.T) {
 
 	// Messages that leave the view as it is write nothing, and nothing
 	// is written while nothing happens.
+	time.Sleep(100 * time.Millisecond) // the whole frame has been read
 	before := r.received()
 	for range 50 {
 		run.p.Send(noopMsg{})
@@ -234,9 +235,20 @@ func TestScreenUsesTheModesTheTerminalHas(t *testing.T) {
 	r := newRigAnswering(t, 80, 24, map[int]int{2026: 2, 2027: 2})
 	run := start(t, r, time.Millisecond)
 	r.waitFor("unicode core on", func() bool { return strings.Contains(r.output(), ansi.SetModeUnicodeCore) })
+	// The two replies arrive in either order, each as a message of its
+	// own: draw until a frame shows the screen has taken both.
+	for i := 0; !strings.Contains(r.output(), ansi.SetModeSynchronizedOutput); i++ {
+		if i == 500 {
+			t.Fatalf("no frame in synchronized output after the terminal said it has it: %q", r.output())
+		}
+		run.p.Send(setMsg(fmt.Sprintf("probe %d", i)))
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the last probe's frame is written
 	n := r.received()
 	run.p.Send(setMsg("synced 👋 frame"))
 	r.showsLines("synced 👋 frame")
+	r.waitFor("the frame's end", func() bool { return strings.HasSuffix(r.output(), ansi.ResetModeSynchronizedOutput) })
 	frame := r.output()[n:]
 	if !strings.HasPrefix(frame, ansi.SetModeSynchronizedOutput) || !strings.HasSuffix(frame, ansi.ResetModeSynchronizedOutput) {
 		t.Errorf("frame not inside synchronized output: %q", frame)
