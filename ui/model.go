@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshdash/sshdash/session"
 	"github.com/sshdash/sshdash/themes"
@@ -36,15 +37,15 @@ type Options struct {
 	// Logger receives debug records (never secrets); nil discards.
 	Logger *slog.Logger
 	// Terminal, when set, is what draws the dashboard in place of Bubble
-	// Tea's renderer (ui/screen): bells and notifications are written
-	// through it, and it asks the terminal for its background colour
-	// itself. Nil: Bubble Tea's renderer draws, and tea.Raw carries them.
+	// Tea's renderer (ui/screen): bells, notifications and the background
+	// colour query are written through it. Nil: Bubble Tea's renderer
+	// draws, and tea.Raw and tea.RequestBackgroundColor carry them.
 	Terminal Terminal
 }
 
 // Terminal writes escape sequences between the dashboard's frames.
 type Terminal interface {
-	// WriteRaw writes seq at once; it is called from Update.
+	// WriteRaw writes seq at once; it is called from Init and Update.
 	WriteRaw(seq string)
 }
 
@@ -202,10 +203,13 @@ func New(opts Options) Model {
 }
 
 // Init asks the terminal for its background colour (for adaptive themes;
-// a Terminal asks itself) and starts listening for session events.
+// the reply is a tea.BackgroundColorMsg) and starts listening for session
+// events.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.waitEvent(), m.waitDetachedNews(), m.waitAlert()}
-	if m.term == nil {
+	if m.term != nil {
+		m.term.WriteRaw(ansi.RequestBackgroundColor)
+	} else {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	cmds = append(cmds, m.initTimers...)

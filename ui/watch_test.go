@@ -160,3 +160,15 @@ func TestWatchAlertRingsThroughTheTerminal(t *testing.T) {
 	}
 	d.mustSee("⚑ db-primary: output matched: DEPLOY-42")
 }
+
+// With a Terminal, Init asks for the background colour through it (the
+// screen draws; Bubble Tea would write tea.RequestBackgroundColor's
+// query only on a frame tick it no longer runs).
+func TestInitAsksTheBackgroundThroughTheTerminal(t *testing.T) {
+	term := &rawTerm{}
+	m := New(Options{Backend: newDemoBackend(), Theme: themes.MustNew("dark", true, false), Now: fixedClock(), Terminal: term})
+	m.Init()
+	if want := "\x1b]11;?\x07"; len(term.seqs) != 1 || term.seqs[0] != want {
+		t.Fatalf("terminal writes %q, want the background colour query %q", term.seqs, want)
+	}
+}

@@ -69,7 +69,7 @@ func runDashboardWith(a *app, e *env, _ int) int {
 	defer a.quit.after("start fetch stopped", b.fetchLeftovers()) // only the hosts where shells may be left
 	// The dashboard is drawn by ui/screen, when its view changed, not on a
 	// renderer's fixed-rate ticker: an idle dashboard is not woken at all.
-	scr := screen.New(screen.Options{In: in, Out: out, Logger: a.log, AskBackground: true})
+	scr := screen.New(screen.Options{In: in, Out: out, Logger: a.log})
 	b.scr = scr
 	opts := ui.Options{
 		Backend:   b,

@@ -14,8 +14,8 @@
 // A Screen owns the terminal while the program runs: raw mode, the
 // alternate screen, the hidden cursor, mouse reporting, bracketed paste and
 // the window title (tea.WithoutRenderer leaves all of those undone), the
-// window size (SIGWINCH), and writes outside frames (Screen.WriteRaw: bells
-// and notifications). Screen.Exec hands the whole terminal to a tea.Exec
+// window size (SIGWINCH), and writes outside frames (Screen.WriteRaw: bells,
+// notifications, the background colour query). Screen.Exec hands the whole terminal to a tea.Exec
 // command and takes it back afterwards; Screen.Close gives it back for good.
 //
 // The diffing itself is ultraviolet's TerminalRenderer, the engine Bubble

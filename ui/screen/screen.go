@@ -38,9 +38,6 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives terminal write errors; nil discards.
 	Logger *slog.Logger
-	// AskBackground asks the terminal for its background colour when the
-	// screen starts (the reply arrives as a tea.BackgroundColorMsg).
-	AskBackground bool
 }
 
 // Screen draws a program's view on a terminal and owns the terminal's
@@ -52,7 +49,6 @@ type Screen struct {
 	interval time.Duration
 	now      func() time.Time
 	log      *slog.Logger
-	askBG    bool
 
 	// Event-loop state: touched only by Start, the wrapper's Update,
 	// Exec's hand-over and Close, which never run at the same time.
@@ -88,7 +84,6 @@ func New(opts Options) *Screen {
 	s := &Screen{
 		in: opts.In, out: opts.Out, env: opts.Env,
 		interval: opts.FrameInterval, now: opts.Now, log: opts.Logger,
-		askBG:     opts.AskBackground,
 		done:      make(chan struct{}),
 		suspended: true,
 	}
@@ -136,9 +131,6 @@ func (s *Screen) Start() error {
 	s.d = newDrawer(s.env, s.profile, w, h)
 	if err := s.takeTerminal(); err != nil {
 		return err
-	}
-	if s.askBG {
-		s.write(ansi.RequestBackgroundColor)
 	}
 	if askModes(s.env) {
 		// Does the terminal have synchronized output (frames appear
