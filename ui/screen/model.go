@@ -52,25 +52,17 @@ func (w *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case frameMsg:
 		s.pending = false
 	case winchMsg:
+		// The model is told the size even when the frame already has it:
+		// a hand-over's resume sizes the frame without telling it.
 		cmd = s.waitResize()
-		if msg.ok && (msg.w != s.w || msg.h != s.h) {
-			s.resize(msg.w, msg.h)
-		}
-		if msg.ok && (msg.w != s.toldW || msg.h != s.toldH) {
-			var c tea.Cmd
-			w.inner, c = w.inner.Update(tea.WindowSizeMsg{Width: msg.w, Height: msg.h})
-			s.toldW, s.toldH = msg.w, msg.h
-			cmd = tea.Batch(cmd, c)
+		if msg.ok {
+			cmd = tea.Batch(cmd, w.size(tea.WindowSizeMsg{Width: msg.w, Height: msg.h}))
 		}
 	case tea.ModeReportMsg:
 		s.modeReport(msg)
 		w.inner, cmd = w.inner.Update(msg)
 	case tea.WindowSizeMsg:
-		if msg.Width != s.w || msg.Height != s.h {
-			s.resize(msg.Width, msg.Height)
-		}
-		w.inner, cmd = w.inner.Update(msg)
-		s.toldW, s.toldH = msg.Width, msg.Height
+		cmd = w.size(msg)
 	default:
 		w.inner, cmd = w.inner.Update(msg)
 	}
@@ -78,6 +70,17 @@ func (w *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, tea.Batch(cmd, c)
 	}
 	return w, cmd
+}
+
+// size sizes the frame to msg's size (drawn whole next if it changed) and
+// tells the wrapped model.
+func (w *Model) size(msg tea.WindowSizeMsg) tea.Cmd {
+	if msg.Width != w.s.w || msg.Height != w.s.h {
+		w.s.resize(msg.Width, msg.Height)
+	}
+	var cmd tea.Cmd
+	w.inner, cmd = w.inner.Update(msg)
+	return cmd
 }
 
 // View implements tea.Model: empty, the Screen draws the wrapped view.

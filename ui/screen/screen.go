@@ -55,8 +55,6 @@ type Screen struct {
 	cooked    *term.State // the terminal's state before Start, restored by Close and Exec
 	profile   colorprofile.Profile
 	w, h      int // the frame's size
-	toldW     int // the size the model was last told
-	toldH     int
 	d         *drawer
 	last      tea.View // the last view drawn
 	drawn     bool     // last is on the terminal
