@@ -50,7 +50,8 @@ what=${1:-all}
   if [ "$what" = all ] || [ "$what" = dash ]; then
     # An open dashboard with nothing happening (3 and 203 hosts, no
     # session): CPU and sleeps per second of the whole process, beside a Go
-    # program that only runs the renderer's 60 Hz frame ticker.
+    # program that only runs a 60 Hz ticker (Bubble Tea's renderer's frame
+    # tick, which the dashboard no longer runs).
     run -v -bench 'DashboardIdle' -benchtime 1x ./cmd/sshdash/
     # The real dashboard (guard + child in a 120x40 PTY) with N shells
     # (SSHDASH_BENCH_SESSIONS, default 1,000) to one sshd, reattach off,

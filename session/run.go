@@ -265,9 +265,8 @@ type serveResult struct {
 // due within the same quarter second go out in one wakeup of the process,
 // and their replies arrive while it is still awake: each time the process
 // falls idle and wakes again costs more than the heartbeat itself (the Go
-// scheduler's and the kernel's work). Rounding to 50 ms measured 34.6
-// and 37.1 ms/s of idle CPU for the dashboard at a thousand sessions
-// against 33.8 (one run each, BENCHMARKS.md).
+// scheduler's and the kernel's work). Rounding to 50 ms cost more idle
+// CPU at a thousand sessions (BENCHMARKS.md, third pass).
 const heartbeatAlign = 250 * time.Millisecond
 
 // alignFor is the rounding for heartbeats every interval.

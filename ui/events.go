@@ -70,9 +70,10 @@ func (m Model) waitEvent() tea.Cmd {
 				// its dispatcher, just woken by the last receive, has
 				// not yet run to offer the next: yield to it before
 				// deciding the burst is over. Without this a burst of
-				// heartbeats (delivered together every 100 ms; every
-				// second to the dashboard now) arrived as one message
-				// each, 180 messages a second at a thousand sessions.
+				// heartbeats (delivered together every 100 ms, or every
+				// second where the consumer asks, as the dashboard does)
+				// arrived as one message each, 180 messages a second at
+				// a thousand sessions.
 				// Only how events are grouped depends on it.
 				if yields < eventBatchYields {
 					yields++

@@ -19,8 +19,9 @@ import (
 // child's CPU per second and how often it slept and woke (voluntary
 // context switches): an idle dashboard left open all day should cost
 // next to nothing, and every wakeup costs the scheduler and the kernel
-// far more than the little work done in it. Beside it, the floor: a Go
-// program doing nothing but a 60 Hz ticker, the renderer's frame tick.
+// far more than the little work done in it. Beside it, what Bubble Tea's
+// renderer cost before ui/screen replaced it: a Go program doing nothing
+// but a 60 Hz ticker, that renderer's frame tick.
 // Whole process, printed, never asserted. SSHDASH_BENCH_BIN runs another build (A/B).
 //
 //	SSHDASH_INTEGRATION=1 go test -run '^$' -bench DashboardIdle -benchtime 1x ./cmd/sshdash/
@@ -33,9 +34,9 @@ func BenchmarkDashboardIdle(b *testing.B) {
 		bin = buildBenchBinary(b)
 	}
 	b.Run("go-ticker-60Hz", func(b *testing.B) {
-		// The floor: a Go program that does nothing but receive from a
-		// 60 Hz time.Ticker, as Bubble Tea's renderer does (its frame
-		// rate cannot change while it runs). On this 2-core VM each tick
+		// A Go program that does nothing but receive from a 60 Hz
+		// time.Ticker, as Bubble Tea's renderer does (its frame rate
+		// cannot change while it runs; the dashboard no longer uses it). On this 2-core VM each tick
 		// costs the Go scheduler and the kernel several context switches.
 		dir := b.TempDir()
 		src := "package main\n\nimport \"time\"\n\nfunc main() {\n\tt := time.NewTicker(time.Second / 60)\n\tfor range t.C {\n\t}\n}\n"
