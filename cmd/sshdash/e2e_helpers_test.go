@@ -223,8 +223,40 @@ func startTerm(t *testing.T, env []string, command string) *tmuxTerm {
 	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "-S", tm.sock, "kill-server").Run() })
+	t.Cleanup(tm.kill)
 	return tm
+}
+
+// kill ends the pane's tmux server and waits (up to 15 s) until every
+// process that ran in the pane has exited: sshdash still writing its
+// state while it exits would race the removal of the test's temporary
+// directories, which are cleaned up after this.
+func (tm *tmuxTerm) kill() {
+	var procs []string
+	if out, err := exec.Command("tmux", "-S", tm.sock, "display", "-p", "-t", tm.name, "#{pane_pid}").Output(); err == nil {
+		procs = descendants(strings.TrimSpace(string(out)))
+	}
+	exec.Command("tmux", "-S", tm.sock, "kill-server").Run()
+	deadline := time.Now().Add(15 * time.Second)
+	for _, pid := range procs {
+		for processAlive(pid) {
+			if time.Now().After(deadline) {
+				tm.t.Logf("process %s from the pane still runs 15 s after its tmux server was killed", pid)
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// descendants is pid and all its descendants.
+func descendants(pid string) []string {
+	all := []string{pid}
+	for i := 0; i < len(all); i++ {
+		out, _ := exec.Command("pgrep", "-P", all[i]).Output()
+		all = append(all, strings.Fields(string(out))...)
+	}
+	return all
 }
 
 func (tm *tmuxTerm) screen() string {
